@@ -1,0 +1,156 @@
+"""grad and value_and_grad: options, the memo of built gradients, and the pipeline call.
+
+A gradient is built once per (function, wrt, options): parse, normalize, analyze, reverse,
+emit, load. What the user gets back is the generated module's entry function, a plain Python
+function carrying the generated text as `.source`; calling it runs the compiled gradient.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import linecache
+import weakref
+from collections.abc import Callable
+
+from . import analysis, loader
+from .emit import module_text
+from .errors import GeneratedCode, Origin, WrtError, register_generated
+from .names import Names, Namespace
+from .normalize import normalize
+from .parse import parse
+from .reverse import reverse
+
+__version__ = "0.1.0"
+
+# function -> {(wrt names, single, jit, with_value): gradient}
+_built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def grad(f: Callable | None = None, wrt=0, *, jit: bool = True):
+    """The gradient of a scalar function `f` with respect to the argument(s) `wrt`.
+
+        df = astgrad.grad(lambda_free_function, wrt=(0, 1))
+        dx, dy = df(2.0, 3.0)
+
+    `wrt` is an argument position or name, or a tuple of them: one gives one gradient, a
+    tuple gives a tuple (JAX's `argnums`). `jit=False` runs the same generated code as plain
+    NumPy. Usable as `@astgrad.grad` and `@astgrad.grad(wrt=...)`. The result's `.source` is
+    the generated Python text.
+    """
+    return _gradient(f, wrt, jit, with_value=False)
+
+
+def value_and_grad(f: Callable | None = None, wrt=0, *, jit: bool = True):
+    """Like `grad`, but the result returns `(value, gradient)`.
+
+        loss, g = astgrad.value_and_grad(loss_fn)(w, X, y)
+    """
+    return _gradient(f, wrt, jit, with_value=True)
+
+
+def _gradient(f, wrt, jit: bool, with_value: bool):
+    if f is None:  # @grad(wrt=...) on a function
+        return functools.partial(_gradient, wrt=wrt, jit=jit, with_value=with_value)
+    names, single = _wrt_names(f, wrt)
+    key = (names, single, bool(jit), with_value)
+    target = getattr(f, "py_func", f)
+    try:
+        cache = _built.setdefault(target, {})
+    except TypeError:  # not weakly referenceable: not a Python function (parse says why)
+        cache = {}
+    if key not in cache:
+        cache[key] = _build(f, names, single, bool(jit), with_value)
+    return cache[key]
+
+
+def _wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
+    """`wrt` as parameter names, and whether a single gradient (not a tuple) is wanted."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):
+        parse(f)  # raises the error that says why f cannot be differentiated
+        raise
+    params = list(signature.parameters)
+    positional = [p for p, v in signature.parameters.items()
+                  if v.kind in (v.POSITIONAL_ONLY, v.POSITIONAL_OR_KEYWORD)]
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    where = _definition(f)
+    name = getattr(f, "__name__", "the function")
+    if not items:
+        raise WrtError("wrt is empty: name at least one argument to differentiate", where)
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise WrtError(f"wrt must be argument positions or names, not {item!r}", where)
+        if isinstance(item, int):
+            if not 0 <= item < len(positional):
+                raise WrtError(f"wrt={item}, but {name} takes {len(positional)} positional "
+                               f"argument(s) {tuple(positional)}", where,
+                               f"use a position from 0 to {len(positional) - 1} or a name")
+            item = positional[item]
+        elif item not in params:
+            raise WrtError(f"{name} has no argument '{item}'; its arguments are "
+                           f"{', '.join(params)}", where)
+        if item in out:
+            raise WrtError(f"wrt names argument '{item}' twice", where)
+        out.append(item)
+    return tuple(out), single
+
+
+def _definition(f) -> Origin | None:
+    code = getattr(getattr(f, "py_func", f), "__code__", None)
+    if code is None:
+        return None
+    text = linecache.getline(code.co_filename, code.co_firstlineno).rstrip("\n")
+    return Origin(code.co_filename, code.co_firstlineno, 0, None, text, f.__name__)
+
+
+def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
+    parsed = parse(f)
+    function = normalize(parsed)
+    activity = analysis.activity(function, wrt)
+    names = Names(function.user_names)
+    namespace = Namespace(names)
+    kind = "value_and_grad" if with_value else "grad"
+    compiled_name = names.fresh(f"{kind}_{function.name}")
+    entry_name = names.fresh(f"{compiled_name}_entry")
+    gradient = reverse(function, wrt, activity, single=single, with_value=with_value,
+                       names=names, namespace=namespace, function_name=compiled_name,
+                       entry_name=entry_name)
+    docstring = (f"{'Value and gradient' if with_value else 'Gradient'} of {function.name} "
+                 f"({function.origin}) with respect to {', '.join(wrt)}.\n\n"
+                 f"Written by astgrad {__version__}: `{compiled_name}` is compiled by numba; "
+                 f"`{entry_name}`, what astgrad.{kind} returned,\ncalls it and reports errors "
+                 "on the lines of the original function.")
+    header = namespace.header()
+    if namespace.injected:
+        header.append("")
+        header += [f"# {name}: {_describe_injected(value)}, given by astgrad when loading"
+                   for name, value in namespace.injected.items()]
+    text, origins = module_text(docstring, header, [gradient.function, gradient.entry])
+    module = loader.load(text, f"{kind}_{function.name}", namespace.injected,
+                         (compiled_name,), jit)
+    entry = getattr(module, entry_name)
+    code = GeneratedCode(module.__file__, origins, function.name, function.origin,
+                         function.body[-1].origin, function.params, wrt, jit)
+    if jit:
+        code.python = lambda: getattr(
+            loader.load(text, f"{kind}_{function.name}", namespace.injected,
+                        (compiled_name,), False), compiled_name)
+    register_generated(module.__name__, code)
+    entry.__name__ = entry.__qualname__ = compiled_name
+    entry.source = text
+    entry.fun = f
+    entry.wrt = wrt
+    entry.jit = jit
+    return entry
+
+
+def _describe_injected(value) -> str:
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"array of {value.dtype}, shape {tuple(value.shape)}"
+    name = getattr(value, "__qualname__", type(value).__name__)
+    module = getattr(value, "__module__", None)
+    return f"{module}.{name}" if module else name

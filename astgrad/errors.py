@@ -1,0 +1,248 @@
+"""Errors a user can cause, each naming the user's file and line.
+
+Every error astgrad raises because of what it was given derives from `AstgradError`. It carries
+an `Origin` (the user's file, line, column and source text), a message saying what went wrong,
+and a hint saying what to do. `UnsupportedSyntaxError` is also a `SyntaxError`, so Python prints
+it with a caret under the offending text.
+
+Errors that surface while a generated gradient runs (a numba typing failure, a NumPy error, a
+non-scalar output) are translated here into the same form by `translate_error`, using the map
+from generated lines to user lines that the loader registers for each generated module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A place in the user's source: the statement a generated line comes from."""
+
+    filename: str
+    line: int
+    col: int  # 0-based start column of the offending text
+    end_col: int | None
+    text: str  # the whole source line, without its newline
+    function: str
+
+    def __str__(self) -> str:
+        return f"{self.filename}, line {self.line}"
+
+    def caret(self) -> str:
+        """The source line and a caret under the offending text, indented like a traceback."""
+        stripped = self.text.lstrip()
+        indent = len(self.text) - len(stripped)
+        start = max(self.col - indent, 0)
+        end = self.end_col - indent if self.end_col is not None else len(stripped)
+        width = max(min(end, len(stripped.rstrip())) - start, 1)
+        return f"    {stripped.rstrip()}\n    {' ' * start}{'^' * width}"
+
+
+class AstgradError(Exception):
+    """An error in what the user gave astgrad, naming their file and line."""
+
+    def __init__(self, message: str, origin: Origin | None = None, hint: str | None = None):
+        self.message = message
+        self.origin = origin
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        parts = [self.message]
+        if self.origin is not None:
+            parts.append(
+                f'  File "{self.origin.filename}", line {self.origin.line}, '
+                f"in {self.origin.function}"
+            )
+            if self.origin.text.strip():
+                parts.append(self.origin.caret())
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class UnsupportedSyntaxError(AstgradError, SyntaxError):
+    """A construct astgrad cannot differentiate, rejected before any transform."""
+
+    def __init__(self, message: str, origin: Origin, hint: str | None = None):
+        self.message, self.origin, self.hint = message, origin, hint
+        text = message if not hint else f"{message}\nhint: {hint}"
+        end = origin.end_col + 1 if origin.end_col is not None else None
+        location = (origin.filename, origin.line, origin.col + 1, origin.text, origin.line, end)
+        SyntaxError.__init__(self, text, location)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class SourceUnavailableError(AstgradError):
+    """The function's source cannot be read (a lambda typed at a prompt, a builtin, ...)."""
+
+
+class WrtError(AstgradError):
+    """`wrt` names no argument of the function, or one that cannot be differentiated."""
+
+
+class NoRuleError(AstgradError):
+    """A differentiable value flows into a call that has no derivative rule."""
+
+
+class NonScalarOutputError(AstgradError):
+    """The function returns something other than a scalar."""
+
+
+class InputError(AstgradError):
+    """A gradient was called with inputs it cannot differentiate (an int in `wrt`, ...)."""
+
+
+class CompileError(AstgradError):
+    """numba could not compile the generated gradient; mapped back to the user's line."""
+
+
+class GradientRuntimeError(AstgradError):
+    """The gradient failed while running (a NumPy error in the user's code, ...)."""
+
+
+# -- errors raised from inside generated code ---------------------------------------------
+#
+# Compiled code can only raise exception classes with simple arguments. These carry the facts;
+# `translate_error` turns them into the user-facing errors above.
+
+
+class NonScalarOutput(Exception):
+    """Raised by the generated code when the function's value is not a scalar."""
+
+
+class IntegerInput(Exception):
+    """Raised by the generated code when an argument in `wrt` is not a floating-point value."""
+
+
+# -- translation ----------------------------------------------------------------------------
+
+_generated: dict[str, GeneratedCode] = {}  # generated module name -> what it came from
+
+
+def register_generated(module_name: str, code: GeneratedCode) -> None:
+    _generated[module_name] = code
+
+
+def translate_error(error: BaseException, module_name: str, args: tuple) -> BaseException:
+    """An exception raised by a generated gradient, as an AstgradError on the user's line."""
+    code = _generated.get(module_name)
+    if isinstance(error, AstgradError) or code is None:
+        return error
+    return code.translate(error, args)
+
+
+@dataclass
+class GeneratedCode:
+    """What a generated module needs in order to report an error on the user's line."""
+
+    path: str
+    line_origins: dict[int, Origin]
+    function: str
+    definition: Origin  # the user's `def` line
+    returned: Origin  # the user's return statement
+    params: list[str]
+    wrt: tuple[str, ...]
+    jit: bool
+    python: Callable[[], Callable] | None = None  # the same gradient as plain Python
+
+    def translate(self, error: BaseException, args: tuple) -> AstgradError:
+        if isinstance(error, NonScalarOutput):
+            what = error.args[0] if error.args else "something else"
+            shape = f"an array of shape {tuple(what)}" if isinstance(what, tuple) else f"a {what}"
+            return NonScalarOutputError(
+                f"{self.function} must return a scalar to be differentiated, but returns {shape}",
+                self.returned, "return a scalar: a loss, a sum or mean, or one element")
+        bad = self._bad_argument(args, integers=isinstance(error, IntegerInput))
+        if bad is not None:
+            return bad
+        if self.jit and _is_numba_error(error):
+            message = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # numba colours its text
+            origin = _origin_in_message(message, self.path, self.line_origins)
+            return CompileError(
+                f"numba cannot compile the gradient of {self.function}: {_numba_reason(message)}",
+                origin or self.definition,
+                "run astgrad.grad(..., jit=False) to execute the same code as plain NumPy and "
+                "see the error on its line; use the NumPy functions numba supports")
+        origin = self._runtime_origin(error, args)
+        return GradientRuntimeError(
+            f"{type(error).__name__} while computing the gradient of {self.function}: {error}",
+            origin or self.definition,
+            None if origin else "run with jit=False to see the line that fails")
+
+    def _bad_argument(self, args: tuple, integers: bool) -> AstgradError | None:
+        for name, value in zip(self.params, args):
+            kind = type(value).__name__
+            if not isinstance(value, (int, float, complex, bool, np.number, np.bool_, np.ndarray,
+                                      tuple)):
+                return InputError(f"argument '{name}' of {self.function} is a {kind}; astgrad "
+                                  "computes with numbers and NumPy arrays", self.definition,
+                                  f"pass np.asarray({name}) instead")
+            if integers and name in self.wrt and np.asarray(value).dtype.kind != "f":
+                dtype = np.asarray(value).dtype
+                return InputError(
+                    f"argument '{name}' of {self.function} is {kind} ({dtype}); gradients are "
+                    "taken with respect to floating-point values", self.definition,
+                    f"pass a float, e.g. {name}=float({name}) or np.asarray({name}, float)")
+        return None
+
+    def _runtime_origin(self, error: BaseException, args: tuple) -> Origin | None:
+        origin = self._origin_in_traceback(error)
+        if origin is None and self.jit and self.python is not None:
+            try:  # the same code as plain Python shows the failing line in its traceback
+                self.python()(*args)
+            except Exception as python_error:
+                origin = self._origin_in_traceback(python_error)
+        return origin
+
+    def _origin_in_traceback(self, error: BaseException) -> Origin | None:
+        found, tb = None, error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.path:
+                found = self.line_origins.get(tb.tb_lineno, found)
+            tb = tb.tb_next
+        return found
+
+
+def _is_numba_error(error: BaseException) -> bool:
+    from numba.core.errors import NumbaError
+
+    return isinstance(error, NumbaError)
+
+
+_LINE_IN_FILE = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def _origin_in_message(message: str, path: str, line_origins: dict[int, Origin]):
+    """The Origin of the last generated line a numba error message points at."""
+    found = None
+    for file, line in _LINE_IN_FILE.findall(message):
+        if os.path.samefile(file, path) if os.path.exists(file) else file == path:
+            found = line_origins.get(int(line), found)
+    return found
+
+
+_REASONS = ("No implementation of function", "Invalid use of", "Cannot unify", "Can't unify",
+            "Unknown attribute", "non-precise type", "Untyped global name", "NameError",
+            "Cannot determine", "Use of unsupported NumPy function", "Unsupported",
+            "Cannot type", "TypingError")
+
+
+def _numba_reason(message: str) -> str:
+    """The line of a numba error message that says what went wrong."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for line in lines:
+        if "astgrad:" in line:  # one of astgrad's own typing errors says it best
+            return line[line.index("astgrad:") + len("astgrad:"):].strip()
+    for line in lines:
+        if line.startswith(_REASONS):
+            return line.rstrip(":")
+    return lines[-1] if lines else message

@@ -1,0 +1,74 @@
+"""Rules for Python's operators and their NumPy ufunc twins: + - * / ** % // unary -, abs.
+
+Where an operation has a kink or an edge case (0 ** 0, a tie), the rule follows PyTorch.
+Comparisons and floor division have zero derivative.
+"""
+
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from ..runtime import select
+from .registry import d, rule, zero_derivative
+
+
+@rule(operator.add, np.add, elementwise=True)
+def add(ans, x, y):
+    d[x] = d[ans]
+    d[y] = d[ans]
+
+
+@rule(operator.sub, np.subtract, elementwise=True)
+def sub(ans, x, y):
+    d[x] = d[ans]
+    d[y] = -d[ans]
+
+
+@rule(operator.mul, np.multiply, elementwise=True)
+def mul(ans, x, y):
+    d[x] = d[ans] * y
+    d[y] = d[ans] * x
+
+
+@rule(operator.truediv, np.divide, np.true_divide, elementwise=True)
+def truediv(ans, x, y):
+    d[x] = d[ans] / y
+    d[y] = -d[ans] * x / (y * y)
+
+
+@rule(operator.pow, np.power, builtins.pow, math.pow, elementwise=True)
+def power(ans, x, y):
+    d[x] = d[ans] * select(y == 0, 0.0, y * x ** (y - 1))
+    d[y] = d[ans] * select((x == 0) & (y >= 0), 0.0, ans * np.log(x))
+
+
+@rule(operator.mod, np.mod, np.remainder, elementwise=True)
+def mod(ans, x, y):
+    d[x] = d[ans]
+    d[y] = -d[ans] * np.floor(x / y)
+
+
+@rule(operator.neg, np.negative)
+def neg(ans, x):
+    d[x] = -d[ans]
+
+
+@rule(operator.pos, np.positive)
+def pos(ans, x):
+    d[x] = d[ans]
+
+
+@rule(builtins.abs, np.abs, math.fabs, forward=np.abs, forward_always=True)
+def absolute(ans, x):
+    return np.sign(x)
+
+
+zero_derivative(
+    operator.floordiv, np.floor_divide,
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
+    operator.not_, operator.invert, operator.and_, operator.or_, operator.xor,
+    np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
+)

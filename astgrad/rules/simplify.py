@@ -1,0 +1,99 @@
+"""Folding of instantiated rule templates, so that generated code reads like hand-written code.
+
+With its operands in place, a template often holds constant arithmetic: the rule for `x ** 2`
+gives `2 * x ** (2 - 1)`. `simplify` folds constant operations and drops the identities that are
+exact in floating point (`e * 1`, `e / 1`, `e ** 1`, `e + 0`, `-(-e)`), and resolves
+`select(True, a, b)`. It never folds `0 * e`: that is NaN when `e` is infinite.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv,
+           ast.Mod: operator.mod, ast.BitAnd: operator.and_, ast.BitOr: operator.or_}
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+            ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def _number(node: ast.AST):
+    """The value of a numeric constant (a negated one included), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return None if inner is None or isinstance(inner, bool) else -inner
+    return None
+
+
+def _constant(value) -> ast.expr:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def _is(node: ast.AST, value) -> bool:
+    number = _number(node)
+    return number is not None and not isinstance(number, bool) and number == value
+
+
+class _Fold(ast.NodeTransformer):
+    def __init__(self, is_select):
+        self.is_select = is_select
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        left, right = _number(node.left), _number(node.right)
+        if left is not None and right is not None and type(node.op) in _BINARY:
+            try:
+                value = _BINARY[type(node.op)](left, right)
+            except (ArithmeticError, ValueError):
+                return node
+            if isinstance(value, (int, float)) and abs(value) < 1e15:
+                return _constant(value)
+        op = type(node.op)
+        if (op in (ast.Mult, ast.Div, ast.Pow) and _is(node.right, 1)) or (
+                op in (ast.Add, ast.Sub) and _is(node.right, 0)):
+            return node.left
+        if (op is ast.Mult and _is(node.left, 1)) or (op is ast.Add and _is(node.left, 0)):
+            return node.right
+        if op is ast.BitAnd and _number(node.right) is True:
+            return node.left
+        if op is ast.BitAnd and _number(node.left) is True:
+            return node.right
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            if isinstance(node.operand, ast.UnaryOp) and isinstance(node.operand.op, ast.USub):
+                return node.operand.operand
+            value = _number(node.operand)
+            if value is not None and not isinstance(value, bool):
+                return _constant(-value)
+        if isinstance(node.op, ast.Not) and isinstance(_number(node.operand), bool):
+            return ast.Constant(not _number(node.operand))
+        return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        self.generic_visit(node)
+        if len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+            left, right = _number(node.left), _number(node.comparators[0])
+            if left is not None and right is not None:
+                return ast.Constant(bool(_COMPARE[type(node.ops[0])](left, right)))
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if self.is_select(node.func) and len(node.args) == 3:
+            test = node.args[0]
+            if isinstance(test, ast.Constant) and isinstance(test.value, bool):
+                return node.args[1] if test.value else node.args[2]
+        return node
+
+
+def simplify(expr: ast.expr, is_select=lambda func: False) -> ast.expr:
+    """`expr` with constant arithmetic folded; `is_select(func)` recognises `select(c, a, b)`."""
+    return _Fold(is_select).visit(expr)

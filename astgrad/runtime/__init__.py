@@ -1,0 +1,45 @@
+"""Helpers that generated gradients call, as plain NumPy and as numba implementations.
+
+The generated module imports these by name (`from astgrad.runtime import unbroadcast, ...`).
+Run with `jit=False`, they are ordinary Python functions; compiled, numba uses their
+`@overload` implementations, chosen by argument type, so that one generated source serves
+floats and arrays, float32 and float64.
+"""
+
+from .adjoints import (
+    cast_like,
+    output_seed,
+    own,
+    require_float,
+    select,
+    size,
+    stop_gradient,
+    unbroadcast,
+    zeros_like,
+)
+from .linalg import (
+    matmul_adjoint_a,
+    matmul_adjoint_b,
+    outer_adjoint_a,
+    outer_adjoint_b,
+    reshape_like,
+    trace_adjoint,
+    transpose_adjoint,
+)
+from .reductions import (
+    clip,
+    extremum_adjoint,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_sum,
+    unreduce,
+)
+
+__all__ = [
+    "cast_like", "clip", "extremum_adjoint", "matmul_adjoint_a", "matmul_adjoint_b",
+    "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
+    "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
+    "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
+    "zeros_like",
+]

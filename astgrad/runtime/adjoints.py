@@ -1,0 +1,237 @@
+"""Helpers for adjoint bookkeeping: typed zeros, broadcasting undone, outputs seeded.
+
+Each helper is written once as plain NumPy (what `jit=False` runs) and given a numba
+implementation with `@overload`, which dispatches on whether its arguments are scalars or
+arrays. That is what lets one generated source serve floats and arrays of any shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.core.errors import TypingError
+from numba.extending import overload
+from numba.np.numpy_support import as_dtype
+
+from ..errors import IntegerInput, NonScalarOutput
+
+_SCALAR = (types.Number, types.Boolean)
+
+
+def _float_dtype(dtype) -> np.dtype:
+    """The dtype of an adjoint for values of `dtype`: floats keep theirs, others get float64."""
+    dtype = np.dtype(dtype)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _numba_float(numba_type) -> np.dtype:
+    return _float_dtype(as_dtype(numba_type))
+
+
+def zeros_like(x):
+    """A zero adjoint for `x`: 0.0 for a Python number, a float32 zero for a float32, an array
+    of zeros for an array (float64 zeros for integer arrays)."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, _float_dtype(x.dtype))
+    if isinstance(x, np.floating):
+        return type(x)(0)
+    return 0.0
+
+
+@overload(zeros_like)
+def _zeros_like(x):
+    if isinstance(x, types.Array):
+        dtype = _numba_float(x.dtype)
+        return lambda x: np.zeros(x.shape, dtype)
+    if isinstance(x, types.Float):
+        zero = as_dtype(x).type(0)
+        return lambda x: zero
+    if isinstance(x, _SCALAR):
+        return lambda x: 0.0
+    raise TypingError(f"astgrad: cannot differentiate a value of type {x}")
+
+
+def unbroadcast(g, like):
+    """Sum the adjoint `g` of a broadcast result back to the shape of the operand `like`."""
+    shape = np.shape(like)
+    if np.shape(g) == shape:
+        return g
+    g = np.asarray(g)
+    if not shape:
+        return g.sum()
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return np.broadcast_to(g, shape).copy() if g.shape != shape else g
+
+
+@overload(unbroadcast)
+def _unbroadcast(g, like):
+    if isinstance(like, _SCALAR):
+        if isinstance(g, types.Array):
+            return lambda g, like: g.sum()
+        return lambda g, like: g
+    if not isinstance(like, types.Array):
+        raise TypingError(f"astgrad: cannot differentiate a value of type {like}")
+    if not isinstance(g, types.Array):
+        return lambda g, like: np.full(like.shape, g)
+    if g.ndim < like.ndim:
+        return lambda g, like: np.broadcast_to(g, like.shape).copy()
+    lead = g.ndim - like.ndim
+    dtype = as_dtype(g.dtype)
+
+    def impl(g, like):
+        if lead == 0 and g.shape == like.shape:
+            return g
+        out = np.zeros(like.shape, dtype)
+        flat = out.reshape(out.size)
+        for index in np.ndindex(g.shape):
+            offset = 0
+            for k in range(like.ndim):
+                size = like.shape[k]
+                offset = offset * size + (0 if size == 1 else index[lead + k])
+            flat[offset] += g[index]
+        return out
+
+    return impl
+
+
+def output_seed(value):
+    """The adjoint of the function's value: 1 of the value's type. The value must be a scalar
+    (a number, or an array with one element); anything else raises NonScalarOutput."""
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            raise NonScalarOutput(value.shape)
+        return np.ones(value.shape, _float_dtype(value.dtype))
+    if isinstance(value, np.floating):
+        return type(value)(1)
+    if isinstance(value, (bool, int, float, np.integer, np.bool_)):
+        return 1.0
+    raise NonScalarOutput(type(value).__name__)
+
+
+@overload(output_seed)
+def _output_seed(value):
+    if isinstance(value, types.Array):
+        dtype = _numba_float(value.dtype)
+
+        def impl(value):
+            if value.size != 1:
+                raise NonScalarOutput(value.shape)
+            return np.ones(value.shape, dtype)
+
+        return impl
+    if isinstance(value, types.Float):
+        one = as_dtype(value).type(1)
+        return lambda value: one
+    if isinstance(value, _SCALAR):
+        return lambda value: 1.0
+    name = str(value)
+
+    def impl(value):
+        raise NonScalarOutput(name)
+
+    return impl
+
+
+def cast_like(g, x):
+    """The gradient `g` in the type of the argument `x` it belongs to (float32 stays float32)."""
+    if isinstance(x, np.ndarray):
+        return np.asarray(g).astype(_float_dtype(x.dtype), copy=False)
+    if isinstance(x, np.floating):
+        return type(x)(g)
+    return float(g)
+
+
+@overload(cast_like)
+def _cast_like(g, x):
+    if isinstance(x, types.Array):
+        dtype = _numba_float(x.dtype)
+        if isinstance(g, types.Array) and as_dtype(g.dtype) == dtype:
+            return lambda g, x: g
+        if isinstance(g, types.Array):
+            return lambda g, x: g.astype(dtype)
+        return lambda g, x: np.full(x.shape, g, dtype)
+    if isinstance(x, types.Float):
+        kind = as_dtype(x).type
+        return lambda g, x: kind(g)
+    return lambda g, x: float(g)
+
+
+def own(g):
+    """`g`, copied if it is an array, so that adding into it in place touches nothing else."""
+    return g.copy() if isinstance(g, np.ndarray) else g
+
+
+@overload(own)
+def _own(g):
+    if isinstance(g, types.Array):
+        return lambda g: g.copy()
+    return lambda g: g
+
+
+def size(x):
+    """The number of elements of `x`; 1 for a scalar."""
+    return np.size(x)
+
+
+@overload(size)
+def _size(x):
+    if isinstance(x, types.Array):
+        return lambda x: x.size
+    return lambda x: 1
+
+
+def select(condition, a, b):
+    """`np.where(condition, a, b)` that keeps scalars scalars."""
+    if np.ndim(condition) == 0 and np.ndim(a) == 0 and np.ndim(b) == 0:
+        return a if condition else b
+    return np.where(condition, a, b)
+
+
+@overload(select)
+def _select(condition, a, b):
+    if all(isinstance(t, _SCALAR) for t in (condition, a, b)):
+        return lambda condition, a, b: a if condition else b
+
+    def impl(condition, a, b):
+        shape = np.broadcast_shapes(np.shape(condition), np.shape(a), np.shape(b))
+        return np.where(np.broadcast_to(condition, shape), np.broadcast_to(a, shape),
+                        np.broadcast_to(b, shape))
+
+    return impl
+
+
+def stop_gradient(x):
+    """`x` itself, but treated as a constant by the gradient (PyTorch's `detach()`).
+
+    >>> astgrad.grad(lambda a, b: a * stop_gradient(b), wrt=1)  # d/db is 0
+    """
+    return x
+
+
+@overload(stop_gradient)
+def _stop_gradient(x):
+    return lambda x: x
+
+
+def require_float(x):
+    """Raise IntegerInput unless `x` is a floating-point number or array."""
+    dtype = np.asarray(x).dtype
+    if dtype.kind != "f":
+        raise IntegerInput(dtype.name)
+
+
+@overload(require_float)
+def _require_float(x):
+    kind = x.dtype if isinstance(x, types.Array) else x
+    if isinstance(kind, types.Float):
+        return lambda x: None
+    name = str(kind)
+
+    def impl(x):
+        raise IntegerInput(name)
+
+    return impl

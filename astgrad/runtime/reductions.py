@@ -1,0 +1,217 @@
+"""Reductions with NumPy's `axis` and `keepdims`, and their adjoints.
+
+numba's own np.sum has no `keepdims`, and np.mean, np.max and np.min have no `axis`; the
+generated code calls these versions instead when a call passes those arguments. `unreduce`
+broadcasts a reduced adjoint back to the shape of the reduced operand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import types
+from numba.core.errors import TypingError
+from numba.extending import overload
+from numba.np.numpy_support import as_dtype
+from numba.np.unsafe.ndarray import to_fixed_tuple
+
+from .adjoints import _SCALAR, select
+
+_NO_VALUE = object()
+
+
+def _static(value_type, name: str):
+    """The Python value of an argument that must be a compile-time constant (None, a literal)."""
+    if value_type is None or isinstance(value_type, types.NoneType):
+        return None
+    if isinstance(value_type, types.Omitted):
+        return value_type.value
+    if isinstance(value_type, types.Literal):
+        return value_type.literal_value
+    if name == "axis" and isinstance(value_type, types.Integer):
+        return _NO_VALUE  # a runtime axis: fine, the output's rank does not depend on it
+    if name == "axis":
+        raise TypingError("astgrad: axis must be one integer or None; reduce over several "
+                          "axes one at a time")
+    raise TypingError(f"astgrad: {name} must be a constant True or False, not a variable")
+
+
+def reduce_sum(a, axis=None, keepdims=False):
+    """np.sum(a, axis, keepdims), compilable by numba."""
+    return np.sum(a, axis=axis, keepdims=keepdims)
+
+
+def reduce_mean(a, axis=None, keepdims=False):
+    """np.mean(a, axis, keepdims), compilable by numba."""
+    return np.mean(a, axis=axis, keepdims=keepdims)
+
+
+def reduce_max(a, axis=None, keepdims=False):
+    """np.max(a, axis, keepdims), compilable by numba."""
+    return np.max(a, axis=axis, keepdims=keepdims)
+
+
+def reduce_min(a, axis=None, keepdims=False):
+    """np.min(a, axis, keepdims), compilable by numba."""
+    return np.min(a, axis=axis, keepdims=keepdims)
+
+
+def _reduction(whole, along):
+    """A numba implementation of a reduction from its whole-array and one-axis versions.
+
+    `whole(a)` reduces everything to a scalar; `along(v)` reduces the middle axis of a
+    C-contiguous (pre, n, post) array to (pre, post).
+    """
+
+    def typer(a, axis=None, keepdims=False):
+        axis_value = _static(axis, "axis")
+        keep = bool(_static(keepdims, "keepdims"))
+        if isinstance(a, _SCALAR):
+            return lambda a, axis=None, keepdims=False: a
+        ndim = a.ndim
+        if axis_value is None:
+            if keep:
+                ones = (1,) * ndim
+                return lambda a, axis=None, keepdims=False: np.full(ones, whole(a))
+            return lambda a, axis=None, keepdims=False: whole(a)
+        out_ndim = ndim if keep else ndim - 1
+
+        def impl(a, axis=None, keepdims=False):
+            ax = axis % ndim
+            pre, post = 1, 1
+            for k in range(ndim):
+                if k < ax:
+                    pre *= a.shape[k]
+                elif k > ax:
+                    post *= a.shape[k]
+            reduced = along(np.ascontiguousarray(a).reshape((pre, a.shape[ax], post)))
+            shape = np.empty(max(out_ndim, 1), np.int64)
+            j = 0
+            for k in range(ndim):
+                if k != ax or keep:
+                    shape[j] = 1 if k == ax else a.shape[k]
+                    j += 1
+            if out_ndim == 0:
+                return reduced[0, 0]
+            return reduced.reshape(to_fixed_tuple(shape, out_ndim))
+
+        return impl
+
+    return typer
+
+
+def _sum_middle(v):
+    return v.sum(axis=1)
+
+
+def _mean_middle(v):
+    return v.sum(axis=1) / v.shape[1]
+
+
+def _extreme_middle(pick_first):
+    def reduce(v):
+        if v.shape[1] == 0:
+            raise ValueError("zero-size array to reduction operation, which has no identity")
+        out = v[:, 0, :].copy()
+        for i in range(v.shape[0]):
+            for j in range(v.shape[2]):
+                best = out[i, j]
+                for k in range(1, v.shape[1]):
+                    x = v[i, k, j]
+                    if x != x or (best == best and pick_first(x, best)):
+                        best = x  # NaN wins, as in NumPy
+                out[i, j] = best
+        return out
+
+    return reduce
+
+
+def _greater(x, y):
+    return x > y
+
+
+def _less(x, y):
+    return x < y
+
+
+def _register_reductions():
+    from numba import njit
+
+    pieces = {
+        reduce_sum: (lambda a: np.sum(a), _sum_middle),
+        reduce_mean: (lambda a: np.mean(a), _mean_middle),
+        reduce_max: (lambda a: np.max(a), _extreme_middle(njit(_greater))),
+        reduce_min: (lambda a: np.min(a), _extreme_middle(njit(_less))),
+    }
+    for python_version, (whole, along) in pieces.items():
+        overload(python_version, prefer_literal=True)(_reduction(njit(whole), njit(along)))
+
+
+_register_reductions()
+
+
+def unreduce(g, like, axis=None, keepdims=False):
+    """The adjoint `g` of a reduction of `like`, broadcast back to `like`'s shape (a copy)."""
+    shape = np.shape(like)
+    if not shape:
+        return g
+    if axis is not None and not keepdims:
+        g = np.expand_dims(g, axis)
+    return np.broadcast_to(g, shape).copy()
+
+
+@overload(unreduce, prefer_literal=True)
+def _unreduce(g, like, axis=None, keepdims=False):
+    axis_value = _static(axis, "axis")
+    keep = bool(_static(keepdims, "keepdims"))
+    if isinstance(like, _SCALAR):
+        return lambda g, like, axis=None, keepdims=False: g
+    if not isinstance(g, types.Array):
+        return lambda g, like, axis=None, keepdims=False: np.full(like.shape, g)
+    if axis_value is None or keep:
+        if axis_value is None and g.ndim != like.ndim:
+            return lambda g, like, axis=None, keepdims=False: np.full(like.shape, g.ravel()[0])
+        return lambda g, like, axis=None, keepdims=False: np.broadcast_to(g, like.shape).copy()
+    ndim = like.ndim
+
+    def impl(g, like, axis=None, keepdims=False):
+        return np.broadcast_to(np.expand_dims(g, axis % ndim), like.shape).copy()
+
+    return impl
+
+
+def extremum_adjoint(g, a, ans, axis=None, keepdims=False):
+    """Adjoint of np.max / np.min: `g` shared evenly among the elements that attain the
+    extremum (PyTorch's amax/amin rule; NaN positions count as attaining a NaN result)."""
+    if np.ndim(a) == 0:
+        return g
+    full = unreduce(ans, a, axis, keepdims)
+    attained = (a == full) | (np.isnan(a) & np.isnan(full))
+    count = unreduce(reduce_sum(attained, axis, True), a, axis, True)
+    return select(attained, unreduce(g, a, axis, keepdims) / count, 0.0)
+
+
+@overload(extremum_adjoint, prefer_literal=True)
+def _extremum_adjoint(g, a, ans, axis=None, keepdims=False):
+    if isinstance(a, _SCALAR):
+        return lambda g, a, ans, axis=None, keepdims=False: g
+    zero = as_dtype(a.dtype).type(0) if isinstance(a.dtype, types.Float) else 0.0
+
+    def impl(g, a, ans, axis=None, keepdims=False):
+        full = unreduce(ans, a, axis, keepdims)
+        attained = (a == full) | (np.isnan(a) & np.isnan(full))
+        count = unreduce(reduce_sum(attained, axis, True), a, axis, True)
+        return np.where(attained, unreduce(g, a, axis, keepdims) / count, zero)
+
+    return impl
+
+
+def clip(a, a_min, a_max):
+    """np.clip(a, a_min, a_max), compilable by numba for scalars too."""
+    return np.clip(a, a_min, a_max)
+
+
+@overload(clip)
+def _clip(a, a_min, a_max):
+    if all(isinstance(t, _SCALAR) for t in (a, a_min, a_max)):
+        return lambda a, a_min, a_max: min(max(a, a_min), a_max) if a == a else a
+    return lambda a, a_min, a_max: np.clip(a, a_min, a_max)
