@@ -164,12 +164,12 @@ def _check_rules(block: list, result: Activity) -> None:
             continue
         if not result.is_active(stmt):
             continue
-        rule, _ = bind(stmt.value, stmt.origin)
+        rule, _ = bind(stmt.value, stmt.at or stmt.origin)
         if rule is None:
             name = describe(stmt.value.primitive)
             raise NoRuleError(
                 f"no derivative rule for {name}, and a differentiable value flows into it",
-                stmt.origin,
+                stmt.at or stmt.origin,
                 f"register one with @astgrad.rule({name.lstrip('.').rstrip('()')}) "
                 "(see the README), or wrap the argument in astgrad.stop_gradient(...) if "
                 "it should not be differentiated")

@@ -18,7 +18,7 @@ from .emit import module_text
 from .errors import GeneratedCode, Origin, WrtError, register_generated
 from .names import Names, Namespace
 from .normalize import normalize
-from .parse import parse
+from .parse import parse, plain_function
 from .reverse import reverse
 
 __version__ = "0.1.0"
@@ -66,11 +66,9 @@ def _gradient(f, wrt, jit: bool, with_value: bool):
 
 def _wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
     """`wrt` as parameter names, and whether a single gradient (not a tuple) is wanted."""
-    try:
-        signature = inspect.signature(f)
-    except (TypeError, ValueError):
-        parse(f)  # raises the error that says why f cannot be differentiated
-        raise
+    signature = inspect.signature(plain_function(f))  # raises if f is not a Python function
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):
+        parse(f)  # raises the error that points at the *args
     params = list(signature.parameters)
     positional = [p for p, v in signature.parameters.items()
                   if v.kind in (v.POSITIONAL_ONLY, v.POSITIONAL_OR_KEYWORD)]

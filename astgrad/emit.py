@@ -107,7 +107,7 @@ def module_text(docstring: str, header: list[str], functions: list[ast.FunctionD
                 footer: list[str] = ()) -> tuple[str, dict[int, Origin]]:
     """The generated module's text, and the user Origin of each of its labelled lines."""
     printer = _Printer()
-    for text in ['"""' + docstring.strip(), '"""', *header]:
+    for text in [*('"""' + docstring.strip()).splitlines(), '"""', *header]:
         printer.line(text)
     for function in functions:
         printer.line("")

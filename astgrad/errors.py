@@ -242,7 +242,9 @@ def _numba_reason(message: str) -> str:
     for line in lines:
         if "astgrad:" in line:  # one of astgrad's own typing errors says it best
             return line[line.index("astgrad:") + len("astgrad:"):].strip()
-    for line in lines:
+    for position, line in enumerate(lines):
         if line.startswith(_REASONS):
+            if line.endswith("found for signature:") and position + 1 < len(lines):
+                return f"numba has no implementation of {lines[position + 1].lstrip('> ')}"
             return line.rstrip(":")
     return lines[-1] if lines else message

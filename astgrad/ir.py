@@ -122,7 +122,8 @@ Expr = Name | Const | Call
 class Assign:
     target: str
     value: Expr
-    origin: Origin
+    origin: Origin  # the user statement
+    at: Origin | None = None  # the user expression this operation computes, when narrower
 
 
 @dataclass(eq=False)

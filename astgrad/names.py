@@ -141,23 +141,23 @@ class Namespace:
     def constant(self, const: ir.Const) -> ast.expr:
         """An expression for a constant value."""
         value = const.value
-        if const.spelling:
-            return _path(const.spelling)
-        if isinstance(value, float) and not math.isfinite(value):
-            self.modules.add("np")
-            if math.isnan(value):
-                return _path("np.nan")
-            inf = _path("np.inf")
-            return inf if value > 0 else ast.UnaryOp(ast.USub(), inf)
+        if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
+            value = value.item()
         if value is None or isinstance(value, (bool, int, float, complex)):
+            if const.spelling:  # np.pi, math.inf: as the user wrote them
+                self.modules.add(const.spelling.split(".")[0])
+                return _path(const.spelling)
+            if isinstance(value, float) and not math.isfinite(value):
+                self.modules.add("np")
+                if math.isnan(value):
+                    return _path("np.nan")
+                return _path("np.inf") if value > 0 else ast.UnaryOp(ast.USub(), _path("np.inf"))
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
                 return ast.UnaryOp(ast.USub(), ast.Constant(-value))
             return ast.Constant(value)
-        if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
-            return self.constant(ir.Const(value.item()))
         if isinstance(value, tuple):
             return ast.Tuple([self.constant(ir.Const(v)) for v in value], ast.Load())
-        return self.spell(value)
+        return self.spell(value, const.spelling)  # an array or a dtype: by reference
 
     def atom(self, atom: ir.Atom) -> ast.expr:
         if isinstance(atom, ir.Name):

@@ -134,14 +134,15 @@ class _Normalizer:
 
     def assign_expr(self, target: str, node: ast.expr) -> None:
         """`target = node`, with the outermost operation written straight into `target`."""
-        self.out.append(ir.Assign(target, self.expr(node), self.origin))
+        self.out.append(ir.Assign(target, self.expr(node), self.origin, self.parsed.origin(node)))
 
     # -- expressions ----------------------------------------------------------------------
 
-    def emit(self, value: ir.Expr) -> ir.Name:
-        """A temporary holding `value`."""
+    def emit(self, value: ir.Expr, node: ast.AST | None = None) -> ir.Name:
+        """A temporary holding `value` (computed from the user's expression `node`)."""
         name = self.names.temp()
-        self.out.append(ir.Assign(name, value, self.origin))
+        at = self.parsed.origin(node) if node is not None else None
+        self.out.append(ir.Assign(name, value, self.origin, at))
         return ir.Name(name)
 
     def atom(self, node: ast.expr) -> ir.Atom:
@@ -149,7 +150,7 @@ class _Normalizer:
         value = self.expr(node)
         if isinstance(value, (ir.Name, ir.Const)):
             return value
-        return self.emit(value)
+        return self.emit(value, node)
 
     def expr(self, node: ast.expr) -> ir.Expr:
         """`node` as one operation over atoms (its operands computed into temporaries)."""

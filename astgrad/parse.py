@@ -62,7 +62,7 @@ class ParsedFunction:
 
 def parse(func: object) -> ParsedFunction:
     """Read, parse and check a function's source."""
-    func = _plain_function(func)
+    func = plain_function(func)
     filename = func.__code__.co_filename
     where = Origin(filename, func.__code__.co_firstlineno, 0, None,
                    linecache.getline(filename, func.__code__.co_firstlineno).rstrip("\n"),
@@ -102,7 +102,7 @@ def parse(func: object) -> ParsedFunction:
     return parsed
 
 
-def _plain_function(func: object):
+def plain_function(func: object):
     """The Python function behind `func`, or an error saying why there is none."""
     func = getattr(func, "py_func", func)  # a numba dispatcher wraps the Python function
     func = inspect.unwrap(func)

@@ -342,12 +342,13 @@ class _Writer:
             self.sweep.alias[adjoint] = self.sweep.alias.get(value.id, value.id)
             self.sweep.state[adjoint] = State.SHARED
             return []
+        current = self.sweep.read(adjoint)  # its value, possibly still another adjoint's
         out = self.sweep.before_write(adjoint)
         if index is not None:
             if state is State.ZERO:
                 out.append(_assign(adjoint, self.ns.call("zeros_like", like)))
             elif state is State.SHARED:
-                out.append(_assign(adjoint, self.ns.call("own", self.sweep.read(adjoint))))
+                out.append(_assign(adjoint, self.ns.call("own", current)))
             target = ast.Subscript(_load(adjoint), index, ast.Store())
             out.append(ast.AugAssign(target, ast.Add(), value))
             self.sweep.state[adjoint] = State.OWNED
@@ -355,7 +356,7 @@ class _Writer:
             out.append(_assign(adjoint, value))
             self.sweep.state[adjoint] = State.OWNED if self.fresh(value) else State.SHARED
         else:
-            out.append(_assign(adjoint, ast.BinOp(self.sweep.read(adjoint), ast.Add(), value)))
+            out.append(_assign(adjoint, ast.BinOp(current, ast.Add(), value)))
             self.sweep.state[adjoint] = State.OWNED
         return [tag(s, stmt.origin) for s in out]
 

@@ -24,6 +24,7 @@ from ..runtime import (
     stop_gradient,
     trace_adjoint,
     transpose_adjoint,
+    unbroadcast,
     unreduce,
 )
 from .registry import d, rule, zero_derivative
@@ -91,14 +92,14 @@ def getitem(ans, a, index):
     d[a][index] += d[ans]
 
 
-@rule(np.full, elementwise=True)
+@rule(np.full)
 def full(ans, shape, fill_value, dtype=None):
-    d[fill_value] = d[ans]
+    d[fill_value] = unbroadcast(d[ans], fill_value)
 
 
-@rule(np.full_like, elementwise=True)
+@rule(np.full_like)
 def full_like(ans, a, fill_value, dtype=None):
-    d[fill_value] = d[ans]
+    d[fill_value] = unbroadcast(d[ans], fill_value)
 
 
 zero_derivative(

@@ -85,15 +85,19 @@ def _unbroadcast(g, like):
     def impl(g, like):
         if lead == 0 and g.shape == like.shape:
             return g
-        out = np.zeros(like.shape, dtype)
-        flat = out.reshape(out.size)
-        for index in np.ndindex(g.shape):
-            offset = 0
-            for k in range(like.ndim):
-                size = like.shape[k]
-                offset = offset * size + (0 if size == 1 else index[lead + k])
-            flat[offset] += g[index]
-        return out
+        source = np.ascontiguousarray(g).ravel()
+        g_shape, like_shape = np.asarray(g.shape), np.asarray(like.shape)
+        out = np.zeros(like.size, dtype)
+        for i in range(source.size):  # add each element of g into the one of `like` it came from
+            rest, offset, stride = i, 0, 1
+            for k in range(g.ndim - 1, lead - 1, -1):
+                position = rest % g_shape[k]
+                rest //= g_shape[k]
+                if like_shape[k - lead] != 1:
+                    offset += position * stride
+                stride *= like_shape[k - lead]
+            out[offset] += source[i]
+        return out.reshape(like.shape)
 
     return impl
 

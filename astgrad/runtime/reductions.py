@@ -21,7 +21,9 @@ _NO_VALUE = object()
 
 def _static(value_type, name: str):
     """The Python value of an argument that must be a compile-time constant (None, a literal)."""
-    if value_type is None or isinstance(value_type, types.NoneType):
+    if not isinstance(value_type, types.Type):  # an omitted argument's Python default
+        return value_type
+    if isinstance(value_type, types.NoneType):
         return None
     if isinstance(value_type, types.Omitted):
         return value_type.value
@@ -214,4 +216,4 @@ def clip(a, a_min, a_max):
 def _clip(a, a_min, a_max):
     if all(isinstance(t, _SCALAR) for t in (a, a_min, a_max)):
         return lambda a, a_min, a_max: min(max(a, a_min), a_max) if a == a else a
-    return lambda a, a_min, a_max: np.clip(a, a_min, a_max)
+    return lambda a, a_min, a_max: np.minimum(np.maximum(a, a_min), a_max)  # broadcasts

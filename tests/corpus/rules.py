@@ -1,0 +1,404 @@
+"""One plain function per derivative rule, for the rule tests.
+
+Each returns `np.sum(op(...) * w)`: the random weight `w` makes every element of the result
+matter (and differently), so a gradient with elements swapped or summed wrongly fails. The
+same function serves scalars and arrays. `CASES` says, for each function, where its inputs are
+drawn and which shapes they take; the shapes of `w` follow from the result.
+"""
+
+import math
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+# -- operators --------------------------------------------------------------------------
+
+
+def add(x, y, w):
+    return np.sum((x + y) * w)
+
+
+def sub(x, y, w):
+    return np.sum((x - y) * w)
+
+
+def mul(x, y, w):
+    return np.sum((x * y) * w)
+
+
+def div(x, y, w):
+    return np.sum((x / y) * w)
+
+
+def power(x, y, w):
+    return np.sum((x ** y) * w)
+
+
+def power_constant(x, w):
+    return np.sum((x ** 3) * w)
+
+
+def np_power(x, y, w):
+    return np.sum(np.power(x, y) * w)
+
+
+def mod(x, y, w):
+    return np.sum((x % y) * w)
+
+
+def floordiv(x, y, w):
+    return np.sum((x // y + x) * w)
+
+
+def neg(x, w):
+    return np.sum((-x) * w)
+
+
+def pos(x, w):
+    return np.sum((+x) * w)
+
+
+def builtin_abs(x, w):
+    return np.sum(abs(x) * w)
+
+
+def np_abs(x, w):
+    return np.sum(np.abs(x) * w)
+
+
+def compare(x, y, w):
+    return np.sum(((x < y) + (x >= y) * 2.0 + x) * w)
+
+
+def np_ufunc_ops(x, y, w):
+    return np.sum((np.add(x, y) * np.subtract(x, y) + np.multiply(x, y) / np.divide(y, 2.0)) * w)
+
+
+# -- elementwise functions ------------------------------------------------------------------
+
+
+def exp(x, w):
+    return np.sum(np.exp(x) * w)
+
+
+def exp2(x, w):
+    return np.sum(np.exp2(x) * w)
+
+
+def expm1(x, w):
+    return np.sum(np.expm1(x) * w)
+
+
+def log(x, w):
+    return np.sum(np.log(x) * w)
+
+
+def log2(x, w):
+    return np.sum(np.log2(x) * w)
+
+
+def log10(x, w):
+    return np.sum(np.log10(x) * w)
+
+
+def log1p(x, w):
+    return np.sum(np.log1p(x) * w)
+
+
+def sqrt(x, w):
+    return np.sum(np.sqrt(x) * w)
+
+
+def square(x, w):
+    return np.sum(np.square(x) * w)
+
+
+def reciprocal(x, w):
+    return np.sum(np.reciprocal(x) * w)
+
+
+def sin(x, w):
+    return np.sum(np.sin(x) * w)
+
+
+def cos(x, w):
+    return np.sum(np.cos(x) * w)
+
+
+def tan(x, w):
+    return np.sum(np.tan(x) * w)
+
+
+def arcsin(x, w):
+    return np.sum(np.arcsin(x) * w)
+
+
+def arccos(x, w):
+    return np.sum(np.arccos(x) * w)
+
+
+def arctan(x, w):
+    return np.sum(np.arctan(x) * w)
+
+
+def arctan2(y, x, w):
+    return np.sum(np.arctan2(y, x) * w)
+
+
+def hypot(x, y, w):
+    return np.sum(np.hypot(x, y) * w)
+
+
+def sinh(x, w):
+    return np.sum(np.sinh(x) * w)
+
+
+def cosh(x, w):
+    return np.sum(np.cosh(x) * w)
+
+
+def tanh(x, w):
+    return np.sum(np.tanh(x) * w)
+
+
+def maximum(x, y, w):
+    return np.sum(np.maximum(x, y) * w)
+
+
+def minimum(x, y, w):
+    return np.sum(np.minimum(x, y) * w)
+
+
+def where(x, y, w):
+    return np.sum(np.where(x > 0.3, x * y, y - x) * w)
+
+
+def clip(x, w):
+    return np.sum(np.clip(x, -0.5, 0.5) * w)
+
+
+def clip_bounds(x, lo, w):
+    return np.sum(np.clip(x, lo, lo + 1.0) * w)
+
+
+def sign_floor_ceil_round(x, w):
+    return np.sum((np.sign(x) + np.floor(x) + np.ceil(x) + np.round(x) + x) * w)
+
+
+# Scalar-only (math module and builtins)
+
+
+def math_functions(x, w):
+    a = math.exp(x) + math.log(x) + math.sqrt(x) + math.sin(x) * math.cos(x)
+    b = math.tan(x) + math.atan(x) + math.sinh(x) + math.cosh(x) + math.tanh(x)
+    c = math.log1p(x) + math.expm1(x) + math.log2(x) + math.log10(x) + math.fabs(-x)
+    d = math.asin(x / 4) + math.acos(x / 4) + math.atan2(x, 2.0) + math.hypot(x, 3.0)
+    return (a + b + c + d + math.pow(x, 1.5)) * w
+
+
+def builtins_functions(x, y, w):
+    return (max(x, y) * 2.0 + min(x, y) + float(x) * abs(y) + pow(x, 2)) * w
+
+
+def floor_ceil(x, w):
+    return (math.floor(x) + math.ceil(x) + round(x) + x * x) * w
+
+
+def operator_functions(x, y, w):
+    return np.sum((operator.mul(x, y) + operator.add(x, 1.0)) * w)
+
+
+# -- arrays --------------------------------------------------------------------------------
+
+
+def sum_method(x, w):
+    return x.sum() * w
+
+
+def sum_axis(x, w):
+    return np.sum(np.sum(x, axis=0) * w)
+
+
+def sum_axis_last_keepdims(x, w):
+    return np.sum(np.sum(x, axis=-1, keepdims=True) * w)
+
+
+def sum_keepdims(x, w):
+    return np.sum(np.sum(x, keepdims=True) * w)
+
+
+def mean(x, w):
+    return np.mean(x) * w + x.mean()
+
+
+def mean_axis(x, w):
+    return np.sum(np.mean(x, axis=1) * w)
+
+
+def mean_axis_keepdims(x, w):
+    return np.sum(x.mean(axis=0, keepdims=True) * w)
+
+
+def maximum_reduction(x, w):
+    return np.max(x) * w + x.max()
+
+
+def minimum_reduction(x, w):
+    return np.min(x) * w + np.amin(x) + np.amax(x)
+
+
+def max_axis(x, w):
+    return np.sum(np.max(x, axis=0) * w)
+
+
+def min_axis_keepdims(x, w):
+    return np.sum(np.min(x, axis=1, keepdims=True) * w)
+
+
+def dot(a, b, w):
+    return np.sum(np.dot(a, b) * w)
+
+
+def matmul(a, b, w):
+    return np.sum((a @ b) * w)
+
+
+def dot_method(a, b, w):
+    return np.sum(a.dot(b) * w)
+
+
+def outer(a, b, w):
+    return np.sum(np.outer(a, b) * w)
+
+
+def trace(a, w):
+    return np.trace(a) * w
+
+
+def transpose(a, w):
+    return np.sum(np.transpose(a) * w)
+
+
+def transpose_attribute(a, w):
+    return np.sum(a.T * w)
+
+
+def transpose_axes(a, w):
+    return np.sum(np.transpose(a, (1, 0)) * w)
+
+
+def transpose_method(a, w):
+    return np.sum(a.transpose() * w)
+
+
+def reshape(a, w):
+    return np.sum(np.reshape(a, (3, 2)) * w)
+
+
+def reshape_method(a, w):
+    return np.sum(a.reshape(3, 2) * w)
+
+
+def ravel(a, w):
+    return np.sum(a.ravel() * w)
+
+
+def copy(a, w):
+    b = a.copy()
+    return np.sum(b * w)
+
+
+def index_int(a, w):
+    return a[1] * w + a[-1]
+
+
+def index_slice(a, w):
+    return np.sum(a[1:3] * w) + np.sum(a[::-2])
+
+
+def index_rows(a, w):
+    return np.sum(a[1] * w) + np.sum(a[0, 1:])
+
+
+def index_tuple(a, w):
+    return a[1, 2] * w + a[0, -1] * a[1, 0]
+
+
+def creation(x, w):
+    zeros = np.zeros(x.shape)
+    ones = np.ones_like(x)
+    full = np.full(x.shape, 2.0)
+    return np.sum((x + zeros) * (ones + full) * w)
+
+
+def full_active(x, w):
+    return np.sum(np.full(3, x) * w)
+
+
+def zeros_like_method(x, w):
+    return np.sum((np.zeros_like(x) + x * x) * w)
+
+
+@dataclass
+class Case:
+    """How to draw a corpus function's inputs (the last parameter, `w`, is drawn to match)."""
+
+    function: object
+    low: float = -2.0
+    high: float = 2.0
+    shapes: tuple = ((), (3,), (2, 3))  # for each differentiable argument, or one per argument
+    kink: str | None = None  # "zero": keep |x| off 0; "tie": keep x and y apart; "bounds"
+    scalar_only: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+
+UNARY = ((), (3,), (2, 3))
+BINARY = (((), ()), ((3,), ()), ((), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)))
+MATRIX = ((2, 3),)
+
+CASES = [
+    Case(add, shapes=BINARY), Case(sub, shapes=BINARY), Case(mul, shapes=BINARY),
+    Case(div, shapes=BINARY, kink="zero"), Case(power, 0.5, 2.0, shapes=BINARY),
+    Case(power_constant), Case(np_power, 0.5, 2.0, shapes=BINARY),
+    Case(mod, 0.5, 3.0, shapes=BINARY, kink="mod"), Case(floordiv, 0.5, 3.0, shapes=BINARY,
+                                                          kink="mod"),
+    Case(neg), Case(pos), Case(builtin_abs, kink="zero", shapes=((),)), Case(np_abs, kink="zero"),
+    Case(compare, shapes=BINARY, kink="tie"), Case(np_ufunc_ops, 0.5, 2.0, shapes=BINARY),
+    Case(exp), Case(exp2), Case(expm1), Case(log, 0.2, 3.0), Case(log2, 0.2, 3.0),
+    Case(log10, 0.2, 3.0), Case(log1p, -0.5, 3.0), Case(sqrt, 0.2, 3.0), Case(square),
+    Case(reciprocal, kink="zero"), Case(sin), Case(cos), Case(tan, -1.2, 1.2),
+    Case(arcsin, -0.9, 0.9), Case(arccos, -0.9, 0.9), Case(arctan),
+    Case(arctan2, shapes=BINARY, kink="zero"), Case(hypot, shapes=BINARY, kink="zero"),
+    Case(sinh), Case(cosh), Case(tanh), Case(maximum, shapes=BINARY, kink="tie"),
+    Case(minimum, shapes=BINARY, kink="tie"), Case(where, shapes=BINARY, kink="where"),
+    Case(clip, kink="bounds"), Case(clip_bounds, shapes=BINARY, kink="bounds"),
+    Case(sign_floor_ceil_round, kink="integer"),
+    Case(math_functions, 0.3, 3.0, shapes=((),), scalar_only=True),
+    Case(builtins_functions, 0.2, 3.0, shapes=(((), ()),), kink="tie", scalar_only=True),
+    Case(floor_ceil, kink="integer", shapes=((),), scalar_only=True),
+    Case(operator_functions, shapes=BINARY),
+    Case(sum_method, shapes=((3,), (2, 3))), Case(sum_axis, shapes=MATRIX),
+    Case(sum_axis_last_keepdims, shapes=MATRIX), Case(sum_keepdims, shapes=((3,), (2, 3))),
+    Case(mean, shapes=((3,), (2, 3))), Case(mean_axis, shapes=MATRIX),
+    Case(mean_axis_keepdims, shapes=MATRIX),
+    Case(maximum_reduction, shapes=((3,), (2, 3)), kink="distinct"),
+    Case(minimum_reduction, shapes=((3,), (2, 3)), kink="distinct"),
+    Case(max_axis, shapes=MATRIX, kink="distinct"),
+    Case(min_axis_keepdims, shapes=MATRIX, kink="distinct"),
+    Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
+    Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
+    Case(dot_method, shapes=(((2, 3), (3,)),)), Case(outer, shapes=(((3,), (2,)),)),
+    Case(trace, shapes=((3, 3),)), Case(transpose, shapes=MATRIX),
+    Case(transpose_attribute, shapes=MATRIX), Case(transpose_axes, shapes=MATRIX),
+    Case(transpose_method, shapes=MATRIX), Case(reshape, shapes=MATRIX),
+    Case(reshape_method, shapes=MATRIX), Case(ravel, shapes=MATRIX),
+    Case(copy, shapes=((3,), (2, 3))),
+    Case(index_int, shapes=((4,),)), Case(index_slice, shapes=((5,),)),
+    Case(index_rows, shapes=MATRIX), Case(index_tuple, shapes=MATRIX),
+    Case(creation, shapes=((3,), (2, 3))), Case(full_active, shapes=((),)),
+    Case(zeros_like_method, shapes=((3,), (2, 3))),
+]

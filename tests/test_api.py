@@ -1,0 +1,220 @@
+"""grad and value_and_grad: the forms of wrt, decorators, the memo, the generated source, and
+the straight-line transform on every kind of statement (checked by finite differences)."""
+
+import ast
+import re
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import astgrad
+from astgrad import api
+from astgrad.testing import check_grads
+
+from .corpus import basics, custom
+from .strategies import values
+
+MODES = pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+
+def _relu_inputs_off_zero(args):
+    W1, b1, _, _, X, _ = args
+    return np.all(np.abs(X @ W1.T + b1) > 0.01)
+
+
+# function, strategies for its arguments, wrt[, a condition keeping the inputs off kinks]
+TRANSFORM_CASES = [
+    (basics.nested, [values((), -1, 1), values((), -1, 1)], (0, 1)),
+    (basics.nested, [values((3,), -1, 1), values((3,), -1, 1)], (0, 1)),
+    (basics.reuse, [values((), -2, 2)], 0),
+    (basics.reuse, [values((2, 3), -2, 2)], 0),
+    (basics.reassign, [values((), -1, 1), values((), -1, 1)], (0, 1)),
+    (basics.reassign, [values((4,), -1, 1), values((), -1, 1)], ("x", "y")),
+    (basics.unpack, [values((), -2, 2), values((), -2, 2)], (0, 1)),
+    (basics.unpack_shape, [values((2, 3), -2, 2)], 0),
+    (basics.constants, [values((), -2, 2)], 0),
+    (basics.keyword_arguments, [values((2, 3), -2, 2), values((3,), -2, 2)], (0, 1)),
+    (basics.aliases, [values((), 0.2, 3)], 0),
+    (basics.global_array, [values((3,), -2, 2)], 0),
+    (basics.with_defaults, [values((3,), 0.5, 2)], 0),
+    (basics.mlp_loss, [values((4, 3), -1, 1), values((4,), -1, 1), values((1, 4), -1, 1),
+                       values((1,), -1, 1), values((5, 3), -1, 1), values((5, 1), -1, 1)],
+     (0, 1, 2, 3), _relu_inputs_off_zero),
+    (basics.reads_argument, [values((3,), -2, 2)], 0),
+]
+
+
+@MODES
+@pytest.mark.parametrize("case", TRANSFORM_CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(TRANSFORM_CASES)])
+def test_transform_matches_finite_differences(case, jit):
+    function, strategies, wrt, *condition = case
+
+    @given(st.tuples(*strategies))
+    def check(args):
+        assume(all(c(args) for c in condition))
+        check_grads(function, args, wrt=wrt, jit=jit)
+
+    check()
+
+
+@MODES
+def test_inactive_arguments_pass_through_and_get_no_adjoint(jit):
+    table = np.array([1.0, 2.0, 3.0])
+    df = astgrad.grad(basics.inactive_arguments, jit=jit)
+    check_grads(basics.inactive_arguments, (0.7, 3, True, table), wrt=0, jit=jit)
+    for name in ("_dn", "_dflag", "_dtable"):
+        assert name not in df.source
+    assert df(0.7, 3, True, table) == pytest.approx(3 * table.sum())
+
+
+@MODES
+def test_wrt_by_position_name_and_tuple(jit):
+    f = basics.seed_powers
+    assert astgrad.grad(f, jit=jit)(2.0, 3.0) == 4.0
+    assert astgrad.grad(f, wrt=1, jit=jit)(2.0, 3.0) == 27.0
+    assert astgrad.grad(f, wrt="y", jit=jit)(2.0, 3.0) == 27.0
+    assert astgrad.grad(f, wrt=(1,), jit=jit)(2.0, 3.0) == (27.0,)
+    assert astgrad.grad(f, wrt=("y", 0), jit=jit)(2.0, 3.0) == (27.0, 4.0)
+    assert astgrad.grad(f, wrt=[0, 1], jit=jit)(2.0, 3.0) == (4.0, 27.0)
+
+
+@MODES
+def test_decorator_forms(jit):
+    @astgrad.grad(jit=jit)
+    def square(x):
+        return x * x
+
+    @astgrad.value_and_grad(wrt=(0, 1), jit=jit)
+    def product(x, y):
+        return x * y
+
+    assert square(3.0) == 6.0
+    assert product(2.0, 5.0) == (10.0, (5.0, 2.0))
+
+
+def test_bare_decorator():
+    @astgrad.grad
+    def cube(x):
+        return x ** 3
+
+    assert cube(2.0) == 12.0
+
+
+def test_building_a_gradient_is_memoized(monkeypatch):
+    def f(x):
+        return x * 4.0
+
+    builds = []
+    real_build = api._build
+    monkeypatch.setattr(api, "_build", lambda *a: builds.append(a) or real_build(*a))
+    gradients = [astgrad.grad(f, wrt="x") for _ in range(5)] + [astgrad.grad(f)]
+    assert len(builds) == 1 and all(g is gradients[0] for g in gradients)
+    astgrad.grad(f, jit=False)
+    astgrad.value_and_grad(f)
+    assert len(builds) == 3
+
+
+@MODES
+def test_keyword_call_defaults_and_keyword_only_parameters(jit):
+    x = np.array([0.5, 1.5])
+    df = astgrad.grad(basics.with_defaults, jit=jit)
+    np.testing.assert_allclose(df(x), 2 * (x + 1.0))
+    np.testing.assert_allclose(df(x, power=3.0), 3 * (x + 1.0) ** 2)
+    np.testing.assert_allclose(df(shift=2.0, x=x), 2 * (x + 2.0))
+    dk = astgrad.grad(basics.keyword_only, wrt="scale", jit=jit)
+    assert dk(x, scale=3.0) == pytest.approx(2.0)
+
+
+@MODES
+def test_inputs_are_never_modified(jit):
+    arrays = [np.random.default_rng(0).normal(size=s) for s in [(4, 3), (4,), (1, 4), (1,),
+                                                                    (5, 3), (5, 1)]]
+    before = [a.copy() for a in arrays]
+    astgrad.grad(basics.mlp_loss, wrt=(0, 1, 2, 3), jit=jit)(*arrays)
+    astgrad.grad(basics.reads_argument, jit=jit)(arrays[1])
+    for a, b in zip(arrays, before):
+        np.testing.assert_array_equal(a, b)
+
+
+@MODES
+def test_gradients_of_two_arguments_are_separate_arrays(jit):
+    def f(x, y):
+        return np.sum(x + y)
+
+    dx, dy = astgrad.grad(f, wrt=(0, 1), jit=jit)(np.ones(3), np.ones(3))
+    dx[0] = 100.0
+    assert dy[0] == 1.0
+
+
+@MODES
+def test_float32_arrays_keep_their_dtype_and_scalars_their_precision(jit):
+    g = astgrad.grad(basics.reuse, jit=jit)(np.ones(3, np.float32))
+    assert g.dtype == np.float32
+    x = np.float32(0.1)
+    dx = astgrad.grad(basics.seed_polynomial, jit=jit)(x)
+    assert dx == np.float32(6) * x + np.float32(2)  # computed in float32, not float64
+    # numba returns float32 scalars to Python as float; plain NumPy keeps np.float32
+    assert type(dx) is (float if jit else np.float32)
+
+
+@MODES
+def test_constant_and_unused_inputs_get_zero_gradients(jit):
+    assert astgrad.grad(basics.constant_output, jit=jit)(2.0) == 0.0
+    assert astgrad.grad(basics.unused_argument, wrt=1, jit=jit)(2.0, 5.0) == 0.0
+    np.testing.assert_array_equal(
+        astgrad.grad(basics.unused_argument, wrt=1, jit=jit)(2.0, np.ones(2)), np.zeros(2))
+
+
+@MODES
+def test_an_array_with_one_element_is_a_scalar_output(jit):
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(astgrad.grad(basics.matrix_one_element, jit=jit)(x),
+                                  [3.0, 0.0, 0.0])
+
+
+def test_a_numba_function_is_differentiated_through_its_python_source():
+    compiled = numba.njit(basics.seed_product)
+    assert astgrad.grad(compiled, wrt=(0, 1))(2.0, 3.0) == (3.0, 2.0)
+
+
+@MODES
+def test_a_user_registered_rule_is_used(jit):
+    @given(st.tuples(values((3,), -2, 2), values((3,), -2, 2)))
+    def check(args):
+        check_grads(custom.uses_softplus, args, wrt=(0, 1), jit=jit)
+
+    check()
+    assert "softplus_rule" not in astgrad.grad(custom.uses_softplus, jit=jit).source
+
+
+def test_source_is_valid_python_and_labels_every_adjoint_statement_with_its_user_line():
+    df = astgrad.grad(basics.reassign, wrt=(0, 1))
+    ast.parse(df.source)
+    body = df.source.split("def grad_reassign(")[1].split("\ndef ")[0]
+    adjoint = body.split("# adjoint")[1].splitlines()[1:]
+    lines = {i + 1 for i, text in enumerate(open(basics.__file__).read().splitlines())
+             if "def reassign" in text}
+    first = min(lines)
+    for text in adjoint:
+        if text.strip() and not text.strip().startswith("return"):
+            label = re.search(r"# line (\d+)", text)
+            assert label, f"unlabelled adjoint statement: {text}"
+            assert first < int(label.group(1)) < first + 6
+    assert "z = z * z + x" in body  # the user's text appears beside the statements it became
+
+
+def test_source_has_no_adjoint_for_values_that_do_not_depend_on_wrt():
+    df = astgrad.grad(basics.reassign, wrt="y")
+    body = df.source.split("# adjoint")[1]
+    # x = x * 3.0 does not depend on y: it has no adjoint statement
+    assert "line 72" not in body or "_dx" not in body
+    assert "_dx " not in body and "_dx=" not in body.replace(" ", "")
+
+
+def test_entry_function_carries_the_options():
+    df = astgrad.grad(basics.seed_powers, wrt="y", jit=False)
+    assert df.fun is basics.seed_powers and df.wrt == ("y",) and df.jit is False
+    assert df.__name__ == "grad_seed_powers"
