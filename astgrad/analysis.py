@@ -121,14 +121,7 @@ def _forward(block: list, varied: frozenset, result: Activity) -> frozenset:
         elif isinstance(stmt, ir.If):
             varied = _forward(stmt.body, varied, result) | _forward(stmt.orelse, varied, result)
         elif isinstance(stmt, (ir.For, ir.While)):
-            entry = varied
-            while True:
-                body = stmt.test_block + stmt.body if isinstance(stmt, ir.While) else stmt.body
-                after = _forward(body, entry, result)
-                if after <= entry:
-                    break
-                entry = entry | after
-            varied = entry
+            varied = _around_loop(stmt, varied, lambda body, fact: _forward(body, fact, result))
     return varied
 
 
@@ -146,15 +139,19 @@ def _backward(block: list, useful: frozenset, result: Activity) -> frozenset:
         elif isinstance(stmt, ir.If):
             useful = _backward(stmt.body, useful, result) | _backward(stmt.orelse, useful, result)
         elif isinstance(stmt, (ir.For, ir.While)):
-            exit_ = useful
-            while True:
-                body = stmt.test_block + stmt.body if isinstance(stmt, ir.While) else stmt.body
-                start = _backward(body, exit_, result)
-                if start <= exit_:
-                    break
-                exit_ = exit_ | start
-            useful = exit_
+            useful = _around_loop(stmt, useful, lambda body, fact: _backward(body, fact, result))
     return useful
+
+
+def _around_loop(loop, fact: frozenset, through) -> frozenset:
+    """A may-fact at a loop's boundary: `fact`, joined with what `through(body, fact)` makes
+    of it after any number of trips (a fixpoint; the facts only grow)."""
+    body = loop.test_block + loop.body if isinstance(loop, ir.While) else loop.body
+    while True:
+        after = through(body, fact)
+        if after <= fact:
+            return fact
+        fact = fact | after
 
 
 def _check_rules(block: list, result: Activity) -> None:

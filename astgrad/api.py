@@ -119,9 +119,9 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
                        entry_name=entry_name)
     docstring = (f"{'Value and gradient' if with_value else 'Gradient'} of {function.name} "
                  f"({function.origin}) with respect to {', '.join(wrt)}.\n\n"
-                 f"Written by astgrad {__version__}: `{compiled_name}` is compiled by numba; "
-                 f"`{entry_name}`, what astgrad.{kind} returned,\ncalls it and reports errors "
-                 "on the lines of the original function.")
+                 f"Written by astgrad {__version__}. `{compiled_name}` is compiled by numba;\n"
+                 f"`{entry_name}` (what astgrad.{kind} returned) calls it and reports errors\n"
+                 f"on the lines of {function.name}.")
     header = namespace.header()
     if namespace.injected:
         header.append("")

@@ -21,7 +21,7 @@ import numpy as np
 from . import ir
 from .errors import NonScalarOutputError, Origin, UnsupportedSyntaxError
 from .names import Names
-from .parse import ParsedFunction
+from .parse import ParsedFunction, dotted
 
 _LITERAL = (bool, int, float, complex, type(None), np.number, np.bool_)
 
@@ -178,7 +178,7 @@ class _Normalizer:
         return ir.Const(value, spelling)
 
     def expr_Attribute(self, node: ast.Attribute) -> ir.Expr:
-        path = _dotted(node)
+        path = dotted(node)
         if path and path[0] not in self.parsed.local_names:
             obj = self.resolve_path(path, node)
             return self.global_value(obj, node, _canonical(path, obj))
@@ -248,11 +248,11 @@ class _Normalizer:
         return ir.Call(primitive, tuple(args), kwargs)
 
     def is_global_path(self, node: ast.expr) -> bool:
-        path = _dotted(node)
+        path = dotted(node)
         return bool(path) and path[0] not in self.parsed.local_names
 
     def callee(self, func: ast.expr) -> object:
-        path = _dotted(func)
+        path = dotted(func)
         if path[0] in self.parsed.local_names:
             self.fail(func, f"'{path[0]}' is a local variable; only functions defined outside "
                             "can be called")
@@ -265,17 +265,6 @@ class _Normalizer:
         if not callable(obj):
             self.fail(func, f"'{'.'.join(path)}' is a {type(obj).__name__}, not a function")
         return obj
-
-
-def _dotted(node: ast.expr) -> list[str] | None:
-    """['np', 'linalg', 'norm'] for `np.linalg.norm`; None unless names and attributes only."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return [node.id, *reversed(parts)]
-    return None
 
 
 def _canonical(path: list[str], obj: object) -> str:

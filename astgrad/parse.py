@@ -324,6 +324,17 @@ class _Checker(ast.NodeVisitor):
                 self.visit(item)
 
 
+def dotted(node: ast.expr) -> list[str] | None:
+    """['np', 'linalg', 'norm'] for `np.linalg.norm`; None unless only names and attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return [node.id, *reversed(parts)]
+    return None
+
+
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):

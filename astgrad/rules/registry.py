@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from .. import ir
 from ..errors import AstgradError, Origin
+from ..parse import dotted
 from ..runtime import select as _select
 from .simplify import simplify
 
@@ -161,7 +162,7 @@ class Rule:
                 return node if getattr(node, "astgrad_operand", False) else super().visit(node)
 
             def visit_Attribute(self, node):
-                path = _dotted(node)
+                path = dotted(node)
                 if path and path[0] in rule.namespace:
                     obj = rule.namespace[path[0]]
                     for attr in path[1:]:
@@ -219,17 +220,6 @@ def _target(stmt: ast.stmt) -> tuple[str, ast.expr | None] | None:
 
 def _value(stmt: ast.stmt) -> ast.expr:
     return stmt.value
-
-
-def _dotted(node: ast.expr) -> list[str] | None:
-    """['np', 'linalg', 'norm'] for `np.linalg.norm`; None for anything else."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return [node.id, *reversed(parts)]
-    return None
 
 
 # -- the registry -----------------------------------------------------------------------------
