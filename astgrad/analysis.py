@@ -162,6 +162,10 @@ def _check_rules(block: list, result: Activity) -> None:
         if not result.is_active(stmt):
             continue
         rule, _ = bind(stmt.value, stmt.at or stmt.origin)
+        if stmt.value.primitive is ir.TUPLE:
+            raise NoRuleError(
+                "a differentiable value is put into a tuple, which astgrad cannot differentiate "
+                "through", stmt.at or stmt.origin, "keep the values in separate variables")
         if rule is None:
             name = describe(stmt.value.primitive)
             raise NoRuleError(

@@ -18,6 +18,7 @@ from .adjoints import (
     zeros_like,
 )
 from .linalg import (
+    astype_adjoint,
     matmul_adjoint_a,
     matmul_adjoint_b,
     outer_adjoint_a,
@@ -37,7 +38,8 @@ from .reductions import (
 )
 
 __all__ = [
-    "cast_like", "clip", "extremum_adjoint", "matmul_adjoint_a", "matmul_adjoint_b",
+    "astype_adjoint", "cast_like", "clip", "extremum_adjoint", "matmul_adjoint_a",
+    "matmul_adjoint_b",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",

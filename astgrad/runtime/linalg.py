@@ -155,6 +155,23 @@ def _reshape_like(g, a):
     return lambda g, a: np.ascontiguousarray(g).reshape(a.shape)
 
 
+def astype_adjoint(g, a, dtype):
+    """The adjoint of `a` in `a.astype(dtype)`: `g` for a cast to floats, zero to integers."""
+    if np.dtype(dtype).kind == "f":
+        return np.asarray(g).astype(np.asarray(a).dtype if np.asarray(a).dtype.kind == "f"
+                                    else np.float64)
+    return np.zeros(np.shape(a))
+
+
+@overload(astype_adjoint)
+def _astype_adjoint(g, a, dtype):
+    target = dtype.dtype if isinstance(dtype, types.DTypeSpec) else getattr(dtype, "key", dtype)
+    if isinstance(target, types.Float):
+        kind = as_dtype(a.dtype) if isinstance(a.dtype, types.Float) else np.float64
+        return lambda g, a, dtype: g.astype(kind)
+    return lambda g, a, dtype: np.zeros(a.shape)
+
+
 def transpose_adjoint(g, axes=None):
     """The adjoint `g` of `np.transpose(a, axes)`: the inverse permutation applied to `g`."""
     if axes is None or len(axes) == 0:

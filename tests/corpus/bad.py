@@ -133,6 +133,15 @@ def calls_numpy_without_rule(x):
     return np.sum(np.cumsum(x))  # error
 
 
+def active_linspace(x):
+    return np.sum(np.linspace(0.0, x, 5))  # error
+
+
+def active_tuple(x):
+    pair = (x, 2.0 * x)  # error
+    return pair[0] * pair[1]
+
+
 def returns_array(x):
     y = x * 2.0
     return y  # error

@@ -198,7 +198,7 @@ def math_functions(x, w):
 
 
 def builtins_functions(x, y, w):
-    return (max(x, y) * 2.0 + min(x, y) + float(x) * abs(y) + pow(x, 2)) * w
+    return (max(x, y) * 2.0 + min(x, y) + float(x) * abs(y) + pow(x, 2) + np.float64(y)) * w
 
 
 def floor_ceil(x, w):
@@ -325,6 +325,13 @@ def index_tuple(a, w):
     return a[1, 2] * w + a[0, -1] * a[1, 0]
 
 
+def aliases(x, w):
+    copies = np.copy(x) + np.asarray(x) + x.astype(np.float64)
+    shapes = np.ravel(x).reshape(x.shape) + x.flatten().reshape(x.shape) + np.full_like(x, 2.0)
+    signs = np.negative(x) + np.positive(x) + np.mod(x, 3.0) + np.remainder(x, 5.0)
+    return np.sum((copies * shapes + signs + x.astype(np.int64)) * w)
+
+
 def creation(x, w):
     zeros = np.zeros(x.shape)
     ones = np.ones_like(x)
@@ -399,6 +406,7 @@ CASES = [
     Case(copy, shapes=((3,), (2, 3))),
     Case(index_int, shapes=((4,),)), Case(index_slice, shapes=((5,),)),
     Case(index_rows, shapes=MATRIX), Case(index_tuple, shapes=MATRIX),
+    Case(aliases, 0.5, 2.0, shapes=((3,), (2, 3)), kink="integer"),
     Case(creation, shapes=((3,), (2, 3))), Case(full_active, shapes=((),)),
     Case(zeros_like_method, shapes=((3,), (2, 3))),
 ]
