@@ -1,13 +1,17 @@
-"""Analyze: which values need adjoints (activity), and which operands feed each derivative.
+"""Analyze: which values need adjoints (activity), which names are live, which are defined.
 
-Takes an `ir.Function` and the names of its `wrt` parameters. Produces an `Activity`: a
-statement is active when its target both depends on a `wrt` input (it is *varied*) and reaches
-the returned value through differentiable operations (it is *useful*). Only active statements
-get adjoint code, and only varied operands of an active statement receive contributions;
-everything else in the generated gradient is the plain forward computation.
+Takes a normalized `ir.Function` (and the `Program` it belongs to, for calls to the user's
+other functions). Produces:
 
-Both properties are dataflow over the structured program: forward for varied, backward for
-useful, iterated to a fixpoint around loops. Both are pure functions of the normalized program.
+- `Activity`: a statement is active when its target both depends on a `wrt` input (it is
+  *varied*) and reaches the returned value through differentiable operations (it is *useful*).
+  Only active statements get adjoint code; only varied operands receive contributions.
+- `live_after`: for every statement, the names whose values may still be read after it.
+- `defined_before`: for every statement, the names certainly bound when it runs.
+
+All three are dataflow over the structured program, iterated to a fixpoint around loops, and
+pure functions of the normalized program. A call with no derivative rule into which a varied
+value flows is an error here, naming the function: never a silent zero.
 """
 
 from __future__ import annotations
@@ -20,42 +24,47 @@ from .rules import lookup
 from .rules.registry import Rule
 
 
-def bind(call: ir.Call, origin) -> tuple[Rule | None, dict[str, object]]:
-    """The rule of a call and its operands by rule parameter; ({}, None) when it has no rule."""
+@dataclass
+class Callee:
+    """What a call calls: a rule, a user function, or something astgrad knows nothing about."""
+
+    rule: Rule | None
+    function: ir.Function | None
+    bound: dict[str, object]  # parameter name -> operand (atom, index, or tuple of atoms)
+
+    @property
+    def differentiable(self) -> list[str]:
+        if self.function is not None:
+            return list(self.bound)
+        if self.rule is None:
+            return list(self.bound)
+        return [p for p in self.rule.differentiable if p in self.bound]
+
+
+def callee(call: ir.Call, origin, program=None) -> Callee:
+    """The rule or user function a call applies, with its operands by parameter name."""
+    if isinstance(call.primitive, ir.UserFunction):
+        function = program.function_of(call.primitive)
+        return Callee(None, function, dict(zip(function.params, call.args)))
     rule = lookup(call.primitive)
     if rule is None or rule.signature is None:
-        return rule, {}
+        return Callee(rule, None, {str(i): a for i, a in enumerate(call.operands())})
     try:
-        return rule, rule.bind(call.args, call.kwargs)
+        return Callee(rule, None, rule.bind(call.args, call.kwargs))
     except TypeError as error:
         raise AstgradError(f"{describe(call.primitive)}: {error}", origin,
                            "astgrad's rule for it supports the arguments "
                            f"({', '.join(rule.signature.parameters)})") from None
 
 
-def differentiable_operands(call: ir.Call, origin) -> list[ir.Atom]:
-    """The operands of a call that a derivative can flow into."""
-    rule, bound = bind(call, origin)
-    if rule is None:
-        return [a for a in call.operands()]  # no rule: assume everything (an error if active)
-    if rule.is_zero:
-        return []
-    out = []
-    for param in rule.differentiable:
-        value = bound.get(param)
-        if isinstance(value, tuple):
-            out += list(value)
-        elif value is not None:
-            out.append(value)
-    return [a for a in out if isinstance(a, ir.Name | ir.Const)]
-
-
 def describe(primitive: object) -> str:
-    """How to name a primitive in a message: `np.exp`, `x.sum`, `foo`."""
+    """How to name a primitive in a message: `np.exp`, `.sum()`, `helper`."""
     if isinstance(primitive, ir.Method):
         return f".{primitive.name}()"
     if isinstance(primitive, ir.Attribute):
         return f".{primitive.name}"
+    if isinstance(primitive, ir.UserFunction):
+        return primitive.name
     module = getattr(primitive, "__module__", None) or ""
     name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
     if name is None:
@@ -65,44 +74,69 @@ def describe(primitive: object) -> str:
     return f"math.{name}" if module == "math" else name
 
 
+def _names(value) -> set[str]:
+    """Names in an operand: an atom, an index, or a tuple of atoms."""
+    return set(ir.atom_names([value]))
+
+
 @dataclass
 class Activity:
     """Which statements and operands take part in the adjoint."""
 
     wrt: tuple[str, ...]
+    program: object = None
     varied_before: dict = field(default_factory=dict)  # statement -> names varied before it
     useful_after: dict = field(default_factory=dict)  # statement -> names useful after it
 
-    def is_active(self, stmt) -> bool:
-        """Does the statement get adjoint code? (Its target is varied and useful.)"""
-        if isinstance(stmt, ir.Assign):
-            return stmt.target in self.useful_after.get(stmt, ()) and bool(
-                self.active_operands(stmt))
+    def differentiable_names(self, stmt) -> set[str]:
+        """Names a derivative can flow into from this statement's target(s)."""
         if isinstance(stmt, ir.Store):
-            # A store into an active array also cuts the overwritten element's adjoint.
-            varied = self.varied_before.get(stmt, ())
-            return stmt.array in self.useful_after.get(stmt, ()) and (
-                stmt.array in varied or _name(stmt.value) in varied)
-        return False
+            return _names(stmt.value)
+        if isinstance(stmt, ir.Assign | ir.Unpack):
+            if isinstance(stmt.value, ir.Name):
+                return {stmt.value.id}
+            if isinstance(stmt.value, ir.Call):
+                found = callee(stmt.value, stmt.at or stmt.origin, self.program)
+                if found.rule is not None and found.rule.is_zero:
+                    return set()
+                return set().union(*(_names(found.bound[p]) for p in found.differentiable)) \
+                    if found.differentiable else set()
+        return set()
 
     def active_operands(self, stmt) -> set[str]:
-        """Names among the statement's differentiable operands that vary with `wrt`."""
-        return _differentiable_names(stmt) & self.varied_before.get(stmt, frozenset())
+        """Differentiable operands of the statement that vary with `wrt`."""
+        return self.differentiable_names(stmt) & self.varied_before.get(stmt, frozenset())
 
-    def active_names(self) -> set[str]:
-        """Every name that gets an adjoint somewhere."""
+    def is_active(self, stmt) -> bool:
+        """Does the statement get adjoint code? (Its target varies and is useful.)"""
+        useful = self.useful_after.get(stmt, ())
+        if isinstance(stmt, ir.Assign):
+            return stmt.target in useful and bool(self.active_operands(stmt))
+        if isinstance(stmt, ir.Unpack):
+            return bool(set(stmt.targets) & useful) and bool(self.active_operands(stmt))
+        if isinstance(stmt, ir.Store):
+            # a store into an active array also cuts the overwritten elements' adjoint
+            varied = self.varied_before.get(stmt, ())
+            return stmt.array in useful and (stmt.array in varied or bool(
+                _names(stmt.value) & varied))
+        if isinstance(stmt, ir.If | ir.For | ir.While):
+            return any(self.is_active(s) for s in ir.walk([stmt]) if s is not stmt)
+        return False
+
+    def active_names(self, block: list) -> set[str]:
+        """Every name that gets an adjoint in a block."""
         out = set(self.wrt)
-        for stmt in self.useful_after:
+        for stmt in ir.walk(block):
             if self.is_active(stmt):
-                out.add(stmt.target if isinstance(stmt, ir.Assign) else stmt.array)
-                if isinstance(stmt, ir.Assign):
-                    out |= self.active_operands(stmt)
+                out |= set(ir.writes(stmt)) | self.active_operands(stmt)
+                if isinstance(stmt, ir.Store):
+                    out.add(stmt.array)
         return out
 
 
-def activity(function: ir.Function, wrt: tuple[str, ...]) -> Activity:
+def activity(function: ir.Function, wrt: tuple[str, ...], program=None) -> Activity:
     """Varied and useful names at every statement of `function`."""
-    result = Activity(wrt)
+    result = Activity(wrt, program)
     _forward(function.body, frozenset(wrt), result)
     _backward(function.body, frozenset(), result)
     _check_rules(function.body, result)
@@ -112,16 +146,17 @@ def activity(function: ir.Function, wrt: tuple[str, ...]) -> Activity:
 def _forward(block: list, varied: frozenset, result: Activity) -> frozenset:
     for stmt in block:
         result.varied_before[stmt] = varied
-        if isinstance(stmt, ir.Assign):
-            gets = bool(result.active_operands(stmt))
-            varied = (varied | {stmt.target}) if gets else (varied - {stmt.target})
+        if isinstance(stmt, ir.Assign | ir.Unpack):
+            targets = set(ir.writes(stmt))
+            varied = (varied | targets) if result.active_operands(stmt) else (varied - targets)
         elif isinstance(stmt, ir.Store):
-            if _name(stmt.value) in varied:
+            if _names(stmt.value) & varied:
                 varied = varied | {stmt.array}
         elif isinstance(stmt, ir.If):
             varied = _forward(stmt.body, varied, result) | _forward(stmt.orelse, varied, result)
-        elif isinstance(stmt, (ir.For, ir.While)):
-            varied = _around_loop(stmt, varied, lambda body, fact: _forward(body, fact, result))
+        elif isinstance(stmt, ir.For | ir.While):
+            varied = _around_loop(stmt, varied - {getattr(stmt, "target", None)},
+                                  lambda body, fact: _forward(body, fact, result))
     return varied
 
 
@@ -129,16 +164,18 @@ def _backward(block: list, useful: frozenset, result: Activity) -> frozenset:
     for stmt in reversed(block):
         result.useful_after[stmt] = useful
         if isinstance(stmt, ir.Return):
-            useful = frozenset({stmt.value.id}) if isinstance(stmt.value, ir.Name) else frozenset()
-        elif isinstance(stmt, ir.Assign):
-            if stmt.target in useful:
-                useful = (useful - {stmt.target}) | _differentiable_names(stmt)
+            useful = frozenset(ir.atom_names(
+                stmt.value if isinstance(stmt.value, tuple) else [stmt.value]))
+        elif isinstance(stmt, ir.Assign | ir.Unpack):
+            targets = set(ir.writes(stmt))
+            if targets & useful:
+                useful = (useful - targets) | result.differentiable_names(stmt)
         elif isinstance(stmt, ir.Store):
-            if stmt.array in useful and isinstance(stmt.value, ir.Name):
-                useful = useful | {stmt.value.id}
+            if stmt.array in useful:
+                useful = useful | _names(stmt.value)
         elif isinstance(stmt, ir.If):
             useful = _backward(stmt.body, useful, result) | _backward(stmt.orelse, useful, result)
-        elif isinstance(stmt, (ir.For, ir.While)):
+        elif isinstance(stmt, ir.For | ir.While):
             useful = _around_loop(stmt, useful, lambda body, fact: _backward(body, fact, result))
     return useful
 
@@ -155,38 +192,80 @@ def _around_loop(loop, fact: frozenset, through) -> frozenset:
 
 
 def _check_rules(block: list, result: Activity) -> None:
-    """An active call must have a rule: never a silent zero."""
+    """An active call must have a rule (or be a user function): never a silent zero."""
     for stmt in ir.walk(block):
-        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call)):
+        if not (isinstance(stmt, ir.Assign | ir.Unpack) and isinstance(stmt.value, ir.Call)):
             continue
         if not result.is_active(stmt):
             continue
-        rule, _ = bind(stmt.value, stmt.at or stmt.origin)
+        where = stmt.at or stmt.origin
         if stmt.value.primitive is ir.TUPLE:
             raise NoRuleError(
                 "a differentiable value is put into a tuple, which astgrad cannot differentiate "
-                "through", stmt.at or stmt.origin, "keep the values in separate variables")
-        if rule is None:
+                "through", where, "keep the values in separate variables")
+        found = callee(stmt.value, where, result.program)
+        if found.rule is None and found.function is None:
             name = describe(stmt.value.primitive)
             raise NoRuleError(
                 f"no derivative rule for {name}, and a differentiable value flows into it",
-                stmt.at or stmt.origin,
+                where,
                 f"register one with @astgrad.rule({name.lstrip('.').rstrip('()')}) "
                 "(see the README), or wrap the argument in astgrad.stop_gradient(...) if "
                 "it should not be differentiated")
 
 
-def _differentiable_names(stmt) -> set[str]:
-    """Names a derivative can flow into from this statement's target."""
-    if isinstance(stmt, ir.Store):
-        return {stmt.value.id} if isinstance(stmt.value, ir.Name) else set()
-    if isinstance(stmt.value, ir.Name):
-        return {stmt.value.id}
-    if isinstance(stmt.value, ir.Call):
-        return {a.id for a in differentiable_operands(stmt.value, stmt.origin)
-                if isinstance(a, ir.Name)}
-    return set()
+# -- liveness and definedness ---------------------------------------------------------------
 
 
-def _name(atom: ir.Atom) -> str | None:
-    return atom.id if isinstance(atom, ir.Name) else None
+def live_after(block: list, live: frozenset = frozenset()) -> dict:
+    """For every statement, the names that may be read after it."""
+    out: dict = {}
+    _live(block, live, out)
+    return out
+
+
+def live_in(block: list, live: frozenset = frozenset()) -> frozenset:
+    """The names that may be read in `block` before being bound in it."""
+    return _live(block, live, {})
+
+
+def _live(block: list, live: frozenset, out: dict) -> frozenset:
+    for stmt in reversed(block):
+        out[stmt] = live
+        if isinstance(stmt, ir.Store):  # a partial update: the array itself stays live
+            live = live | set(ir.reads(stmt))
+        elif isinstance(stmt, ir.If):
+            live = _live(stmt.body, live, out) | _live(stmt.orelse, live, out) | set(
+                ir.reads(stmt))
+        elif isinstance(stmt, ir.For):
+            inner = _around_loop(stmt, live, lambda body, fact: _live(body, fact, out))
+            live = (inner - {stmt.target}) | live | set(ir.reads(stmt))
+        elif isinstance(stmt, ir.While):
+            test = set(ir.reads(stmt))
+            live = _around_loop(stmt, live | test,
+                                lambda body, fact, test=test: _live(body, fact, out) | test)
+        else:
+            live = (live - set(ir.writes(stmt))) | set(ir.reads(stmt))
+    return frozenset(live)
+
+
+def defined_before(function: ir.Function) -> dict:
+    """For every statement, the names certainly bound when it runs."""
+    out: dict = {}
+    _defined(function.body, frozenset(function.params), out)
+    return out
+
+
+def _defined(block: list, defined: frozenset, out: dict) -> frozenset:
+    for stmt in block:
+        out[stmt] = defined
+        if isinstance(stmt, ir.If):
+            defined = _defined(stmt.body, defined, out) & _defined(stmt.orelse, defined, out)
+        elif isinstance(stmt, ir.For):
+            _defined(stmt.body, defined | {stmt.target}, out)  # a loop may not run
+        elif isinstance(stmt, ir.While):
+            _defined(stmt.body, _defined(stmt.test_block, defined, out), out)
+            defined = _defined(stmt.test_block, defined, out)
+        else:
+            defined = defined | set(ir.writes(stmt))
+    return defined

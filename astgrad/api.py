@@ -13,13 +13,13 @@ import linecache
 import weakref
 from collections.abc import Callable
 
-from . import analysis, loader
+from . import loader
 from .emit import module_text
 from .errors import GeneratedCode, Origin, WrtError, register_generated
 from .names import Names, Namespace
-from .normalize import normalize
+from .normalize import normalize_program
 from .parse import parse, plain_function
-from .reverse import reverse
+from .reverse import reverse_program
 
 __version__ = "0.1.0"
 
@@ -106,17 +106,16 @@ def _definition(f) -> Origin | None:
 
 
 def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
-    parsed = parse(f)
-    function = normalize(parsed)
-    activity = analysis.activity(function, wrt)
-    names = Names(function.user_names)
+    program = normalize_program(f)
+    function = program.main_function
+    names = Names(frozenset().union(*(g.user_names for g in program.functions.values())))
     namespace = Namespace(names)
     kind = "value_and_grad" if with_value else "grad"
     compiled_name = names.fresh(f"{kind}_{function.name}")
     entry_name = names.fresh(f"{compiled_name}_entry")
-    gradient = reverse(function, wrt, activity, single=single, with_value=with_value,
-                       names=names, namespace=namespace, function_name=compiled_name,
-                       entry_name=entry_name)
+    gradient = reverse_program(program, wrt, single=single, with_value=with_value,
+                               namespace=namespace, names=names, name=compiled_name,
+                               entry=entry_name)
     docstring = (f"{'Value and gradient' if with_value else 'Gradient'} of {function.name} "
                  f"({function.origin}) with respect to {', '.join(wrt)}.\n\n"
                  f"Written by astgrad {__version__}. `{compiled_name}` is compiled by numba;\n"
@@ -127,19 +126,19 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
         header.append("")
         header += [f"# {name}: {_describe_injected(value)}, given by astgrad when loading"
                    for name, value in namespace.injected.items()]
-    text, origins = module_text(docstring, header, [gradient.function, gradient.entry])
-    module = loader.load(text, f"{kind}_{function.name}", namespace.injected,
-                         (compiled_name,), jit)
+    text, origins = module_text(docstring, header, gradient.functions)
+    stem = f"{kind}_{function.name}"
+    module = loader.load(text, stem, namespace.injected, gradient.compiled, jit)
     entry = getattr(module, entry_name)
     code = GeneratedCode(module.__file__, origins, function.name, function.origin,
                          function.body[-1].origin, function.params, wrt, jit)
     if jit:
         code.python = lambda: getattr(
-            loader.load(text, f"{kind}_{function.name}", namespace.injected,
-                        (compiled_name,), False), compiled_name)
+            loader.load(text, stem, namespace.injected, gradient.compiled, False), compiled_name)
     register_generated(module.__name__, code)
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.source = text
+    entry.saved = gradient.saved
     entry.fun = f
     entry.wrt = wrt
     entry.jit = jit

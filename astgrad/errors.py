@@ -123,6 +123,10 @@ class IntegerInput(Exception):
     """Raised by the generated code when an argument in `wrt` is not a floating-point value."""
 
 
+class ShapeChanged(Exception):
+    """Raised by the generated code when a loop-carried array changes shape between trips."""
+
+
 # -- translation ----------------------------------------------------------------------------
 
 _generated: dict[str, GeneratedCode] = {}  # generated module name -> what it came from
@@ -161,6 +165,14 @@ class GeneratedCode:
             return NonScalarOutputError(
                 f"{self.function} must return a scalar to be differentiated, but returns {shape}",
                 self.returned, "return a scalar: a loss, a sum or mean, or one element")
+        if isinstance(error, ShapeChanged):
+            name, line = error.args
+            origin = next((o for o in self.line_origins.values() if o.line == line),
+                          self.definition)
+            return GradientRuntimeError(
+                f"'{name}' changes shape from one trip of the loop at line {line} to the next",
+                origin, "give it its final shape before the loop (for instance "
+                        f"{name} = np.zeros(n) rather than {name} = 0.0)")
         bad = self._bad_argument(args, integers=isinstance(error, IntegerInput))
         if bad is not None:
             return bad

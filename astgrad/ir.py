@@ -3,14 +3,21 @@
     function := Function(name, params, body)
     block    := stmt*
     stmt     := Assign(target, expr)                  target = expr, one operation
+              | Unpack(targets, call)                  a, b = helper(...), a user function's tuple
               | Store(array, index, value)             array[index] = value
               | If(test, body, orelse)                 test is an atom
-              | For(target, start, stop, step, body)   for target in range(start, stop, step)
+              | For(target, start, stop, step, body, until)
+                                                       for target in range(start, stop, step),
+                                                       leaving after a trip that sets `until`
               | While(test_block, test, body)          test_block recomputes test before each trip
-              | Return(value)                          once, as the function's last statement
+              | Return(value)                          once, last; a tuple of atoms for helpers
     expr     := atom | Call(primitive, args, kwargs)   args are atoms, or one Index for getitem
     atom     := Name(id) | Const(value)
     index    := (atom | Slice(lower, upper, step))*
+
+`break`, `continue` and `return` inside loops and branches become flag variables and guards
+(`if not _break1: ...`), so every block runs to its end; a `for` over an array, `zip` or
+`enumerate` becomes a `for` over a range of positions.
 
 A primitive is the key of its derivative rule: a function object (np.exp, math.sin, a user
 function), an `operator` function standing for syntax (operator.add for `+`,
@@ -90,6 +97,15 @@ class Attribute:
     name: str
 
 
+@dataclass(frozen=True)
+class UserFunction:
+    """A call to a Python function of the user's, differentiated with the caller: `helper(x)`
+    is Call(UserFunction(key, "helper"), (x,)). `key` finds its normalized body."""
+
+    key: object
+    name: str
+
+
 class _Tuple:
     def __repr__(self) -> str:
         return "TUPLE"
@@ -127,6 +143,14 @@ class Assign:
 
 
 @dataclass(eq=False)
+class Unpack:
+    targets: tuple[str, ...]
+    value: Call  # a call to a user function that returns a tuple
+    origin: Origin
+    at: Origin | None = None
+
+
+@dataclass(eq=False)
 class Store:
     array: str
     index: Index
@@ -150,6 +174,7 @@ class For:
     step: Atom
     body: list
     origin: Origin
+    until: str | None = None  # the flag a `break` sets: the loop ends after that trip
 
 
 @dataclass(eq=False)
@@ -162,11 +187,11 @@ class While:
 
 @dataclass(eq=False)
 class Return:
-    value: Atom
+    value: Atom | tuple  # a tuple of atoms only for helper functions
     origin: Origin
 
 
-Stmt = Assign | Store | If | For | While | Return
+Stmt = Assign | Unpack | Store | If | For | While | Return
 
 
 @dataclass(eq=False)
@@ -178,15 +203,62 @@ class Function:
     origin: Origin  # the `def` line
     filename: str
     user_names: frozenset = frozenset()  # every identifier the user wrote, to avoid clashes
+    key: object = None  # what identifies it among the functions of one gradient
+    returns_tuple: bool = False
+    flags: frozenset = frozenset()  # `_break`/`_returned` flags: False when each trip starts
 
 
-def names_read(expr: Expr) -> list[str]:
-    """Names an expression reads."""
-    if isinstance(expr, Name):
-        return [expr.id]
-    if isinstance(expr, Call):
-        return [a.id for a in expr.operands() if isinstance(a, Name)]
+def atom_names(atoms) -> list[str]:
+    """The names among atoms (and the atoms of indexes)."""
+    out = []
+    for atom in atoms:
+        if isinstance(atom, Name):
+            out.append(atom.id)
+        elif isinstance(atom, Index):
+            out += atom.names()
+        elif isinstance(atom, tuple):
+            out += atom_names(atom)
+    return out
+
+
+def reads(stmt) -> list[str]:
+    """Names a statement reads itself (not in nested blocks)."""
+    if isinstance(stmt, Assign | Unpack):
+        value = stmt.value
+        return [value.id] if isinstance(value, Name) else (
+            atom_names(value.operands()) if isinstance(value, Call) else [])
+    if isinstance(stmt, Store):
+        return [stmt.array, *stmt.index.names(), *atom_names([stmt.value])]
+    if isinstance(stmt, If):
+        return atom_names([stmt.test])
+    if isinstance(stmt, For):
+        return atom_names([stmt.start, stmt.stop, stmt.step])
+    if isinstance(stmt, While):
+        return atom_names([stmt.test])
+    if isinstance(stmt, Return):
+        return atom_names(stmt.value if isinstance(stmt.value, tuple) else [stmt.value])
     return []
+
+
+def writes(stmt) -> list[str]:
+    """Names a statement binds itself (not in nested blocks); a For binds its target."""
+    if isinstance(stmt, Assign):
+        return [stmt.target]
+    if isinstance(stmt, Unpack):
+        return list(stmt.targets)
+    if isinstance(stmt, For):
+        return [stmt.target]
+    return []
+
+
+def assigned(block: list) -> set[str]:
+    """Every name bound anywhere in a block, nested blocks included."""
+    return {name for stmt in walk(block) for name in writes(stmt)}
+
+
+def stored(block: list) -> set[str]:
+    """Every array written into anywhere in a block."""
+    return {stmt.array for stmt in walk(block) if isinstance(stmt, Store)}
 
 
 def walk(block: list):

@@ -25,6 +25,7 @@ class Names:
     def __init__(self, taken: Iterable[str] = ()):
         self.taken = set(taken)
         self._adjoints: dict[str, str] = {}
+        self._primals: dict[str, str] = {}
         self._counters: dict[str, int] = defaultdict(int)
 
     def fresh(self, base: str) -> str:
@@ -52,7 +53,15 @@ class Names:
         """The adjoint of a primal variable: `_dx` for `x`, always the same for one name."""
         if name not in self._adjoints:
             self._adjoints[name] = self.fresh("_d" + name)
+            self._primals[self._adjoints[name]] = name
         return self._adjoints[name]
+
+    def adjoint_names(self) -> set[str]:
+        return set(self._primals)
+
+    def primal_of(self, adjoint: str) -> str:
+        """The primal variable an adjoint variable belongs to."""
+        return self._primals[adjoint]
 
     def capture(self, name: str) -> str:
         """A copy of `name`'s value kept for the adjoint: `_x1`, `_x2`, ..."""

@@ -57,7 +57,6 @@ def test_unsupported_syntax_is_rejected_before_any_transform(function, words):
 
 
 @pytest.mark.parametrize("function, name", [
-    (bad.calls_function_without_rule, "unknown_function"),
     (bad.calls_numpy_without_rule, "np.cumsum"), (bad.active_linspace, "np.linspace"),
     (bad.active_tuple, "tuple")])
 def test_a_call_without_a_rule_names_the_function(function, name):

@@ -25,6 +25,7 @@ from ..runtime import (
     stop_gradient,
     trace_adjoint,
     transpose_adjoint,
+    trip_count,
     unbroadcast,
     unreduce,
 )
@@ -115,5 +116,5 @@ zero_derivative(
     np.identity, np.shape, np.ndim, np.size, len, range,
     np.argmax, np.argmin, np.argsort, Method("argmax"), Method("argmin"), Method("argsort"),
     Attribute("shape"), Attribute("ndim"), Attribute("size"), Attribute("dtype"),
-    stop_gradient,
+    stop_gradient, trip_count,
 )

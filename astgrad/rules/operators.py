@@ -50,12 +50,12 @@ def mod(ans, x, y):
     d[y] = -d[ans] * np.floor(x / y)
 
 
-@rule(operator.neg, np.negative)
+@rule(operator.neg, np.negative, elementwise=True)
 def neg(ans, x):
     d[x] = -d[ans]
 
 
-@rule(operator.pos, np.positive)
+@rule(operator.pos, np.positive, elementwise=True)
 def pos(ans, x):
     d[x] = d[ans]
 

@@ -99,6 +99,18 @@ class Rule:
                 needed |= _primal_names(index)
         return needed & (set(self.signature.parameters) | {"ans"})
 
+    def partial(self, param: str, operands: dict[str, ast.expr], ans: ast.expr, spell):
+        """The partial derivative of the output with respect to `param`, when the rule's
+        contribution is the output's adjoint times it (`d[x] = d[ans] * p`); else None."""
+        if not self.elementwise:
+            return None
+        marker = ast.Name("__adjoint_of_ans__", ast.Load())
+        locals_, contributions = self.instantiate(operands, ans, marker, {param},
+                                                  fresh=lambda base: base, spell=spell)
+        if locals_ or len(contributions) != 1 or contributions[0].index is not None:
+            return None
+        return _factor(contributions[0].value, marker.id)
+
     def adds_in_place(self, active: set[str]) -> bool:
         """Does differentiating the `active` inputs add into part of an adjoint (d[x][i] += g)?"""
         return any(_target(s)[1] is not None for s in self._statements_for(active) if _target(s))
@@ -184,6 +196,25 @@ class Rule:
 
         substituted = Substitute().visit(copy.deepcopy(template))
         return Spell().visit(simplify(substituted, is_select))
+
+
+def _factor(expr: ast.expr, marker: str):
+    """`p` when `expr` is the marker times p (or divided by p, or negated); else None."""
+    if isinstance(expr, ast.Name) and expr.id == marker:
+        return ast.Constant(1)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        inner = _factor(expr.operand, marker)
+        return None if inner is None else simplify(ast.UnaryOp(ast.USub(), inner))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult | ast.Div):
+        uses = [any(isinstance(n, ast.Name) and n.id == marker for n in ast.walk(side))
+                for side in (expr.left, expr.right)]
+        if uses == [True, False]:
+            inner = _factor(expr.left, marker)
+            return None if inner is None else simplify(ast.BinOp(inner, expr.op, expr.right))
+        if uses == [False, True] and isinstance(expr.op, ast.Mult):
+            inner = _factor(expr.right, marker)
+            return None if inner is None else simplify(ast.BinOp(expr.left, ast.Mult(), inner))
+    return None
 
 
 def _is_adjoint_of(node: ast.AST, name: str | None = None) -> bool:

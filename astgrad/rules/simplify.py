@@ -3,7 +3,8 @@
 With its operands in place, a template often holds constant arithmetic: the rule for `x ** 2`
 gives `2 * x ** (2 - 1)`. `simplify` folds constant operations and drops the identities that are
 exact in floating point (`e * 1`, `e / 1`, `e ** 1`, `e + 0`, `-(-e)`), and resolves
-`select(True, a, b)`. It never folds `0 * e`: that is NaN when `e` is infinite.
+`select(True, a, b)`, and writes `e * -1` as `-e` and `a + -b` as `a - b`. It never folds
+`0 * e`: that is NaN when `e` is infinite.
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ class _Fold(ast.NodeTransformer):
             return node.left
         if (op is ast.Mult and _is(node.left, 1)) or (op is ast.Add and _is(node.left, 0)):
             return node.right
+        if op is ast.Mult and _is(node.right, -1):
+            return ast.UnaryOp(ast.USub(), node.left)  # exact: negation only flips the sign
+        if op is ast.Mult and _is(node.left, -1):
+            return ast.UnaryOp(ast.USub(), node.right)
+        if op is ast.Add and isinstance(node.right, ast.UnaryOp) \
+                and isinstance(node.right.op, ast.USub):
+            return ast.BinOp(node.left, ast.Sub(), node.right.operand)
         if op is ast.BitAnd and _number(node.right) is True:
             return node.left
         if op is ast.BitAnd and _number(node.left) is True:

@@ -36,6 +36,17 @@ from .reductions import (
     reduce_sum,
     unreduce,
 )
+from .tapes import (
+    empty_tape,
+    grow,
+    log_mark,
+    log_write,
+    retyped,
+    same_shape,
+    trip_count,
+    undo_log,
+    undo_to,
+)
 
 __all__ = [
     "astype_adjoint", "cast_like", "clip", "extremum_adjoint", "matmul_adjoint_a",
@@ -43,5 +54,6 @@ __all__ = [
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
-    "zeros_like",
+    "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
+    "trip_count", "undo_log", "undo_to",
 ]

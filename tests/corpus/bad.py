@@ -124,11 +124,6 @@ def unknown_function(v):
     return np.sum(v)
 
 
-def calls_function_without_rule(x):
-    y = x * 2.0
-    return unknown_function(y)  # error
-
-
 def calls_numpy_without_rule(x):
     return np.sum(np.cumsum(x))  # error
 

@@ -1,0 +1,241 @@
+"""Expressions to one operation over atoms, their operands computed into temporaries.
+
+Free names are replaced by what they are bound to: numbers become constants, arrays and dtypes
+constants by reference, functions primitives (or `UserFunction`s, for the user's own), so that
+`np.exp`, `numpy.exp` and `from numpy import exp` are one primitive. `and`, `or`, `x if c else
+y` and chained comparisons evaluate their operands only when Python would, through `If`s.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import types
+
+import numpy as np
+
+from .. import ir
+from ..errors import Origin, UnsupportedSyntaxError
+from ..names import Names
+from ..parse import ParsedFunction, dotted
+
+_LITERAL = (bool, int, float, complex, type(None), np.number, np.bool_)
+
+
+class ExpressionNormalizer:
+    """Writes the operations of expressions into `self.out`, the block being built."""
+
+    def __init__(self, parsed: ParsedFunction, names: Names, program):
+        self.parsed = parsed
+        self.names = names
+        self.program = program  # finds the user's functions that are called
+        self.out: list = []
+        self.origin: Origin | None = None  # of the user statement being normalized
+        self.local_functions: dict[str, ir.UserFunction] = {}  # nested defs by name
+
+    def fail(self, node: ast.AST, message: str, hint: str | None = None):
+        raise UnsupportedSyntaxError(message, self.parsed.origin(node), hint)
+
+    def emit(self, value: ir.Expr, node: ast.AST | None = None, name: str | None = None) -> ir.Name:
+        """`name` (a new temporary by default) assigned `value`, from the user's `node`."""
+        name = name or self.names.temp()
+        at = self.parsed.origin(node) if node is not None else None
+        self.out.append(ir.Assign(name, value, self.origin, at))
+        return ir.Name(name)
+
+    def atom(self, node: ast.expr) -> ir.Atom:
+        """`node` as an atom, computing it into a temporary unless it is one already."""
+        value = self.expr(node)
+        if isinstance(value, ir.Name | ir.Const):
+            return value
+        return self.emit(value, node)
+
+    def expr(self, node: ast.expr) -> ir.Expr:
+        """`node` as one operation over atoms (its operands computed into temporaries)."""
+        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        if handler is None:
+            self.fail(node, f"{type(node).__name__} expressions are not supported")
+        return handler(node)
+
+    def into(self, target: str, node: ast.expr) -> None:
+        """`target = node`, the outermost operation written straight into `target`."""
+        if isinstance(node, ast.BoolOp | ast.IfExp) or (
+                isinstance(node, ast.Compare) and len(node.ops) > 1):
+            self.emit(self.expr(node), node, target)  # its branches already wrote a temporary
+            return
+        self.out.append(ir.Assign(target, self.expr(node), self.origin, self.parsed.origin(node)))
+
+    # -- names and constants ----------------------------------------------------------------
+
+    def expr_Constant(self, node: ast.Constant) -> ir.Const:
+        return ir.Const(node.value)
+
+    def expr_Name(self, node: ast.Name) -> ir.Atom:
+        if node.id in self.local_functions:
+            self.fail(node, f"'{node.id}' is a function; it can only be called here")
+        if node.id in self.parsed.local_names:
+            return ir.Name(node.id)
+        return self.global_value(self.parsed.resolve(node.id, node), node, node.id)
+
+    def global_value(self, value: object, node: ast.AST, spelling: str) -> ir.Const:
+        """A global used as a value: numbers inline, arrays and dtypes by reference."""
+        if isinstance(value, types.ModuleType | types.FunctionType | types.BuiltinFunctionType
+                      | np.ufunc) or (callable(value) and not isinstance(value, type)):
+            self.fail(node, f"'{spelling}' is a {type(value).__name__}; it can only be called here")
+        if isinstance(value, _LITERAL):
+            known = spelling.split(".")[0] in ("np", "math")
+            return ir.Const(value, spelling if known else None)
+        return ir.Const(value, spelling)
+
+    def expr_Attribute(self, node: ast.Attribute) -> ir.Expr:
+        path = dotted(node)
+        if path and path[0] not in self.parsed.local_names:
+            obj = self.resolve_path(path, node)
+            return self.global_value(obj, node, _canonical(path, obj))
+        return ir.Call(ir.Attribute(node.attr), (self.atom(node.value),))
+
+    def resolve_path(self, path: list[str], node: ast.AST) -> object:
+        obj = self.parsed.resolve(path[0], node)
+        for position, attr in enumerate(path[1:], start=1):
+            if not isinstance(obj, types.ModuleType):
+                self.fail(node, f"'{'.'.join(path[:position])}' is a {type(obj).__name__}; "
+                                "attributes of objects are not supported",
+                          "pass the values it holds as arguments")
+            if not hasattr(obj, attr):
+                self.fail(node, f"module '{obj.__name__}' has no attribute '{attr}'")
+            obj = getattr(obj, attr)
+        return obj
+
+    # -- operators ----------------------------------------------------------------------------
+
+    def expr_BinOp(self, node: ast.BinOp) -> ir.Call:
+        left, right = self.atom(node.left), self.atom(node.right)
+        return ir.Call(ir.BINARY_OPERATORS[type(node.op)], (left, right))
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> ir.Expr:
+        operand = self.atom(node.operand)
+        if isinstance(node.op, ast.USub) and isinstance(operand, ir.Const) \
+                and isinstance(operand.value, int | float) and not isinstance(operand.value, bool):
+            return ir.Const(-operand.value)
+        return ir.Call(ir.UNARY_OPERATORS[type(node.op)], (operand,))
+
+    def expr_Compare(self, node: ast.Compare) -> ir.Expr:
+        if len(node.ops) == 1:
+            left, right = self.atom(node.left), self.atom(node.comparators[0])
+            return ir.Call(ir.COMPARISONS[type(node.ops[0])], (left, right))
+        # a < b < c: b is computed once, c only if a < b
+        result = ir.Name(self.names.temp())
+        left = self.atom(node.left)
+        self.chain(result.id, left, list(zip(node.ops, node.comparators)), node)
+        return result
+
+    def chain(self, result: str, left: ir.Atom, rest: list, node: ast.AST) -> None:
+        op, right_node = rest[0]
+        right = self.atom(right_node)
+        self.emit(ir.Call(ir.COMPARISONS[type(op)], (left, right)), node, result)
+        if len(rest) > 1:
+            body = self.nested(lambda: self.chain(result, right, rest[1:], node))
+            self.out.append(ir.If(ir.Name(result), body, [], self.origin))
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> ir.Name:
+        """`a and b` is a if a is false, else b; `a or b` the other way round (Python's values)."""
+        result = self.names.temp()
+        self.boolean(result, node.values, isinstance(node.op, ast.And), node)
+        return ir.Name(result)
+
+    def boolean(self, result: str, values: list, conjunction: bool, node: ast.AST) -> None:
+        self.into(result, values[0])
+        if len(values) > 1:
+            rest = self.nested(lambda: self.boolean(result, values[1:], conjunction, node))
+            body, orelse = (rest, []) if conjunction else ([], rest)
+            self.out.append(ir.If(ir.Name(result), body, orelse, self.origin))
+
+    def expr_IfExp(self, node: ast.IfExp) -> ir.Name:
+        result = self.names.temp()
+        test = self.condition(node.test)
+        body = self.nested(lambda: self.into(result, node.body))
+        orelse = self.nested(lambda: self.into(result, node.orelse))
+        self.out.append(ir.If(test, body, orelse, self.origin))
+        return ir.Name(result)
+
+    def condition(self, node: ast.expr) -> ir.Atom:
+        return self.atom(node)
+
+    def nested(self, write) -> list:
+        """The statements `write()` appends, as a block of their own."""
+        outer, self.out = self.out, []
+        try:
+            write()
+            return self.out
+        finally:
+            self.out = outer
+
+    # -- containers and indexing ------------------------------------------------------------
+
+    def expr_Tuple(self, node: ast.Tuple) -> ir.Expr:
+        atoms = tuple(self.atom(e) for e in node.elts)
+        if all(isinstance(a, ir.Const) and a.spelling is None for a in atoms):
+            return ir.Const(tuple(a.value for a in atoms))
+        return ir.Call(ir.TUPLE, atoms)
+
+    def expr_Subscript(self, node: ast.Subscript) -> ir.Call:
+        base = self.atom(node.value)
+        return ir.Call(operator.getitem, (base, self.index(node.slice)))
+
+    def index(self, node: ast.expr) -> ir.Index:
+        items = node.elts if isinstance(node, ast.Tuple) else [node]
+        out = []
+        for item in items:
+            if isinstance(item, ast.Slice):
+                out.append(ir.Slice(*(None if part is None else self.atom(part)
+                                      for part in (item.lower, item.upper, item.step))))
+            elif isinstance(item, ast.Constant) and item.value is Ellipsis:
+                out.append(ir.Const(Ellipsis))
+            else:
+                out.append(self.atom(item))
+        return ir.Index(tuple(out))
+
+    # -- calls ----------------------------------------------------------------------------------
+
+    def expr_Call(self, node: ast.Call) -> ir.Call:
+        func = node.func
+        if isinstance(func, ast.Attribute) and not self.is_global_path(func):
+            receiver = self.atom(func.value)
+            primitive, args = ir.Method(func.attr), [receiver]
+        else:
+            primitive, args = self.callee(func), []
+        args += [self.atom(a) for a in node.args]
+        kwargs = tuple((k.arg, self.atom(k.value)) for k in node.keywords)
+        if isinstance(primitive, ir.UserFunction):
+            return self.program.call(primitive, tuple(args), kwargs, self.parsed.origin(node))
+        return ir.Call(primitive, tuple(args), kwargs)
+
+    def is_global_path(self, node: ast.expr) -> bool:
+        path = dotted(node)
+        return bool(path) and path[0] not in self.parsed.local_names
+
+    def callee(self, func: ast.expr) -> object:
+        path = dotted(func)
+        if path[0] in self.local_functions and len(path) == 1:
+            return self.local_functions[path[0]]
+        if path[0] in self.parsed.local_names:
+            self.fail(func, f"'{path[0]}' is a local variable; only functions can be called")
+        obj = self.resolve_path(path, func)
+        if obj in (range, zip, enumerate):
+            self.fail(func, f"{obj.__name__}() is only supported as the iterable of a for loop")
+        if not callable(obj):
+            self.fail(func, f"'{'.'.join(path)}' is a {type(obj).__name__}, not a function")
+        user = self.program.user_function(obj)
+        if user is not None:
+            return user
+        return obj
+
+
+def _canonical(path: list[str], obj: object) -> str:
+    """`np.pi` for `numpy.pi` or `anything.pi` when it is NumPy's, so the text reads familiarly."""
+    owner, attr = path[:-1], path[-1]
+    for module, spelling in ((np, "np"), (math, "math")):
+        if owner and getattr(module, attr, None) is obj:
+            return f"{spelling}.{attr}"
+    return ".".join(path)

@@ -1,0 +1,171 @@
+"""Loops: `for` over a range directly; over arrays, `zip` and `enumerate` as a `for` over
+positions that reads the elements at the start of each trip; `while` with its test recomputed.
+
+    for a, b in zip(x, y):      becomes      _n = min(len(x), len(y))
+        body                                 for _k in range(0, _n, 1):
+                                                 a = x[_k]
+                                                 b = y[_k]
+                                                 body
+
+`break` leaves through a flag the `For` checks after each trip (`until`), and through the test
+of a `while`; `continue` through a flag reset at the start of each trip.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass
+
+from .. import ir
+from ..parse import dotted
+from ..runtime import trip_count
+from .statements import LoopFlags
+
+
+@dataclass
+class _Range:
+    start: ir.Atom
+    stop: ir.Atom
+    step: ir.Atom
+
+
+@dataclass
+class _Sequence:
+    array: ir.Atom
+
+
+@dataclass
+class _Zip:
+    items: list
+
+
+@dataclass
+class _Enumerate:
+    item: object
+    start: ir.Atom
+
+
+class LoopNormalizer:
+    """A mixin of StatementNormalizer: for and while loops."""
+
+    def stmt_For(self, node: ast.For) -> None:
+        origin = self.origin
+        iterable = self.iterable(node.iter)
+        direct = isinstance(iterable, _Range) and isinstance(node.target, ast.Name)
+        if direct:
+            bounds = (iterable.start, iterable.stop, iterable.step)
+            target = node.target.id
+        else:
+            bounds = (ir.Const(0), self.length(iterable), ir.Const(1))
+            target = self.names.numbered("_k")
+        flags = LoopFlags()
+        self.loops.append(flags)
+        try:
+            prologue = [] if direct else self.nested(lambda: self.assign_element(
+                node.target, self.element(iterable, ir.Name(target))))
+            body = prologue + self.block(node.body)
+        finally:
+            self.loops.pop()
+        self.origin = origin
+        if flags.continues:
+            body.insert(0, ir.Assign(flags.continues, ir.Const(False), origin))
+        if flags.breaks:
+            self.set_flag(flags.breaks, False)
+        self.out.append(ir.For(target, *bounds, body, origin, until=flags.breaks))
+
+    def stmt_While(self, node: ast.While) -> None:
+        origin = self.origin
+        flags = LoopFlags()
+        self.loops.append(flags)
+        try:
+            body = self.block(node.body)
+        finally:
+            self.loops.pop()
+        self.origin = origin
+        test = self.names.temp()
+        compute = self.nested(lambda: self.into(test, node.test))
+        if flags.breaks:  # a break ends the loop before its test is computed again
+            compute = [ir.If(ir.Name(flags.breaks), [ir.Assign(test, ir.Const(False), origin)],
+                             compute, origin)]
+            self.set_flag(flags.breaks, False)
+        if flags.continues:
+            body.insert(0, ir.Assign(flags.continues, ir.Const(False), origin))
+        self.out.append(ir.While(compute, ir.Name(test), body, origin))
+
+    # -- what a for loop runs over ------------------------------------------------------------
+
+    def iterable(self, node: ast.expr):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute) \
+                and not self.is_local_callee(node.func):
+            callee = self.resolve_path(self.callee_path(node.func), node.func)
+            if callee is range:
+                return self.range_of(node)
+            if callee is zip:
+                if node.keywords or not node.args:
+                    self.fail(node, "zip() takes the sequences to walk together, nothing else")
+                return _Zip([self.iterable(a) for a in node.args])
+            if callee is enumerate:
+                start = ir.Const(0)
+                for keyword in node.keywords:
+                    start = self.atom(keyword.value)
+                if len(node.args) == 2:
+                    start = self.atom(node.args[1])
+                return _Enumerate(self.iterable(node.args[0]), start)
+        return _Sequence(self.atom(node))
+
+    def range_of(self, node: ast.Call) -> _Range:
+        if node.keywords or not 1 <= len(node.args) <= 3:
+            self.fail(node, "range() takes one to three positional arguments")
+        args = [self.atom(a) for a in node.args]
+        if len(args) == 1:
+            return _Range(ir.Const(0), args[0], ir.Const(1))
+        return _Range(args[0], args[1], args[2] if len(args) == 3 else ir.Const(1))
+
+    def is_local_callee(self, func: ast.expr) -> bool:
+        path = self.callee_path(func)
+        return path is None or path[0] in self.parsed.local_names
+
+    def callee_path(self, func: ast.expr):
+        return dotted(func)
+
+    def length(self, iterable) -> ir.Atom:
+        """The number of trips over `iterable`, computed before the loop."""
+        if isinstance(iterable, _Range):
+            return self.emit(ir.Call(trip_count, (iterable.start, iterable.stop, iterable.step)))
+        if isinstance(iterable, _Sequence):
+            return self.emit(ir.Call(len, (iterable.array,)))
+        if isinstance(iterable, _Enumerate):
+            return self.length(iterable.item)
+        lengths = [self.length(item) for item in iterable.items]
+        shortest = lengths[0]
+        for other in lengths[1:]:
+            shortest = self.emit(ir.Call(min, (shortest, other)))
+        return shortest
+
+    def element(self, iterable, position: ir.Name):
+        """The element at `position` (an atom, or a tuple of them for zip and enumerate)."""
+        if isinstance(iterable, _Range):
+            offset = self.emit(ir.Call(operator.mul, (position, iterable.step)))
+            return self.emit(ir.Call(operator.add, (iterable.start, offset)))
+        if isinstance(iterable, _Sequence):
+            return self.emit(ir.Call(operator.getitem, (iterable.array, ir.Index((position,)))))
+        if isinstance(iterable, _Enumerate):
+            count = position if iterable.start == ir.Const(0) else self.emit(
+                ir.Call(operator.add, (position, iterable.start)))
+            return (count, self.element(iterable.item, position))
+        return tuple(self.element(item, position) for item in iterable.items)
+
+    def assign_element(self, target: ast.expr, element) -> None:
+        if isinstance(target, ast.Tuple | ast.List):
+            if not isinstance(element, tuple) or len(element) != len(target.elts):
+                self.fail(target, "the loop's targets do not match what it walks over")
+            for part, value in zip(target.elts, element):
+                self.assign_element(part, value)
+        elif isinstance(element, tuple):
+            self.fail(target, "unpack what zip() and enumerate() give: for a, b in zip(...)")
+        elif isinstance(target, ast.Name):
+            self.refuse_function_target(target.id, target)
+            self.out.append(ir.Assign(target.id, element, self.origin))
+        else:
+            self.fail(target, "a loop's target must be a name or a tuple of names")

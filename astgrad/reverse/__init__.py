@@ -1,0 +1,158 @@
+"""Reverse: a normalized program to its gradient, a forward sweep then an adjoint sweep.
+
+Takes the `Program` of the function to differentiate (normalized, with the user functions it
+calls) and the names of its `wrt` parameters. Produces a `Gradient`: Python syntax trees for
+
+- the gradient function, which runs the computation forward, one operation per line, then walks
+  the lines backward applying each active statement's derivative rule, and returns the
+  gradients (and the value, for value_and_grad);
+- the entry point the user calls, which calls the compiled gradient and reports errors on the
+  user's lines;
+- for each user function called, its forward version and, for each combination of its
+  arguments that carries derivatives, its vector-Jacobian product (`helper_vjp`), which the
+  gradient calls as a pair instead of inlining the function's body.
+
+Every generated statement is tagged with the user Origin it comes from (emit prints it).
+
+    state.py    the state of adjoint variables while the sweep is written
+    forward.py  normalized code as Python syntax
+    writer.py   one function's sweeps: captures, stores, branches, calls, rules
+    loops.py    loops: each trip a checkpoint, recomputed in the reverse loop
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from .. import analysis, ir
+from ..emit import function_def, tag
+from ..names import Names, Namespace
+from .forward import Spelling
+from .state import assign, load
+from .writer import FunctionWriter, SavedValue
+
+
+@dataclass
+class Gradient:
+    """The generated gradient: its functions, in the order they are printed."""
+
+    functions: list[ast.FunctionDef]
+    compiled: tuple[str, ...]  # the names numba compiles (all but the entry point)
+    entry: str
+    saved: list[SavedValue] = field(default_factory=list)
+
+
+class ProgramWriter:
+    """Writes the functions of one generated module."""
+
+    def __init__(self, program, namespace: Namespace, names: Names):
+        self.program = program
+        self.namespace = namespace
+        self.names = names  # module-level names: generated functions and imports
+        self.spelling = Spelling(namespace, self.primal_name)
+        self.functions: list[ast.FunctionDef] = []
+        self.saved: list[SavedValue] = []
+        self._primals: dict[object, str] = {}
+        self._vjps: dict[tuple, str] = {}
+
+    def function_names(self, function: ir.Function) -> Names:
+        """Local names of one generated function: clear of the user's and the module's."""
+        return Names(function.user_names | self.names.taken)
+
+    def primal_name(self, user: ir.UserFunction) -> str:
+        """The forward version of a user function (written once)."""
+        if user.key not in self._primals:
+            function = self.program.function_of(user)
+            name = self._primals[user.key] = self.names.fresh(user.name)
+            body = self.spelling.plain_block(function.body)
+            self.functions.append(tag(function_def(name, _arguments(function.params), body),
+                                      function.origin))
+        return self._primals[user.key]
+
+    def vjp(self, user: ir.UserFunction, active: tuple[str, ...]) -> str:
+        """The vector-Jacobian product of a user function for the `active` parameters:
+        `helper_vjp(params..., adjoints of its outputs...)` returns their adjoints."""
+        key = (user.key, active)
+        if key not in self._vjps:
+            function = self.program.function_of(user)
+            name = self._vjps[key] = self.names.fresh(f"{user.name}_vjp")
+            names = self.function_names(function)
+            returned = function.body[-1].value
+            outputs = returned if isinstance(returned, tuple) else (returned,)
+            seeds = [names.fresh(f"_d_out{i}" if len(outputs) > 1 else "_d_out")
+                     for i in range(len(outputs))]
+            writer = FunctionWriter(function, analysis.activity(function, active, self.program),
+                                    self, names)
+            forward, adjoint = writer.sweeps(list(zip(outputs, (load(s) for s in seeds))))
+            gradients = [writer.gradient_of(p, None, len(active) > 1) for p in active]
+            result = gradients[0] if len(gradients) == 1 else ast.Tuple(gradients, ast.Load())
+            body = forward + adjoint + [tag(ast.Return(result), function.body[-1].origin)]
+            self.functions.append(tag(function_def(name, _arguments(function.params + seeds),
+                                                   body), function.origin))
+            self.saved += [SavedValue(f"in {function.name}: {s.what}", s.line, s.per)
+                           for s in writer.saved]
+        return self._vjps[key]
+
+    def gradient(self, wrt: tuple[str, ...], single: bool, with_value: bool, name: str,
+                 entry: str) -> Gradient:
+        """The gradient of the program's main function, and its entry point."""
+        function = self.program.main_function
+        names = self.function_names(function)
+        writer = FunctionWriter(function, analysis.activity(function, wrt, self.program), self,
+                                names)
+        body: list[ast.stmt] = []
+        for param in wrt:
+            body.append(tag(ast.Expr(self.namespace.call("require_float", load(param))),
+                            function.origin))
+        arguments = {}
+        rebound = ir.assigned(function.body)
+        for param in ir.stored(function.body) & set(function.params):
+            # written into: work on a copy, the caller's array is never modified
+            body.append(tag(assign(param, self.namespace.call("own", load(param))),
+                            function.origin))
+        for param in wrt:
+            arguments[param] = param
+            if param in rebound:  # the body rebinds it: keep the argument for the result type
+                arguments[param] = names.capture(param)
+                body.append(tag(assign(arguments[param], load(param)), function.origin))
+        returned = function.body[-1]
+        forward, adjoint = writer.sweeps([(returned.value, None)])
+        body += forward + adjoint
+        gradients = [writer.gradient_of(p, load(arguments[p]), len(wrt) > 1) for p in wrt]
+        result: ast.expr = gradients[0] if single else ast.Tuple(gradients, ast.Load())
+        if with_value:
+            result = ast.Tuple([self.spelling.atom(returned.value), result], ast.Load())
+        body.append(tag(ast.Return(result), returned.origin))
+        defaults = _arguments(function.params, function.defaults, self.namespace)
+        compiled = tag(function_def(name, defaults, body), function.origin)
+        functions = [compiled, _entry(function, name, entry, self.namespace)] + self.functions
+        saved = writer.saved + self.saved
+        return Gradient(functions, tuple(f.name for f in functions if f.name != entry), entry,
+                        saved)
+
+
+def reverse_program(program, wrt: tuple[str, ...], *, single: bool, with_value: bool,
+                    namespace: Namespace, names: Names, name: str, entry: str) -> Gradient:
+    """The gradient of `program`'s main function with respect to the parameters `wrt`."""
+    return ProgramWriter(program, namespace, names).gradient(wrt, single, with_value, name, entry)
+
+
+def _arguments(params: list[str], defaults: dict | None = None,
+               namespace: Namespace | None = None) -> ast.arguments:
+    defaults = defaults or {}
+    values = [namespace.constant(ir.Const(defaults[p])) for p in params if p in defaults]
+    return ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=values)
+
+
+def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> ast.FunctionDef:
+    """The Python function the user calls: the compiled gradient, with errors translated."""
+    args = [load(p) for p in function.params]
+    call = ast.Call(load(compiled), args, [])
+    translate = ast.Call(load(ns.import_from("astgrad.errors", "translate_error")),
+                         [load("error"), load("__name__"), ast.Tuple(args, ast.Load())], [])
+    handler = ast.ExceptHandler(load("Exception"), "error",
+                                [ast.Raise(translate, ast.Constant(None))])
+    body = [ast.Try([ast.Return(call)], [handler], [], [])]
+    return function_def(entry, _arguments(function.params, function.defaults, ns), body)

@@ -1,0 +1,151 @@
+"""The forward computation as Python syntax: normalized expressions and blocks, as written.
+
+Used for the forward sweep, for loop bodies run without recording, for the recomputation of a
+trip in the reverse sweep, and for the forward versions of the user's helper functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+from .. import ir
+from ..emit import tag
+from ..names import Namespace
+from ..rules import lookup
+from .state import assign, load
+
+_BINARY = {v: k for k, v in ir.BINARY_OPERATORS.items()}
+_UNARY = {v: k for k, v in ir.UNARY_OPERATORS.items()}
+_COMPARE = {v: k for k, v in ir.COMPARISONS.items()}
+
+
+class Spelling:
+    """IR expressions as Python syntax, calls spelled through the module's Namespace."""
+
+    def __init__(self, namespace: Namespace, primal_name):
+        self.ns = namespace
+        self.primal_name = primal_name  # UserFunction -> name of its forward function
+
+    def index(self, index: ir.Index, rename=None) -> ast.expr:
+        """The subscript of `a[index]`; `rename` maps names (to captures)."""
+        items = [self._index_item(item, rename) for item in index.items]
+        return items[0] if len(items) == 1 else ast.Tuple(items, ast.Load())
+
+    def index_tuple(self, index: ir.Index, rename=None) -> ast.expr:
+        """The index as a tuple value, slices as slice(...) calls (for log_write)."""
+        items = []
+        for item in index.items:
+            if isinstance(item, ir.Slice):
+                parts = [ast.Constant(None) if p is None else self.atom(p, rename)
+                         for p in (item.lower, item.upper, item.step)]
+                items.append(ast.Call(load("slice"), parts, []))
+            else:
+                items.append(self.atom(item, rename))
+        return ast.Tuple(items, ast.Load())
+
+    def _index_item(self, item, rename) -> ast.expr:
+        if isinstance(item, ir.Slice):
+            return ast.Slice(*(None if p is None else self.atom(p, rename)
+                               for p in (item.lower, item.upper, item.step)))
+        if isinstance(item, ir.Const) and item.value is Ellipsis:
+            return ast.Constant(Ellipsis)
+        return self.atom(item, rename)
+
+    def atom(self, atom: ir.Atom, rename=None) -> ast.expr:
+        if isinstance(atom, ir.Name) and rename is not None:
+            return load(rename(atom.id))
+        return self.ns.atom(atom)
+
+    def operand(self, operand, rename=None) -> ast.expr:
+        if isinstance(operand, ir.Index):
+            return self.index(operand, rename)
+        return self.atom(operand, rename)
+
+    def expr(self, value: ir.Expr) -> ast.expr:
+        """One normalized operation as a Python expression."""
+        if not isinstance(value, ir.Call):
+            return self.ns.atom(value)
+        args = [self.operand(a) for a in value.args]
+        kwargs = [ast.keyword(k, self.ns.atom(v)) for k, v in value.kwargs]
+        primitive = value.primitive
+        if primitive in _BINARY:
+            return ast.BinOp(args[0], _BINARY[primitive](), args[1])
+        if primitive in _UNARY:
+            return ast.UnaryOp(_UNARY[primitive](), args[0])
+        if primitive in _COMPARE:
+            return ast.Compare(args[0], [_COMPARE[primitive]()], [args[1]])
+        if primitive is operator.getitem:
+            return ast.Subscript(args[0], args[1], ast.Load())
+        if primitive is ir.TUPLE:
+            return ast.Tuple(args, ast.Load())
+        if isinstance(primitive, ir.Attribute):
+            return ast.Attribute(args[0], primitive.name, ast.Load())
+        if isinstance(primitive, ir.UserFunction):
+            return ast.Call(load(self.primal_name(primitive)), args, kwargs)
+        rule = lookup(primitive)
+        if rule is not None and rule.forward is not None and (
+                rule.forward_always or len(args) + len(kwargs) > 1):
+            return ast.Call(self.ns.spell(rule.forward), args, kwargs)
+        if isinstance(primitive, ir.Method):
+            return ast.Call(ast.Attribute(args[0], primitive.name, ast.Load()), args[1:], kwargs)
+        return ast.Call(self.ns.spell(primitive, getattr(primitive, "__name__", None)), args,
+                        kwargs)
+
+    def assignment(self, stmt) -> ast.stmt:
+        """An Assign or Unpack statement as written."""
+        if isinstance(stmt, ir.Unpack):
+            targets = ast.Tuple([ast.Name(t, ast.Store()) for t in stmt.targets], ast.Store())
+            return tag(ast.Assign([targets], self.expr(stmt.value), lineno=0), stmt.origin)
+        return tag(assign(stmt.target, self.expr(stmt.value)), stmt.origin)
+
+    def store(self, stmt: ir.Store) -> ast.stmt:
+        target = ast.Subscript(load(stmt.array), self.index(stmt.index), ast.Store())
+        return tag(ast.Assign([target], self.atom(stmt.value), lineno=0), stmt.origin)
+
+    def range_call(self, start: ir.Atom, stop: ir.Atom, step: ir.Atom, rename=None) -> ast.Call:
+        """range(stop), range(start, stop) or range(start, stop, step), as short as it reads."""
+        if step == ir.Const(1):
+            parts = [stop] if start == ir.Const(0) else [start, stop]
+        else:
+            parts = [start, stop, step]
+        return ast.Call(load("range"), [self.atom(p, rename) for p in parts], [])
+
+    def plain_block(self, block: list, store_hook=None, assign_hook=None) -> list[ast.stmt]:
+        """The statements as written. `store_hook(stmt)` gives what precedes a store (a log),
+        `assign_hook(stmt)` what follows an assignment (a check)."""
+        out: list[ast.stmt] = []
+        hooks = (store_hook, assign_hook)
+        for stmt in block:
+            if isinstance(stmt, ir.Assign | ir.Unpack):
+                out.append(self.assignment(stmt))
+                out += assign_hook(stmt) if assign_hook else []
+            elif isinstance(stmt, ir.Store):
+                out += store_hook(stmt) if store_hook else []
+                out.append(self.store(stmt))
+            elif isinstance(stmt, ir.If):
+                out.append(tag(ast.If(self.atom(stmt.test), self.plain_block(stmt.body, *hooks),
+                                      self.plain_block(stmt.orelse, *hooks)), stmt.origin))
+            elif isinstance(stmt, ir.For):
+                out.append(self.plain_for(stmt, *hooks))
+            elif isinstance(stmt, ir.While):
+                out += self.plain_block(stmt.test_block, *hooks)
+                body = self.plain_block(stmt.body, *hooks) + self.plain_block(
+                    stmt.test_block, *hooks)
+                out.append(tag(ast.While(self.atom(stmt.test), body, []), stmt.origin))
+            elif isinstance(stmt, ir.Return):
+                out.append(tag(ast.Return(self.returned(stmt)), stmt.origin))
+        return out
+
+    def plain_for(self, loop: ir.For, store_hook=None, assign_hook=None) -> ast.For:
+        body = self.plain_block(loop.body, store_hook, assign_hook)
+        if loop.until:
+            body.append(ast.If(load(loop.until), [ast.Break()], []))
+        target = ast.Name(loop.target, ast.Store())
+        call = self.range_call(loop.start, loop.stop, loop.step)
+        return tag(ast.For(target, call, body, [], lineno=0), loop.origin)
+
+    def returned(self, stmt: ir.Return) -> ast.expr:
+        if isinstance(stmt.value, tuple):
+            return ast.Tuple([self.atom(a) for a in stmt.value], ast.Load())
+        return self.atom(stmt.value)

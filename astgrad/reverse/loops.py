@@ -1,0 +1,419 @@
+"""Loops: each trip is a checkpoint.
+
+The forward loop keeps, at the start of each trip, the values the reverse of that trip will
+need and that the trip itself overwrites: the loop-carried names (in tapes allocated from the
+trip count before the loop; grown as they go for `while`), and, for arrays written in place,
+an undo log of the elements each trip overwrites. The reverse loop runs the trips backwards;
+each one puts back its starting state (undo the trip's writes, restore the kept names),
+recomputes the trip's forward operations that its adjoint reads, and then runs the adjoint of
+the trip. Nothing else is kept: temporaries and loop-local values are recomputed, which in a
+scalar recurrence costs a few arithmetic operations instead of memory.
+
+The adjoints carried from trip to trip (of names live across trips) are arrays of the
+gradient's own when the reverse loop starts and ends each trip: that is what lets a trip add
+into them in place (`_dx[i] += g`) without copying.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import analysis, ir
+from ..emit import tag
+from ..errors import UnsupportedSyntaxError
+from .state import State, Sweep, assign, clone, load, witness
+
+
+@dataclass
+class LoopPlan:
+    loop: object
+    simple: bool  # `for i in range(n)`: tapes indexed by i, reversed as range(n - 1, -1, -1)
+    trips: str | None = None  # how many trips the loop makes (a general for)
+    count: str | None = None  # how many trips it made: the reverse loop's length
+    position: str | None = None  # the trip index of a general for
+    records: dict[str, str] = field(default_factory=dict)  # name -> its tape
+    logs: dict[str, tuple[str, str]] = field(default_factory=dict)  # array -> (log, marks)
+    shapes: dict[str, str] = field(default_factory=dict)  # name -> its shape when the loop starts
+    carried: set = field(default_factory=set)  # names whose adjoints cross trips
+    in_place: set = field(default_factory=set)  # carried names whose adjoints trips add into
+    trip: list = field(default_factory=list)  # the reverse of one trip
+
+
+class LoopWriter:
+    """A mixin of FunctionWriter: the forward and reverse of loops."""
+
+    # -- forward ------------------------------------------------------------------------
+
+    def forward_loop(self, loop, needed_before: set, recompute: bool) -> list:
+        if not self.activity.is_active(loop):
+            return self.captures_before(loop) + self.spelling.plain_block([loop], self.log_hook)
+        # a recomputed trip leaves arrays as it found them; the function's own sweep only
+        # those whose values an earlier adjoint still reads
+        restore = ir.stored(loop.body) if recompute else needed_before & ir.stored(loop.body)
+        plan = self.plan(loop, restore)
+        if isinstance(loop, ir.While):
+            return self.record_while(loop, plan)
+        return self.record_for(loop, plan)
+
+    def log_hook(self, stmt: ir.Store) -> list:
+        """Before a store into an array whose writes are logged: log what it overwrites."""
+        log = self.logging.get(stmt.array)
+        if log is None:
+            return []
+        index = self.spelling.index_tuple(stmt.index)
+        call = self.ns.call("log_write", load(log), load(stmt.array), index)
+        return [tag(assign(log, call), stmt.origin)]
+
+    def plain_body(self, body: list, plan: LoopPlan) -> list:
+        outer = self.logging
+        self.logging = {**outer, **{array: log for array, (log, _) in plan.logs.items()}}
+
+        def check_shapes(stmt) -> list:
+            return [tag(ast.Expr(self.ns.call(
+                "same_shape", load(name), load(plan.shapes[name]), ast.Constant(name),
+                ast.Constant(plan.loop.origin.line))), stmt.origin)
+                for name in ir.writes(stmt) if name in plan.shapes]
+
+        try:
+            return self.spelling.plain_block(body, self.log_hook, check_shapes)
+        finally:
+            self.logging = outer
+
+    def shapes_at_start(self, plan: LoopPlan) -> list:
+        shape = self.ns.spell(np.shape, "shape")
+        return [tag(assign(variable, ast.Call(shape, [load(name)], [])), plan.loop.origin)
+                for name, variable in plan.shapes.items()]
+
+    def keep_at_trip_start(self, plan: LoopPlan, position: ast.expr, grow: bool) -> list:
+        out = []
+        for name, tape in plan.records.items():
+            if grow:
+                out.append(assign(tape, self.ns.call("grow", load(tape), clone(position))))
+            out.append(ast.Assign([ast.Subscript(load(tape), clone(position), ast.Store())],
+                                  load(name), lineno=0))
+        for log, marks in plan.logs.values():
+            if grow:
+                out.append(assign(marks, self.ns.call("grow", load(marks), clone(position))))
+            out.append(ast.Assign([ast.Subscript(load(marks), clone(position), ast.Store())],
+                                  self.ns.call("log_mark", load(log)), lineno=0))
+        return [tag(s, plan.loop.origin) for s in out]
+
+    def allocate(self, plan: LoopPlan, size: ast.expr) -> list:
+        out = []
+        for name, tape in plan.records.items():
+            out.append(assign(tape, self.ns.call("empty_tape", load(name), clone(size))))
+        writes = max(1, sum(1 for s in ir.walk(plan.loop.body) if isinstance(s, ir.Store)))
+        for array, (log, marks) in plan.logs.items():
+            capacity = ast.BinOp(clone(size), ast.Mult(), ast.Constant(writes))
+            out.append(assign(log, self.ns.call("undo_log", load(array), capacity)))
+            out.append(assign(marks, self.ns.call("empty_tape", ast.Constant(0), clone(size))))
+        return [tag(s, plan.loop.origin) for s in out]
+
+    def record_for(self, loop: ir.For, plan: LoopPlan) -> list:
+        out = self.captures_before(loop)
+        rename = lambda n: self.captured(loop, n)  # noqa: E731
+        body: list[ast.stmt] = []
+        if plan.simple:
+            size = self.spelling.atom(loop.stop, rename)
+            header = self.spelling.range_call(loop.start, loop.stop, loop.step, rename)
+            target = loop.target
+        else:
+            size = load(plan.trips)
+            bounds = [self.spelling.atom(a, rename) for a in (loop.start, loop.stop, loop.step)]
+            out.append(tag(assign(plan.trips, self.ns.call("trip_count", *bounds)), loop.origin))
+            header = ast.Call(load("range"), [load(plan.trips)], [])
+            target = plan.position
+            step = ast.BinOp(load(plan.position), ast.Mult(), clone(bounds[2]))
+            body.append(tag(assign(loop.target, ast.BinOp(clone(bounds[0]), ast.Add(), step)),
+                            loop.origin))
+        out += self.allocate(plan, size) + self.shapes_at_start(plan)
+        if loop.until:
+            out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
+        position = load(target)
+        body += self.keep_at_trip_start(plan, position, grow=False)
+        if loop.until:  # a break ends the loop: count the trips that started
+            body.append(tag(assign(plan.count, ast.BinOp(load(target), ast.Add(),
+                                                         ast.Constant(1))), loop.origin))
+        body += self.plain_body(loop.body, plan)
+        if loop.until:
+            body.append(ast.If(load(loop.until), [ast.Break()], []))
+        out.append(tag(ast.For(ast.Name(target, ast.Store()), header, body, [], lineno=0),
+                       loop.origin))
+        return out
+
+    def record_while(self, loop: ir.While, plan: LoopPlan) -> list:
+        out = self.allocate(plan, ast.Constant(16)) + self.shapes_at_start(plan)
+        out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
+        out += self.spelling.plain_block(loop.test_block)
+        body = self.keep_at_trip_start(plan, load(plan.count), grow=True)
+        body.append(tag(ast.AugAssign(ast.Name(plan.count, ast.Store()), ast.Add(),
+                                      ast.Constant(1)), loop.origin))
+        body += self.plain_body(loop.body, plan) + self.spelling.plain_block(loop.test_block)
+        out.append(tag(ast.While(self.spelling.atom(loop.test), body, []), loop.origin))
+        return out
+
+    # -- reverse ------------------------------------------------------------------------
+
+    def adjoint_loop(self, loop) -> list:
+        if not self.activity.is_active(loop):
+            return []
+        plan = self.plan(loop, ir.stored(loop.body))  # made already, unless in a recomputed trip
+        out = [tag(s, loop.origin) for s in self.sweep.materialize()]
+        for name in sorted(plan.carried):
+            adjoint = self.names.adjoint(name)
+            state = self.sweep.of(adjoint)
+            if state is State.ZERO:
+                out.append(tag(assign(adjoint, self.ns.call("zeros_like", load(name))),
+                               loop.origin))  # before the loop: no shape question
+            elif state is State.SHARED and name in plan.in_place:
+                out.append(tag(assign(adjoint, self.ns.call("own", self.sweep.read(adjoint))),
+                               loop.origin))
+        for adjoint in _names_in(plan.trip) & self.names.adjoint_names():
+            self.sweep.set(adjoint, State.ZERO)  # a trip's own adjoints do not outlive it
+        for name in plan.carried:
+            state = State.OWNED if name in plan.in_place else State.SHARED
+            self.sweep.set(self.names.adjoint(name), state)
+        if plan.simple:
+            stop = self.spelling.atom(loop.stop, lambda n: self.captured(loop, n))
+            last = ast.BinOp(stop, ast.Sub(), ast.Constant(1))
+            target = loop.target
+        else:
+            last = ast.BinOp(load(plan.count), ast.Sub(), ast.Constant(1))
+            target = plan.position
+        header = ast.Call(load("range"), [last, ast.Constant(-1), ast.Constant(-1)], [])
+        out.append(tag(ast.For(ast.Name(target, ast.Store()), header, plan.trip, [], lineno=0),
+                       loop.origin))
+        return out
+
+    def plan(self, loop, restore: set) -> LoopPlan:
+        """What the loop keeps and how each trip is reversed (made once per loop)."""
+        if id(loop) in self.plans:
+            return self.plans[id(loop)]
+        body = loop.body
+        simple = isinstance(loop, ir.For) and loop.start == ir.Const(0) \
+            and loop.step == ir.Const(1) and not loop.until \
+            and loop.target not in ir.assigned(body) \
+            and not (set(ir.atom_names([loop.stop])) & ir.assigned(body))
+        plan = LoopPlan(loop, simple)
+        if isinstance(loop, ir.For) and not simple:
+            plan.trips = self.names.numbered("_trips")
+            plan.position = self.names.numbered("_trip")
+            plan.count = self.names.numbered("_done") if loop.until else plan.trips
+        elif isinstance(loop, ir.While):
+            plan.count = self.names.numbered("_done")
+            plan.position = self.names.numbered("_trip")
+        self.plans[id(loop)] = plan
+        target = {loop.target} if isinstance(loop, ir.For) else set()
+        rebound = ir.assigned(body) - target
+        self.plan_captures(body, set(), rebound & analysis.live_in(body))
+        plan.carried = self.carried(loop)
+        plan.in_place = _added_in_place(body) & plan.carried
+
+        # the reverse of one trip, written with the adjoint state every trip starts with
+        outer, self.sweep = self.sweep, Sweep()
+        for name in plan.carried:
+            state = State.OWNED if name in plan.in_place else State.SHARED
+            self.sweep.set(self.names.adjoint(name), state)
+        for store in _own_stores(body):
+            self.old_value_name(store)  # a recomputed trip puts back what it overwrites
+        adjoint = self.adjoint_block(body)
+        ending = [tag(s, loop.origin) for s in self.sweep.materialize()]
+        for name in sorted(plan.carried):
+            ending += self.carried_ending(name, loop, name in plan.in_place)
+        adjoint += ending
+        self.sweep = outer
+
+        # recompute only what that reads, where it reads it
+        in_body = {id(s) for s in ir.walk(body)}
+        primal = ir.assigned(body) | ir.stored(body)
+        primal |= {capture for (key, _), capture in self.captures.items() if key in in_body}
+        primal |= {c for key, c in self.output_captures.items() if key in in_body}
+        values = _names_in(adjoint, skip_restores=True)
+        witnesses = _names_in(adjoint, witnesses=True)
+        # a loop-carried name read only for its shape: checked to keep its shape, not kept
+        shape_only = (witnesses - values) & rebound & analysis.live_in(body)
+
+        def reads(statements: list) -> set:
+            return (_names_in(statements, skip_restores=True) | (
+                _names_in(statements, witnesses=True) - shape_only)) & primal
+
+        reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()
+                    if key in in_body}
+        kept, live = self.recomputed(body, reads(ending), reads_at)
+        needed = set().union(reads(ending), *reads_at.values())
+        adjoint = _without_restores(adjoint, kept)
+        recompute = self.forward_block(_only(body, kept), set(), recompute=True,
+                                       wanted=needed | live)
+
+        # what the forward loop must keep for that
+        flags = set(self.function.flags)
+        for name in sorted((live & rebound) - flags):
+            self.require_defined(name, loop)
+            plan.records[name] = self.names.fresh(f"_kept_{name.lstrip('_')}")
+            self.saved.append(_saved(name, loop))
+        for name in sorted(shape_only - set(plan.records)):
+            self.require_defined(name, loop)
+            plan.shapes[name] = self.names.fresh(f"_shape_{name.lstrip('_')}")
+        for name in sorted(((live | restore) & ir.stored(body)) - rebound):
+            plan.logs[name] = (self.names.fresh(f"_log_{name}"),
+                               self.names.fresh(f"_marks_{name}"))
+            self.saved.append(_saved(f"values of {name} overwritten in the loop", loop,
+                                     "the elements each trip writes, and where"))
+
+        plan.trip = self.trip_start(plan) + [
+            tag(assign(flag, ast.Constant(False)), loop.origin) for flag in sorted(live & flags)
+        ] + recompute + adjoint
+        return plan
+
+    def trip_start(self, plan: LoopPlan) -> list:
+        """Put back the state the trip started from: undo its writes, restore kept names."""
+        loop, out = plan.loop, []
+        position = load(plan.loop.target if plan.simple else plan.position)
+        for array, (log, marks) in plan.logs.items():
+            mark = ast.Subscript(load(marks), clone(position), ast.Load())
+            out.append(ast.Expr(self.ns.call("undo_to", load(log), load(array), mark)))
+        for name, tape in plan.records.items():
+            value = ast.Subscript(load(tape), clone(position), ast.Load())
+            out.append(assign(name, self.ns.call("retyped", value, load(name))))
+        if isinstance(loop, ir.For) and not plan.simple:
+            rename = lambda n: self.captured(loop, n)  # noqa: E731
+            start, step = (self.spelling.atom(a, rename) for a in (loop.start, loop.step))
+            offset = ast.BinOp(load(plan.position), ast.Mult(), step)
+            out.append(assign(loop.target, ast.BinOp(start, ast.Add(), offset)))
+        return [tag(s, loop.origin) for s in out]
+
+    def carried(self, loop) -> set[str]:
+        """Names whose adjoints flow from trip to trip: live across the trips' boundary."""
+        body = loop.body if isinstance(loop, ir.For) else loop.test_block + loop.body
+        exposed = analysis.live_in(body, frozenset())
+        useful_after = self.activity.useful_after.get(loop, frozenset())
+        active = self.activity.active_names(body)
+        return {n for n in active if n in exposed or n in useful_after}
+
+    def carried_ending(self, name: str, loop, in_place: bool) -> list:
+        """Each trip ends as it starts: a carried adjoint has a value, and an array of its own
+        if trips add into it in place."""
+        adjoint = self.names.adjoint(name)
+        state = self.sweep.of(adjoint)
+        self.sweep.set(adjoint, State.OWNED if in_place else state)
+        if state is State.ZERO:
+            self.sweep.set(adjoint, State.OWNED)
+            zero = self.ns.call("zeros_like", witness(load(name)))
+            return [tag(assign(adjoint, zero), loop.origin)]
+        if state is State.SHARED and in_place:
+            return [tag(assign(adjoint, self.ns.call("own", load(adjoint))), loop.origin)]
+        return []
+
+    def require_defined(self, name: str, loop) -> None:
+        if name not in self.defined.get(loop, frozenset()) and name not in self.function.flags:
+            raise UnsupportedSyntaxError(
+                f"'{name}' is read in the loop before the loop assigns it, and it may have no "
+                "value when the loop starts", loop.origin,
+                f"give {name} a value before the loop")
+
+    def old_value_name(self, store: ir.Store) -> str:
+        if id(store) not in self.old_values:
+            self.old_values[id(store)] = self.names.numbered("_old")
+        return self.old_values[id(store)]
+
+    def recomputed(self, block: list, needed: set, reads_at: dict) -> tuple[set, set]:
+        """The statements of a trip whose values its adjoint reads (ids), and the names read
+        before the trip binds them. `reads_at` holds what each statement's adjoint reads."""
+        kept: set[int] = set()
+        for stmt in reversed(block):
+            needed = needed | reads_at.get(id(stmt), set())
+            if isinstance(stmt, ir.Assign | ir.Unpack):
+                captures = {name for (key, name), c in self.captures.items()
+                            if key == id(stmt) and c in needed}
+                targets = set(ir.writes(stmt)) | {self.output_captures.get(id(stmt))}
+                if targets & needed or captures:
+                    kept.add(id(stmt))
+                    needed = (needed - targets) | set(ir.reads(stmt)) | captures
+            elif isinstance(stmt, ir.Store):
+                if stmt.array in needed:
+                    kept.add(id(stmt))
+                    needed |= set(ir.reads(stmt))
+            elif isinstance(stmt, ir.If):
+                body_kept, body_needed = self.recomputed(stmt.body, set(needed), reads_at)
+                else_kept, else_needed = self.recomputed(stmt.orelse, set(needed), reads_at)
+                if body_kept or else_kept:
+                    kept |= {id(stmt)} | body_kept | else_kept
+                    needed = body_needed | else_needed | set(ir.reads(stmt)) | {
+                        name for (key, name) in self.captures if key == id(stmt)}
+            elif isinstance(stmt, ir.For | ir.While):
+                if self.activity.is_active(stmt) or (ir.assigned(stmt.body) | ir.stored(
+                        stmt.body)) & needed:
+                    kept |= {id(s) for s in ir.walk([stmt])}
+                    needed |= analysis.live_in([stmt], frozenset(needed))
+        return kept, needed
+
+
+def _saved(what: str, loop, per: str | None = None):
+    from .writer import SavedValue
+
+    kind = "for" if isinstance(loop, ir.For) else "while"
+    return SavedValue(what, loop.origin.line, per or f"one value per trip of the {kind} loop")
+
+
+def _only(block: list, kept: set) -> list:
+    """The statements of `block` that are kept (blocks of kept branches filtered too)."""
+    out = []
+    for stmt in block:
+        if id(stmt) not in kept:
+            continue
+        if isinstance(stmt, ir.If):
+            stmt = ir.If(stmt.test, _only(stmt.body, kept), _only(stmt.orelse, kept),
+                         stmt.origin)
+        out.append(stmt)
+    return out
+
+
+def _added_in_place(block: list) -> set[str]:
+    """Names whose adjoints a trip adds into in place: arrays indexed, or written into."""
+    out = set(ir.stored(block))
+    for stmt in ir.walk(block):
+        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call) \
+                and stmt.value.primitive is operator.getitem:
+            out |= set(ir.atom_names(stmt.value.args[:1]))
+    return out
+
+
+def _own_stores(block: list) -> list:
+    """The stores of a trip itself: in its branches, not in loops nested in it."""
+    out = []
+    for stmt in block:
+        if isinstance(stmt, ir.Store):
+            out.append(stmt)
+        elif isinstance(stmt, ir.If):
+            out += _own_stores(stmt.body) + _own_stores(stmt.orelse)
+    return out
+
+
+def _names_in(statements: list, skip_restores: bool = False, witnesses: bool = False) -> set:
+    """Names the statements read: for their values, or (`witnesses`) only for their shapes."""
+    names = set()
+    for stmt in statements:
+        if skip_restores and getattr(stmt, "astgrad_restores", None) is not None:
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and getattr(node, "astgrad_witness", False) == witnesses:
+                names.add(node.id)
+    return names
+
+
+def _without_restores(statements: list, kept: set) -> list:
+    """The adjoint with the put-backs of stores the recomputation does not run removed."""
+    out = []
+    for stmt in statements:
+        restores = getattr(stmt, "astgrad_restores", None)
+        if restores is not None and restores not in kept:
+            continue
+        if isinstance(stmt, ast.If | ast.For | ast.While):
+            stmt.body = _without_restores(stmt.body, kept) or [ast.Pass()]
+            stmt.orelse = _without_restores(stmt.orelse, kept)
+        out.append(stmt)
+    return out

@@ -1,0 +1,148 @@
+"""One user statement's elementwise operations, differentiated together.
+
+`x = a * x * (1 - x)` normalizes to three operations. Differentiated one by one, each
+multiplies the incoming adjoint again, and in a loop that chain of multiplications is what
+the reverse sweep waits on. Here the partial derivatives of the statement's result with
+respect to its inputs are first multiplied out from the primal values alone (off the adjoint's
+path), and each input then gets one product with the incoming adjoint:
+
+    _dx = _g1 * (_t2 * a - _t1)          # instead of _d_t1, _d_t2, then _dx
+
+A tree is the root operation of a user statement and the operations whose temporaries only
+it uses, as long as each has an elementwise rule of the form `d[x] = d[ans] * partial`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import ir
+from ..emit import tag
+from ..rules.simplify import simplify
+from .state import State, assign, clone
+
+
+@dataclass
+class Tree:
+    root: ir.Assign
+    children: dict[str, ir.Assign] = field(default_factory=dict)  # temporary -> its statement
+
+
+class TreeWriter:
+    """A mixin of FunctionWriter: statements differentiated as trees of operations."""
+
+    def find_trees(self, body: list) -> None:
+        """Group each user statement's elementwise operations into trees."""
+        reads = Counter(n for s in ir.walk(body) for n in ir.reads(s))
+        writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
+        self.trees: dict[int, Tree] = {}
+        self.in_trees: set[int] = set()
+        for block in _blocks(body):
+            defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
+            for stmt in reversed(block):
+                if id(stmt) in self.in_trees or not self.factorable(stmt):
+                    continue
+                tree = Tree(stmt)
+                self.grow(tree, stmt, defining, reads, writes)
+                if tree.children:
+                    self.trees[id(stmt)] = tree
+                    self.in_trees |= {id(s) for s in tree.children.values()}
+
+    def grow(self, tree: Tree, node: ir.Assign, defining, reads, writes) -> None:
+        for name in self.activity.active_operands(node):
+            child = defining.get(name)
+            if (child is not None and child.origin is node.origin and reads[name] == 1
+                    and writes[name] == 1 and self.factorable(child)):
+                tree.children[name] = child
+                self.grow(tree, child, defining, reads, writes)
+
+    def factorable(self, stmt) -> bool:
+        """Is `stmt` an active elementwise operation whose rule is adjoint times a partial?"""
+        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call)
+                and self.activity.is_active(stmt)):
+            return False
+        found = self.callee(stmt)
+        if found.rule is None or not found.rule.elementwise:
+            return False
+        return all(self.local_partial(stmt, found, p) is not None
+                   for p in self.active_params(stmt, found))
+
+    def local_partial(self, stmt, found, param: str):
+        operands = {p: self.operand(stmt, v) for p, v in found.bound.items()}
+        output = ast.Name(self.output_captures.get(id(stmt), stmt.target), ast.Load())
+        return found.rule.partial(param, operands, output,
+                                  lambda obj, attr=None: self.ns.spell(obj, attr))
+
+    def adjoint_tree(self, tree: Tree) -> list:
+        """The adjoint of a whole tree: partials first, then one product per input."""
+        root = tree.root
+        adjoint = self.names.adjoint(root.target)
+        if self.sweep.of(adjoint) is State.ZERO:
+            return []
+        out: list[ast.stmt] = []
+        leaves = self.leaves(tree)
+        incoming: ast.expr = self.sweep.read(adjoint)
+        if root.target in leaves:  # `x = f(x)`: read x's adjoint before it restarts
+            name = self.names.numbered("_g")
+            out.append(tag(assign(name, incoming), root.origin))
+            incoming = ast.Name(name, ast.Load())
+        out += [tag(s, root.origin) for s in self.sweep.before_write(adjoint)]
+        self.sweep.set(adjoint, State.ZERO)
+        partials: dict[str, ast.expr] = {}
+        shared: list[ast.stmt] = []
+        self.propagate(tree, root, ast.Constant(1), partials, shared)
+        out += [tag(s, root.origin) for s in shared]
+        nodes = [root, *tree.children.values()]
+        operands = [a for s in nodes for a in self.callee(s).bound.values()
+                    if not (isinstance(a, ir.Name) and a.id in tree.children)]
+        for leaf in sorted(leaves):
+            value = simplify(ast.BinOp(clone(incoming), ast.Mult(), partials[leaf]))
+            # every other operand, active or not, may broadcast the result over this one
+            broadcasts = not all(self.is_scalar(a) for a in operands if a != ir.Name(leaf))
+            like = self.operand(self.reader_of(tree, leaf), ir.Name(leaf))
+            out += self.accumulate(leaf, value, None, broadcasts, root, like=like)
+        return out
+
+    def propagate(self, tree: Tree, node: ir.Assign, above: ast.expr, partials: dict,
+                  shared: list) -> None:
+        """Multiply `above` (d root / d node) down to the leaves, adding up over paths."""
+        found = self.callee(node)
+        active = sorted(self.active_params(node, found))
+        if len(active) > 1 and not isinstance(above, ast.Constant | ast.Name):
+            name = self.names.numbered("_p")  # used by several operands: computed once
+            shared.append(assign(name, above))
+            above = ast.Name(name, ast.Load())
+        for param in active:
+            local = self.local_partial(node, found, param)
+            value = simplify(ast.BinOp(clone(above), ast.Mult(), local))
+            operand = found.bound[param]
+            if isinstance(operand, ir.Name) and operand.id in tree.children:
+                self.propagate(tree, tree.children[operand.id], value, partials, shared)
+            elif isinstance(operand, ir.Name):
+                earlier = partials.get(operand.id)
+                partials[operand.id] = value if earlier is None else simplify(
+                    ast.BinOp(earlier, ast.Add(), value))
+
+    def leaves(self, tree: Tree) -> set[str]:
+        out = set()
+        for stmt in [tree.root, *tree.children.values()]:
+            out |= self.activity.active_operands(stmt) - set(tree.children)
+        return out
+
+    def reader_of(self, tree: Tree, leaf: str):
+        """A statement of the tree that reads `leaf` (for its captures)."""
+        return next(s for s in [tree.root, *tree.children.values()]
+                    if leaf in self.activity.active_operands(s))
+
+
+def _blocks(body: list):
+    """Every block of the program: the body and the bodies of its branches and loops."""
+    yield body
+    for stmt in body:
+        if isinstance(stmt, ir.If):
+            yield from _blocks(stmt.body)
+            yield from _blocks(stmt.orelse)
+        elif isinstance(stmt, ir.For | ir.While):
+            yield from _blocks(stmt.body)

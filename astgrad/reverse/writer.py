@@ -1,0 +1,465 @@
+"""The forward and adjoint sweeps of one function: straight-line code, branches, stores, calls.
+
+A *context* is a stretch of code whose adjoint runs right after it: the whole function (the
+forward sweep, then the adjoint sweep), or one trip of a loop (recomputed, then reversed, in
+the reverse loop). In a context:
+
+- a rule reads its operands where they are; a name that a later statement of the context
+  rebinds is first copied (a capture, `_x1 = x`), and the rule reads the copy;
+- a store into an array whose values an earlier statement's adjoint still needs keeps what it
+  overwrites (`_old1 = own(a[i])`) and puts it back in its adjoint (`a[i] = _old1`);
+- each adjoint variable's state (ZERO, SHARED, OWNED; see state.py) decides whether a
+  contribution assigns it, adds to it, or adds into it in place.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import analysis, ir, runtime
+from ..emit import Comment, tag
+from .loops import LoopWriter
+from .state import State, Sweep, assign, clone, join, load, witness
+from .trees import TreeWriter
+
+# Runtime helpers that always return a new array (or a scalar).
+_ALLOCATING = (runtime.zeros_like, runtime.own, runtime.select, runtime.unreduce,
+               runtime.output_seed,
+               runtime.extremum_adjoint, runtime.matmul_adjoint_a, runtime.matmul_adjoint_b,
+               runtime.outer_adjoint_a, runtime.outer_adjoint_b, runtime.trace_adjoint,
+               runtime.astype_adjoint)
+
+# Calls whose value is a scalar whatever their operands (a full reduction, a math function).
+_REDUCTIONS = ("sum", "mean", "max", "min", "amax", "amin", "trace", "len")
+
+
+@dataclass
+class Needs:
+    """What the adjoint of a statement reads of the forward computation."""
+
+    names: set  # names whose values it reads
+    output: bool = False  # whether it reads the statement's own result
+    shapes: set = field(default_factory=set)  # names it reads only for their shapes
+
+
+@dataclass
+class SavedValue:
+    """Something the gradient keeps for its adjoint sweep (listed by `df.saved`)."""
+
+    what: str
+    line: int
+    per: str
+
+    def __str__(self) -> str:
+        return f"{self.what} (line {self.line}): {self.per}"
+
+
+class FunctionWriter(LoopWriter, TreeWriter):
+    """Writes the forward and adjoint sweeps of one function."""
+
+    def __init__(self, function: ir.Function, activity: analysis.Activity, program_writer,
+                 names):
+        self.function = function
+        self.activity = activity
+        self.program = program_writer
+        self.names = names
+        self.ns = program_writer.namespace
+        self.spelling = program_writer.spelling
+        self.sweep = Sweep()
+        self.captures: dict[tuple[int, str], str] = {}
+        self.output_captures: dict[int, str] = {}
+        self.old_values: dict[int, str] = {}  # id(store) -> where it keeps what it overwrites
+        self.saved: list[SavedValue] = []
+        self.live_after = analysis.live_after(function.body)
+        self.defined = analysis.defined_before(function)
+        self.scalars = _known_scalars(function.body)
+        self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
+        self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
+        self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
+
+    # -- what adjoints need -------------------------------------------------------------
+
+    def needs(self, stmt) -> Needs:
+        """Names the adjoint of `stmt` reads (operands, indexes, tests, bounds)."""
+        if isinstance(stmt, ir.If):
+            return Needs(set(ir.reads(stmt)))
+        if isinstance(stmt, ir.For):
+            return Needs(set(ir.atom_names([stmt.start, stmt.step, stmt.stop])))
+        if isinstance(stmt, ir.Store):
+            names = set(stmt.index.names()) | {stmt.array}
+            return Needs(names, shapes=set(ir.atom_names([stmt.value])) - names)
+        if not isinstance(stmt, ir.Assign | ir.Unpack) or not self.activity.is_active(stmt):
+            return Needs(set())
+        if not isinstance(stmt.value, ir.Call):
+            return Needs(set())
+        found = self.callee(stmt)
+        if found.function is not None:  # a user function's adjoint recomputes it
+            return Needs(set(ir.atom_names(stmt.value.args)))
+        active = self.active_params(stmt, found)
+        params = found.rule.needs(active)
+        names = set().union(*(ir.atom_names([found.bound.get(p)]) for p in params - {"ans"}))
+        shaped = {p for p in active if found.rule.adds_in_place(active) or (
+            found.rule.elementwise and self.may_broadcast(p, found.bound))}
+        shapes = set().union(*(ir.atom_names([found.bound[p]]) for p in shaped)) - names
+        return Needs(names, "ans" in params, shapes)
+
+    def callee(self, stmt) -> analysis.Callee:
+        return analysis.callee(stmt.value, stmt.at or stmt.origin, self.program.program)
+
+    def active_params(self, stmt, found: analysis.Callee) -> set[str]:
+        active = self.activity.active_operands(stmt)
+        return {p for p in found.differentiable
+                if set(ir.atom_names([found.bound[p]])) & active}
+
+    def plan_captures(self, block: list, later: set, shape_checked: set = frozenset()) -> None:
+        """Decide which operands are copied before later statements of the context rebind them.
+        A name in `shape_checked` (a loop's carried names) needs no copy for its shape."""
+        for position, stmt in enumerate(block):
+            after = ir.assigned(block[position + 1:]) | later
+            needs = self.needs(stmt)
+            rebound = after | set(ir.writes(stmt))
+            if isinstance(stmt, ir.For):
+                rebound |= ir.assigned(stmt.body)
+            for name in sorted((needs.names | (needs.shapes - shape_checked)) & rebound):
+                self.captures[(id(stmt), name)] = self.names.capture(name)
+            if needs.output and isinstance(stmt, ir.Assign) and stmt.target in after:
+                self.output_captures[id(stmt)] = self.names.capture(stmt.target)
+            if isinstance(stmt, ir.If):
+                self.plan_captures(stmt.body, after, shape_checked)
+                self.plan_captures(stmt.orelse, after, shape_checked)
+
+    def captured(self, stmt, name: str) -> str:
+        return self.captures.get((id(stmt), name), name)
+
+    # -- forward sweep of a context -----------------------------------------------------
+
+    def forward_block(self, block: list, needed_before: set, recompute: bool,
+                      wanted: set | None = None) -> list:
+        """The statements of a context as they run, with captures and kept old values.
+
+        `needed_before` holds the arrays whose values earlier adjoints of the context read:
+        a store into one keeps what it overwrites. In a recomputed trip every store does,
+        so that the trip ends with the arrays as it found them."""
+        out: list[ast.stmt] = []
+        for stmt in block:
+            out += self.captures_before(stmt, wanted)
+            if isinstance(stmt, ir.Assign | ir.Unpack):
+                out.append(self.spelling.assignment(stmt))
+                if id(stmt) in self.output_captures:
+                    out.append(tag(assign(self.output_captures[id(stmt)], load(stmt.target)),
+                                   stmt.origin))
+            elif isinstance(stmt, ir.Store):
+                if recompute or stmt.array in needed_before:
+                    out += self.keep_old_values(stmt)
+                out.append(self.spelling.store(stmt))
+            elif isinstance(stmt, ir.If):
+                body = self.forward_block(stmt.body, set(needed_before), recompute, wanted)
+                orelse = self.forward_block(stmt.orelse, set(needed_before), recompute, wanted)
+                out.append(tag(ast.If(self.spelling.atom(stmt.test), body, orelse), stmt.origin))
+            elif isinstance(stmt, ir.For | ir.While):
+                out += self.forward_loop(stmt, needed_before, recompute)
+            needed_before |= self.content_needs(stmt)
+        return out
+
+    def captures_before(self, stmt, wanted: set | None = None) -> list[ast.stmt]:
+        """The copies made before `stmt` (only those in `wanted`, when given)."""
+        return [tag(assign(capture, load(name)), stmt.origin)
+                for (key, name), capture in self.captures.items()
+                if key == id(stmt) and (wanted is None or capture in wanted)]
+
+    def content_needs(self, stmt) -> set[str]:
+        """Arrays (or any names) whose values the adjoint of `stmt` reads, nested included."""
+        if isinstance(stmt, ir.If | ir.For | ir.While):
+            return set().union(*(self.needs(s).names for s in ir.walk([stmt])))
+        return self.needs(stmt).names
+
+    def keep_old_values(self, stmt: ir.Store) -> list[ast.stmt]:
+        old = self.old_value_name(stmt)
+        value = ast.Subscript(load(stmt.array), self.spelling.index(stmt.index), ast.Load())
+        self.saved.append(SavedValue(f"values of {stmt.array} it overwrites", stmt.origin.line,
+                                     "a copy of the part written, each time the line runs"))
+        return [tag(assign(old, self.ns.call("own", value)), stmt.origin)]
+
+    # -- adjoint sweep of a context -------------------------------------------------------
+
+    def adjoint_block(self, block: list) -> list:
+        out: list[ast.stmt] = []
+        for stmt in reversed(block):
+            if id(stmt) in self.in_trees:
+                continue  # written with the root of its tree
+            if id(stmt) in self.trees:
+                written = self.adjoint_tree(self.trees[id(stmt)])
+            elif isinstance(stmt, ir.Assign | ir.Unpack):
+                written = self.adjoint_assign(stmt)
+            elif isinstance(stmt, ir.Store):
+                written = self.adjoint_store(stmt)
+            elif isinstance(stmt, ir.If):
+                written = self.adjoint_if(stmt)
+            elif isinstance(stmt, ir.For | ir.While):
+                written = self.adjoint_loop(stmt)
+            else:
+                continue
+            if not isinstance(stmt, ir.If | ir.For | ir.While):
+                self.adjoint_reads[id(stmt)] = written
+            out += written
+        return out
+
+    def adjoint_if(self, stmt: ir.If) -> list:
+        if not self.activity.is_active(stmt):
+            return []
+        out = [tag(s, stmt.origin) for s in self.sweep.materialize()]
+        before = self.sweep
+        branches, bodies = [], []
+        for block in (stmt.body, stmt.orelse):
+            self.sweep = before.copy()
+            bodies.append(self.adjoint_block(block))
+            branches.append(self.sweep)
+        self.sweep, endings = join(branches, self.zero_statement)
+        body, orelse = (b + [tag(e, stmt.origin) for e in ending]
+                        for b, ending in zip(bodies, endings))
+        test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))
+        self.adjoint_reads[id(stmt)] = [ast.Expr(test)]  # the branch is chosen here
+        if not body and not orelse:
+            return out
+        return out + [tag(ast.If(test, body or [ast.Pass()], orelse), stmt.origin)]
+
+    def zero_statement(self, adjoint: str) -> ast.stmt:
+        primal = self.names.primal_of(adjoint)
+        return assign(adjoint, self.ns.call("zeros_like", witness(load(primal))))
+
+    def adjoint_assign(self, stmt) -> list:
+        if not self.activity.is_active(stmt):
+            return []
+        targets = list(ir.writes(stmt))
+        adjoints = [self.names.adjoint(t) for t in targets]
+        if all(self.sweep.of(a) is State.ZERO for a in adjoints):
+            return []  # nothing flows back into this value on this path
+        out: list[ast.stmt] = []
+        incoming = []
+        operands = self.activity.active_operands(stmt)
+        for target, adjoint in zip(targets, adjoints):
+            if self.sweep.of(adjoint) is State.ZERO:
+                incoming.append(None)
+            elif target in operands:  # `x = x * a`: read x's adjoint before it restarts
+                name = self.names.numbered("_g")
+                out.append(tag(assign(name, self.sweep.read(adjoint)), stmt.origin))
+                incoming.append(load(name))
+            else:
+                incoming.append(self.sweep.read(adjoint))
+        for adjoint in adjoints:
+            out += [tag(s, stmt.origin) for s in self.sweep.before_write(adjoint)]
+            self.sweep.set(adjoint, State.ZERO)
+        if isinstance(stmt.value, ir.Name):
+            return out + self.accumulate(stmt.value.id, incoming[0], None, False, stmt)
+        found = self.callee(stmt)
+        if found.function is not None:
+            return out + self.adjoint_user_call(stmt, found, incoming)
+        return out + self.adjoint_rule(stmt, found, incoming[0])
+
+    def adjoint_rule(self, stmt: ir.Assign, found: analysis.Callee, dans: ast.expr) -> list:
+        active = self.active_params(stmt, found)
+        operands = {p: self.operand(stmt, v) for p, v in found.bound.items()}
+        output = load(self.output_captures.get(id(stmt), stmt.target))
+        locals_, contributions = found.rule.instantiate(
+            operands, output, dans, active,
+            fresh=lambda base: self.names.numbered(f"_{base}"),
+            spell=lambda obj, attr=None: self.ns.spell(obj, attr))
+        out = [tag(s, stmt.origin) for s in locals_]
+        for contribution in contributions:
+            value = found.bound[contribution.param]
+            broadcasts = contribution.unbroadcast and self.may_broadcast(
+                contribution.param, found.bound)
+            for name in ir.atom_names([value]):
+                out += self.accumulate(name, contribution.value, contribution.index, broadcasts,
+                                       stmt, like=operands[contribution.param])
+        return out
+
+    def adjoint_user_call(self, stmt, found: analysis.Callee, incoming: list) -> list:
+        active = sorted(self.active_params(stmt, found), key=found.function.params.index)
+        if not active:
+            return []
+        outputs = list(ir.writes(stmt))
+        seeds = []
+        for target, value in zip(outputs, incoming):
+            seeds.append(value if value is not None else self.ns.call(
+                "zeros_like", load(self.output_captures.get(id(stmt), target))))
+        vjp = self.program.vjp(stmt.value.primitive, tuple(active))
+        args = [self.operand(stmt, a) for a in stmt.value.args] + seeds
+        results = [self.names.numbered("_g") for _ in active]
+        target = ast.Tuple([ast.Name(r, ast.Store()) for r in results], ast.Store()) \
+            if len(results) > 1 else ast.Name(results[0], ast.Store())
+        out = [tag(ast.Assign([target], ast.Call(load(vjp), args, []), lineno=0), stmt.origin)]
+        for param, result in zip(active, results):
+            name = found.bound[param].id
+            out += self.accumulate(name, load(result), None, False, stmt)
+        return out
+
+    def operand(self, stmt, value) -> ast.expr:
+        """How the adjoint of `stmt` reads one of its operands (through a capture if rebound)."""
+        rename = lambda n: self.captured(stmt, n)  # noqa: E731
+        if isinstance(value, ir.Index):
+            return self.spelling.index(value, rename)
+        if isinstance(value, tuple):
+            return ast.Tuple([self.operand(stmt, v) for v in value], ast.Load())
+        return self.spelling.atom(value, rename)
+
+    def adjoint_store(self, stmt: ir.Store) -> list:
+        """`a[i] = v`: v's adjoint gets `d[a][i]`, which is then cut (the old value is gone)."""
+        out: list[ast.stmt] = []
+        adjoint = self.names.adjoint(stmt.array)
+        array = load(self.captured(stmt, stmt.array))
+        index = self.spelling.index(stmt.index, lambda n: self.captured(stmt, n))
+        if self.activity.is_active(stmt) and self.sweep.of(adjoint) is not State.ZERO:
+            part = ast.Subscript(self.sweep.read(adjoint), index, ast.Load())
+            for name in self.activity.active_operands(stmt):
+                value = self.spelling.atom(stmt.value, lambda n: self.captured(stmt, n))
+                out += self.accumulate(name, self.ns.call("own", part), None, True, stmt,
+                                       like=value)
+            out += self.owned(adjoint, array, stmt)
+            cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
+            out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))
+        if id(stmt) in self.old_values:
+            target = ast.Subscript(array, clone(index), ast.Store())
+            restore = ast.Assign([target], load(self.old_values[id(stmt)]), lineno=0)
+            restore.astgrad_restores = id(stmt)
+            out.append(tag(restore, stmt.origin))
+        return out
+
+    def owned(self, adjoint: str, like: ast.expr, stmt) -> list[ast.stmt]:
+        """Make `adjoint` an array of this gradient's own, to add into (or cut) in place."""
+        state = self.sweep.of(adjoint)
+        current = self.sweep.read(adjoint)
+        out = self.sweep.before_write(adjoint)
+        if state is State.ZERO:
+            out.append(assign(adjoint, self.ns.call("zeros_like", witness(like))))
+        elif state is State.SHARED:
+            out.append(assign(adjoint, self.ns.call("own", current)))
+        self.sweep.set(adjoint, State.OWNED)
+        return [tag(s, stmt.origin) for s in out]
+
+    def accumulate(self, name: str, value: ast.expr, index: ast.expr | None, broadcasts: bool,
+                   stmt, like: ast.expr | None = None) -> list:
+        """Add `value` into the adjoint of `name` (or into its part `d[name][index]`)."""
+        adjoint = self.names.adjoint(name)
+        state = self.sweep.of(adjoint)
+        if index is not None:
+            out = self.owned(adjoint, like, stmt)
+            target = ast.Subscript(load(adjoint), index, ast.Store())
+            return out + [tag(ast.AugAssign(target, ast.Add(), value), stmt.origin)]
+        if broadcasts:  # an adjoint with a value has its primal's shape: no primal needed
+            shape = self.sweep.read(adjoint) if state is not State.ZERO else witness(like)
+            value = self.ns.call("unbroadcast", value, shape)
+        if state is State.ZERO and isinstance(value, ast.Name):
+            self.sweep.alias_of(adjoint, value.id)
+            return []
+        current = self.sweep.read(adjoint)  # its value, possibly still another adjoint's
+        out = self.sweep.before_write(adjoint)
+        if state is State.ZERO:
+            out.append(assign(adjoint, value))
+            self.sweep.set(adjoint, State.OWNED if self.fresh(value) else State.SHARED)
+        else:
+            out.append(assign(adjoint, ast.BinOp(current, ast.Add(), value)))
+            self.sweep.set(adjoint, State.OWNED)
+        return [tag(s, stmt.origin) for s in out]
+
+    def fresh(self, value: ast.expr) -> bool:
+        """Is `value` certainly a new array (or a scalar), never one that exists elsewhere?"""
+        if isinstance(value, ast.BinOp | ast.UnaryOp | ast.Constant):
+            return True
+        if not isinstance(value, ast.Call):
+            return False
+        function = self.ns.resolve(value.func)
+        if function is runtime.unbroadcast:
+            return self.fresh(value.args[0])
+        return isinstance(function, np.ufunc) or function in _ALLOCATING
+
+    def may_broadcast(self, param: str, bound: dict) -> bool:
+        """Can the result of an elementwise call have more elements than this operand?"""
+        return not all(self.is_scalar(v) for p, v in bound.items() if p != param)
+
+    def is_scalar(self, value) -> bool:
+        if isinstance(value, ir.Const):
+            return isinstance(value.value, bool | int | float) or value.value is None
+        return isinstance(value, ir.Name) and value.id in self.scalars
+
+    # -- the whole function ------------------------------------------------------------------
+
+    def sweeps(self, seeds: list[tuple[ir.Atom, ast.expr | None]]) -> tuple[list, list]:
+        """The forward sweep and the adjoint sweep of the function's body (without its return);
+        `seeds` pairs each returned atom with its incoming adjoint (None: the output seed)."""
+        body = self.function.body[:-1]
+        self.plan_captures(body, set())
+        self.find_trees(self.function.body)
+        forward = [Comment("forward: the function as written, one operation per line")]
+        forward += self.forward_block(body, set(), recompute=False)
+        adjoint = [Comment("adjoint: the same lines in reverse, each applying its rule")]
+        returned = self.function.body[-1]
+        active = self.activity.active_names(self.function.body)
+        for atom, seed in seeds:
+            value = self.spelling.atom(atom)
+            check = self.ns.call("output_seed", value) if seed is None else seed
+            name = atom.id if isinstance(atom, ir.Name) else None
+            if name is None or name not in active:
+                if seed is None:
+                    adjoint.append(tag(ast.Expr(check), returned.origin))
+                continue
+            adjoint += self.accumulate(name, check, None, False, returned)
+        adjoint += self.adjoint_block(body)
+        return forward, adjoint
+
+    def gradient_of(self, param: str, argument: ast.expr | None, several: bool) -> ast.expr:
+        """The gradient of a parameter at the end of the adjoint sweep."""
+        adjoint = self.names.adjoint(param)
+        state = self.sweep.of(adjoint)
+        like = argument if argument is not None else load(param)
+        if state is State.ZERO:
+            return self.ns.call("zeros_like", like)
+        value: ast.expr = self.sweep.read(adjoint)
+        if state is State.SHARED and several:  # two gradients must not be one array
+            value = self.ns.call("own", value)
+        return value if argument is None else self.ns.call("cast_like", value, like)
+
+
+def _known_scalars(block: list) -> set[str]:
+    """Names that certainly hold scalars: every assignment to them is a number, a math
+    function's result, a full reduction, len(), or arithmetic on such names."""
+    from .forward import _BINARY, _COMPARE, _UNARY
+
+    assignments: dict[str, list] = {}
+    for stmt in ir.walk(block):
+        for name in ir.writes(stmt):
+            assignments.setdefault(name, []).append(stmt)
+
+    def scalar(stmt, scalars) -> bool:
+        if isinstance(stmt, ir.For):
+            return True  # the loop variable
+        if not isinstance(stmt, ir.Assign):
+            return False
+        value = stmt.value
+        if isinstance(value, ir.Const | ir.Name):
+            return _scalar_atom(value, scalars)
+        primitive = value.primitive
+        name = getattr(primitive, "name", None) or getattr(primitive, "__name__", "")
+        if getattr(primitive, "__module__", "") == "math":
+            return True
+        if primitive in (float, int, len, abs, max, min, round) or primitive in _BINARY \
+                or primitive in _UNARY or primitive in _COMPARE:
+            return all(_scalar_atom(a, scalars) for a in value.args)
+        return name in _REDUCTIONS and not value.kwargs and len(value.args) == 1 \
+            and not isinstance(primitive, ir.UserFunction)
+
+    scalars: set[str] = set()
+    while True:  # a fixpoint: names only join the set
+        found = {n for n, stmts in assignments.items() if all(scalar(s, scalars) for s in stmts)}
+        if found <= scalars:
+            return scalars
+        scalars |= found
+
+
+def _scalar_atom(atom, scalars: set[str]) -> bool:
+    if isinstance(atom, ir.Const):
+        return isinstance(atom.value, bool | int | float)
+    return isinstance(atom, ir.Name) and atom.id in scalars
