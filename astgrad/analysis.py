@@ -241,12 +241,23 @@ def _live(block: list, live: frozenset, out: dict) -> frozenset:
             inner = _around_loop(stmt, live, lambda body, fact: _live(body, fact, out))
             live = (inner - {stmt.target}) | live | set(ir.reads(stmt))
         elif isinstance(stmt, ir.While):
-            test = set(ir.reads(stmt))
-            live = _around_loop(stmt, live | test,
-                                lambda body, fact, test=test: _live(body, fact, out) | test)
+            live = _live_around_while(stmt, live, out)
         else:
             live = (live - set(ir.writes(stmt))) | set(ir.reads(stmt))
     return frozenset(live)
+
+
+def _live_around_while(loop: ir.While, live: frozenset, out: dict) -> frozenset:
+    """Live at a while loop's head: its test block runs first, then the test chooses between
+    the body (back to the head) and what follows the loop."""
+    test = frozenset(ir.reads(loop))
+    head = _live(loop.test_block, live | test, out)
+    while True:
+        after_test = live | test | _live(loop.body, head, out)
+        new = _live(loop.test_block, after_test, out)
+        if new <= head:
+            return head
+        head = head | new
 
 
 def defined_before(function: ir.Function) -> dict:

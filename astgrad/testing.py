@@ -31,13 +31,20 @@ def numerical_gradient(f: Callable, args: Sequence, position: int, eps: float = 
         h = eps * max(1.0, abs(float(x[index])))
         values = []
         for sign in (1.0, -1.0):
+            call_args = [_fresh(a) for a in args]  # the function may write into its arguments
             shifted = x.copy()
             shifted[index] += sign * h
-            call_args = list(args)
-            call_args[position] = shifted if shifted.ndim else float(shifted)
+            call_args[position] = _fresh(shifted)
             values.append(float(np.asarray(f(*call_args)).reshape(-1)[0]))
         out[index] = (values[0] - values[1]) / (2 * h)
     return out if out.ndim else float(out)
+
+
+def _fresh(value):
+    """A copy of an array argument (a float for a 0-d one); other values as they are."""
+    if isinstance(value, np.ndarray):
+        return value.copy() if value.ndim else float(value)
+    return value
 
 
 def check_grads(f: Callable, args: Sequence, wrt=0, *, jit: bool = True,

@@ -217,7 +217,9 @@ class FunctionWriter(LoopWriter, TreeWriter):
             self.sweep = before.copy()
             bodies.append(self.adjoint_block(block))
             branches.append(self.sweep)
-        self.sweep, endings = join(branches, self.zero_statement)
+        defined = self.defined.get(stmt, frozenset())
+        self.sweep, endings = join(branches, lambda adjoint: self.zero_statement(
+            adjoint) if self.names.primal_of(adjoint) in defined else None)
         body, orelse = (b + [tag(e, stmt.origin) for e in ending]
                         for b, ending in zip(bodies, endings))
         test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))

@@ -1,0 +1,38 @@
+"""The control-flow corpus (tests/corpus/control.py) against central finite differences,
+compiled and as plain NumPy, with inputs drawn by hypothesis."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from astgrad.testing import check_grads
+
+from .corpus.control import CASES, A, F, I
+from .strategies import values
+
+
+def strategy(spec):
+    if isinstance(spec, F):
+        return values((), spec.low, spec.high)
+    if isinstance(spec, A):
+        return values(spec.shape, spec.low, spec.high)
+    if isinstance(spec, I):
+        return st.integers(spec.low, spec.high)
+    raise TypeError(spec)
+
+
+def drawn(case):
+    return st.tuples(*(strategy(s) for s in case.args)).map(
+        lambda args: [a.copy() if isinstance(a, np.ndarray) else a for a in args])
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_corpus_matches_finite_differences(case, jit):
+    @given(drawn(case))
+    def check(args):
+        assume(case.away is None or case.away(args))
+        check_grads(case.function, args, wrt=case.wrt, jit=jit)
+
+    check()
