@@ -41,13 +41,19 @@ UNSUPPORTED = [
     (bad.takes_varargs, "*args"), (bad.uses_undefined, "not defined"),
     (bad.calls_itself, "recursion"), (bad.calls_local, "local variable"),
     (bad.object_attribute, "attributes of objects"),
+    (bad.pong, "ping → pong → ping"), (bad.def_in_branch, "top level"),
+    (bad.uses_nonlocal, "nonlocal"),
+    (bad.carried_without_value, "give y a value before the loop"),
+    (bad.loops_over_reversed, "range(n - 1, -1, -1)"),
 ]
 
 
-@pytest.mark.parametrize("function, words", UNSUPPORTED, ids=[f.__name__ for f, _ in UNSUPPORTED])
+@pytest.mark.parametrize("function, words", UNSUPPORTED,
+                         ids=[f.__name__ for f, _ in UNSUPPORTED])
 def test_unsupported_syntax_is_rejected_before_any_transform(function, words):
+    entry = bad.ping if function is bad.pong else function  # the cycle closes in pong
     with pytest.raises(astgrad.UnsupportedSyntaxError) as caught:
-        astgrad.grad(function)
+        astgrad.grad(entry)
     error = caught.value
     assert isinstance(error, SyntaxError) and isinstance(error, astgrad.AstgradError)
     assert_names_line(error, function)
@@ -172,3 +178,21 @@ def test_inputs_of_the_wrong_type_are_refused(jit):
 def test_errors_from_generated_code_that_are_not_ours_are_left_alone():
     error = ValueError("x")
     assert errors.translate_error(error, "not_a_generated_module", ()) is error
+
+
+def test_a_helper_that_writes_into_its_argument_is_refused():
+    with pytest.raises(astgrad.UnsupportedSyntaxError) as caught:
+        astgrad.grad(bad.calls_writer)
+    assert "writes into its argument 'out'" in str(caught.value)
+    assert caught.value.origin.line == bad.writes_argument.__code__.co_firstlineno + 1
+
+
+def test_a_value_that_changes_shape_in_a_loop_is_an_error_on_its_line():
+    # as plain NumPy, s becomes an array on the first trip; numba refuses it when compiling
+    with pytest.raises(astgrad.GradientRuntimeError) as caught:
+        astgrad.grad(bad.grows_in_loop, jit=False)(np.ones(3))
+    assert_names_line(caught.value, bad.grows_in_loop)
+    assert "'s' changes shape" in str(caught.value) and "np.zeros" in caught.value.hint
+    with pytest.raises(astgrad.CompileError) as caught:
+        astgrad.grad(bad.grows_in_loop)(np.ones(3))
+    assert caught.value.origin.filename == bad.__file__

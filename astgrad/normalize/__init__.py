@@ -102,11 +102,13 @@ class Program:
         self.main: object = None
         self._normalizing: list[object] = []
         self._nested: dict[object, ParsedFunction] = {}
+        self.functions_named: dict[object, str] = {}
 
     def normalize(self, parsed: ParsedFunction, key: object, is_helper: bool) -> ir.Function:
         if key in self.functions:
             return self.functions[key]
         self._normalizing.append(key)
+        self.functions_named[key] = parsed.name
         try:
             names = Names(parsed.local_names)
             normalizer = FunctionNormalizer(parsed, names, self, is_helper=is_helper)
@@ -151,8 +153,10 @@ class Program:
     def call(self, user: ir.UserFunction, args: tuple, kwargs: tuple, at: Origin) -> ir.Call:
         """A call of a user function, its arguments in parameter order, defaults filled in."""
         if user.key in self._normalizing:
-            raise UnsupportedSyntaxError(f"{user.name} calls itself (directly or through other "
-                                         "functions); recursion is not supported", at,
+            chain = [self.functions_named.get(k, "?") for k in self._normalizing]
+            cycle = " → ".join(chain[chain.index(user.name):] + [user.name]) \
+                if user.name in chain else user.name
+            raise UnsupportedSyntaxError(f"recursion is not supported: {cycle}", at,
                                          "rewrite the recursion as a loop")
         function = self.function_of(user)
         extra = tuple(ir.Name(n) for n in self.captured.get(user.key, ()))

@@ -105,6 +105,10 @@ class LoopNormalizer:
                 if node.keywords or not node.args:
                     self.fail(node, "zip() takes the sequences to walk together, nothing else")
                 return _Zip([self.iterable(a) for a in node.args])
+            if callee in (reversed, iter, map, filter, sorted, list):
+                hint = "use range(n - 1, -1, -1)" if callee is reversed else \
+                    "loop over a range, an array, zip(...) or enumerate(...)"
+                self.fail(node, f"for loops over {callee.__name__}(...) are not supported", hint)
             if callee is enumerate:
                 start = ir.Const(0)
                 for keyword in node.keywords:

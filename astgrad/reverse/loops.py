@@ -25,6 +25,7 @@ import numpy as np
 from .. import analysis, ir
 from ..emit import tag
 from ..errors import UnsupportedSyntaxError
+from ..rules.simplify import simplify
 from .state import State, Sweep, assign, clone, load, witness
 
 
@@ -108,7 +109,7 @@ class LoopWriter:
             out.append(assign(tape, self.ns.call("empty_tape", load(name), clone(size))))
         writes = max(1, sum(1 for s in ir.walk(plan.loop.body) if isinstance(s, ir.Store)))
         for array, (log, marks) in plan.logs.items():
-            capacity = ast.BinOp(clone(size), ast.Mult(), ast.Constant(writes))
+            capacity = simplify(ast.BinOp(clone(size), ast.Mult(), ast.Constant(writes)))
             out.append(assign(log, self.ns.call("undo_log", load(array), capacity)))
             out.append(assign(marks, self.ns.call("empty_tape", ast.Constant(0), clone(size))))
         return [tag(s, plan.loop.origin) for s in out]
@@ -128,8 +129,8 @@ class LoopWriter:
             header = ast.Call(load("range"), [load(plan.trips)], [])
             target = plan.position
             step = ast.BinOp(load(plan.position), ast.Mult(), clone(bounds[2]))
-            body.append(tag(assign(loop.target, ast.BinOp(clone(bounds[0]), ast.Add(), step)),
-                            loop.origin))
+            position = simplify(ast.BinOp(clone(bounds[0]), ast.Add(), step))
+            body.append(tag(assign(loop.target, position), loop.origin))
         out += self.allocate(plan, size) + self.shapes_at_start(plan)
         if loop.until:
             out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
@@ -246,8 +247,12 @@ class LoopWriter:
         kept, live = self.recomputed(body, reads(ending), reads_at)
         needed = set().union(reads(ending), *reads_at.values())
         adjoint = _without_restores(adjoint, kept)
+        # a copy is needed only if the recomputed trip rebinds its source after it
+        redundant = self.redundant_captures(body, kept)
+        adjoint = [_Rename(redundant).visit(stmt) for stmt in adjoint]
         recompute = self.forward_block(_only(body, kept), set(), recompute=True,
-                                       wanted=needed | live)
+                                       wanted=(needed | live) - set(redundant))
+        recompute = [_Rename(redundant).visit(stmt) for stmt in recompute]
 
         # what the forward loop must keep for that
         flags = set(self.function.flags)
@@ -262,12 +267,21 @@ class LoopWriter:
             plan.logs[name] = (self.names.fresh(f"_log_{name}"),
                                self.names.fresh(f"_marks_{name}"))
             self.saved.append(_saved(f"values of {name} overwritten in the loop", loop,
-                                     "the elements each trip writes, and where"))
+                                     "the elements each trip writes, and their positions "
+                                     "(16 bytes per element written)"))
 
         plan.trip = self.trip_start(plan) + [
             tag(assign(flag, ast.Constant(False)), loop.origin) for flag in sorted(live & flags)
         ] + recompute + adjoint
         return plan
+
+    def redundant_captures(self, body: list, kept: set) -> dict[str, str]:
+        """Copies made in a trip whose source no recomputed statement rebinds afterwards."""
+        order = {id(s): k for k, s in enumerate(ir.walk(body))}
+        writes = [(order[id(s)], n) for s in ir.walk(body) if id(s) in kept
+                  for n in ir.writes(s)]
+        return {capture: name for (key, name), capture in self.captures.items()
+                if key in order and not any(p >= order[key] and n == name for p, n in writes)}
 
     def trip_start(self, plan: LoopPlan) -> list:
         """Put back the state the trip started from: undo its writes, restore kept names."""
@@ -283,7 +297,7 @@ class LoopWriter:
             rename = lambda n: self.captured(loop, n)  # noqa: E731
             start, step = (self.spelling.atom(a, rename) for a in (loop.start, loop.step))
             offset = ast.BinOp(load(plan.position), ast.Mult(), step)
-            out.append(assign(loop.target, ast.BinOp(start, ast.Add(), offset)))
+            out.append(assign(loop.target, simplify(ast.BinOp(start, ast.Add(), offset))))
         return [tag(s, loop.origin) for s in out]
 
     def carried(self, loop) -> set[str]:
@@ -356,7 +370,9 @@ def _saved(what: str, loop, per: str | None = None):
     from .writer import SavedValue
 
     kind = "for" if isinstance(loop, ir.For) else "while"
-    return SavedValue(what, loop.origin.line, per or f"one value per trip of the {kind} loop")
+    size = f"one value of {what} per trip of the {kind} loop (8 bytes for a number, its " \
+           "nbytes for an array)"
+    return SavedValue(what, loop.origin.line, per or size)
 
 
 def _only(block: list, kept: set) -> list:
@@ -380,6 +396,21 @@ def _added_in_place(block: list) -> set[str]:
                 and stmt.value.primitive is operator.getitem:
             out |= set(ir.atom_names(stmt.value.args[:1]))
     return out
+
+
+class _Rename(ast.NodeTransformer):
+    """Read copies by their sources' names (copies a trip does not need)."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if node.id in self.names:
+            renamed = ast.Name(self.names[node.id], node.ctx)
+            renamed.__dict__.update({k: v for k, v in node.__dict__.items()
+                                     if k.startswith("astgrad")})
+            return renamed
+        return node
 
 
 def _own_stores(block: list) -> list:

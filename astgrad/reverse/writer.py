@@ -47,7 +47,8 @@ class Needs:
 
 @dataclass
 class SavedValue:
-    """Something the gradient keeps for its adjoint sweep (listed by `df.saved`)."""
+    """Something the gradient keeps for its adjoint sweep (listed by `df.saved`): what, the
+    user line of the loop (or store) that keeps it, and how much."""
 
     what: str
     line: int

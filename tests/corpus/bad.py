@@ -176,3 +176,62 @@ SETTINGS = Settings()
 
 def object_attribute(x):
     return x * SETTINGS.scale  # error
+
+
+def ping(x):
+    return pong(x) * 2.0
+
+
+def pong(x):
+    return ping(x - 1.0)  # error
+
+
+def def_in_branch(x):
+    if x > 0:
+        def helper(v):  # error
+            return v * 2
+        x = helper(x)
+    return x
+
+
+def writes_argument(out, x):
+    out[0] = x
+    return x
+
+
+def calls_writer(x):
+    buffer = np.zeros(2)
+    return writes_argument(buffer, x)
+
+
+def uses_nonlocal(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total  # error
+        total = total + v
+        return total
+
+    return add(x)
+
+
+def carried_without_value(x, n):
+    for i in range(n):  # error
+        if i > 0:
+            x = x + y  # noqa: F821
+        y = x * 2.0
+    return x
+
+
+def grows_in_loop(x):
+    s = 0.0
+    for i in range(3):  # error
+        s = s + x * i
+    return np.sum(s)
+
+
+def loops_over_reversed(x, n):
+    s = 0.0
+    for i in reversed(range(n)):  # error
+        s = s + x * i
+    return s

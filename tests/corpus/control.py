@@ -906,7 +906,8 @@ CASES = [
     Case(rk4_vector, [F(0.1, 2.0), A((3,)), I(0, 8)], (0, 1)),
     Case(projectile, [F(3.0, 6.0), F(0.3, 1.2)], (0, 1)),
     Case(damped_spring_array, [F(0.5, 2.0), A((4,))], (0, 1)),
-    Case(newton_sqrt, [F(0.5, 4.0)]),
+    # at a = 1 the loop makes no trip, and x = a has derivative 1: a boundary of the program
+    Case(newton_sqrt, [F(0.5, 4.0)], away=lambda a: _off(a[0], [1.0], 1e-3)),
     Case(newton_cube_root, [F(0.5, 4.0)]),
     Case(fixed_point_cos, [F(0.2, 0.9)]),
     Case(bisection_free_newton, [F(0.5, 2.0), F(0.5, 2.0)], (0, 1)),

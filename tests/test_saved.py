@@ -1,0 +1,30 @@
+"""What a gradient keeps for its adjoint sweep: only overwritten values that are needed."""
+
+import astgrad
+
+from .corpus import control
+
+
+def test_the_recurrence_keeps_exactly_one_float_per_trip():
+    df = astgrad.grad(control.logistic, wrt=(0, 1))
+    assert [s.what for s in df.saved] == ["x"]
+    assert "one value of x per trip of the for loop" in str(df.saved[0])
+    assert df.source.count("empty_tape(") == 1  # and nothing else is taped
+    line = control.logistic.__code__.co_firstlineno + 3  # the `for` line
+    assert df.saved[0].line == line
+
+
+def test_values_that_are_never_overwritten_are_not_kept():
+    assert astgrad.grad(control.dot_by_loop, wrt=(0, 1)).saved == []
+    assert astgrad.grad(control.stencil_laplacian).saved == []  # writes only, never reads back
+
+
+def test_temporaries_are_recomputed_not_kept():
+    df = astgrad.grad(control.rk4_logistic, wrt=(0, 1))
+    assert [s.what for s in df.saved] == ["y"]  # k1 .. k4 are recomputed from y
+
+
+def test_arrays_written_in_place_keep_only_the_elements_overwritten():
+    df = astgrad.grad(control.linear_recurrence_array, wrt=(0, 1))
+    assert [s.what for s in df.saved] == ["values of y overwritten in the loop"]
+    assert "the elements each trip writes" in str(df.saved[0])
