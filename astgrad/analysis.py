@@ -16,10 +16,13 @@ value flows is an error here, naming the function: never a silent zero.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import ir
-from .errors import AstgradError, NoRuleError
+from .errors import AstgradError, NoRuleError, UnsupportedSyntaxError
 from .rules import lookup
 from .rules.registry import Rule
 
@@ -212,6 +215,91 @@ def _check_rules(block: list, result: Activity) -> None:
                 f"register one with @astgrad.rule({name.lstrip('.').rstrip('()')}) "
                 "(see the README), or wrap the argument in astgrad.stop_gradient(...) if "
                 "it should not be differentiated")
+
+
+# -- arrays seen through two names ------------------------------------------------------------
+
+_VIEWS = (operator.getitem, ir.Attribute("T"), ir.Method("transpose"), ir.Method("reshape"),
+          ir.Method("ravel"), ir.Method("view"), ir.Method("squeeze"), np.transpose,
+          np.reshape, np.ravel, np.asarray, np.squeeze, np.expand_dims, np.atleast_1d,
+          np.atleast_2d, np.broadcast_to)
+
+
+def sharing(function: ir.Function, program=None) -> dict[str, list]:
+    """Names that may refer to the same array as other local names: name -> [(other name, the
+    statement that made them share)]. `y = x`, views (`x[1:]`, `x.T`, `x.reshape(...)`) and
+    helpers that return an argument make names share."""
+    locals_ = set(function.params) | ir.assigned(function.body)
+    shared: dict[str, list] = {}
+
+    def pair(a: str, b: str, stmt) -> None:
+        if a != b and b in locals_:
+            shared.setdefault(a, []).append((b, stmt))
+            shared.setdefault(b, []).append((a, stmt))
+
+    for stmt in ir.walk(function.body):
+        if not isinstance(stmt, ir.Assign | ir.Unpack):
+            continue
+        value = stmt.value
+        if isinstance(value, ir.Name):
+            pair(stmt.target, value.id, stmt)
+        elif isinstance(value, ir.Call) and any(value.primitive is v or value.primitive == v
+                                                 for v in _VIEWS) and isinstance(
+                value.args[0], ir.Name):
+            for target in ir.writes(stmt):
+                pair(target, value.args[0].id, stmt)
+        elif isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction):
+            helper = program.function_of(value.primitive)
+            for position in _returned_arguments(helper, program):
+                argument = value.args[position]
+                if isinstance(argument, ir.Name):
+                    for target in ir.writes(stmt):
+                        pair(target, argument.id, stmt)
+    return shared
+
+
+def _returned_arguments(function: ir.Function, program) -> set[int]:
+    """Positions of the parameters a function may return (directly or through a view)."""
+    shared = sharing(function, program)
+    returned = function.body[-1].value
+    names = set(ir.atom_names(returned if isinstance(returned, tuple) else [returned]))
+    out = set()
+    for position, param in enumerate(function.params):
+        closure, frontier = {param}, [param]
+        while frontier:  # everything sharing with the parameter, transitively
+            for other, _ in shared.get(frontier.pop(), []):
+                if other not in closure:
+                    closure.add(other)
+                    frontier.append(other)
+        if closure & names:
+            out.add(position)
+    return out
+
+
+def refuse_shared_writes(function: ir.Function, program=None) -> set[str]:
+    """Refuse a write into an array that another name, still read afterwards, also refers
+    to; return the names whose `+=` must be checked at run time not to be such an array
+    (for numbers it is fine)."""
+    shared = sharing(function, program)
+    live = live_after(function.body)
+    checked = set()
+    for stmt in ir.walk(function.body):
+        written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
+            stmt, ir.Assign) and stmt.augmented else None
+        seen_by = [(other, where) for other, where in shared.get(written, [])
+                   if other in live.get(stmt, ())]
+        if not seen_by:
+            continue
+        if isinstance(stmt, ir.Assign):
+            checked.add(written)
+            continue
+        other, where = seen_by[0]
+        raise UnsupportedSyntaxError(
+            f"writing into '{written}' also changes '{other}', the same array since line "
+            f"{where.origin.line} ({where.origin.text.strip()}); astgrad cannot differentiate "
+            "a write seen through two names", stmt.origin,
+            f"make a copy: {written} = {other}.copy()")
+    return checked
 
 
 # -- liveness and definedness ---------------------------------------------------------------

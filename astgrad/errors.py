@@ -123,6 +123,10 @@ class IntegerInput(Exception):
     """Raised by the generated code when an argument in `wrt` is not a floating-point value."""
 
 
+class SharedArray(Exception):
+    """Raised by the generated code when `x += v` would change an array another name shares."""
+
+
 class ShapeChanged(Exception):
     """Raised by the generated code when a loop-carried array changes shape between trips."""
 
@@ -165,13 +169,17 @@ class GeneratedCode:
             return NonScalarOutputError(
                 f"{self.function} must return a scalar to be differentiated, but returns {shape}",
                 self.returned, "return a scalar: a loss, a sum or mean, or one element")
+        if isinstance(error, SharedArray):
+            name, line = error.args
+            return GradientRuntimeError(
+                f"'{name} += ...' changes the array {name} in place, and another name refers to "
+                "the same array; astgrad cannot differentiate a change seen through two names",
+                self._at_line(line), f"write {name} = {name} + ..., or copy the array first")
         if isinstance(error, ShapeChanged):
             name, line = error.args
-            origin = next((o for o in self.line_origins.values() if o.line == line),
-                          self.definition)
             return GradientRuntimeError(
                 f"'{name}' changes shape from one trip of the loop at line {line} to the next",
-                origin, "give it its final shape before the loop (for instance "
+                self._at_line(line), "give it its final shape before the loop (for instance "
                         f"{name} = np.zeros(n) rather than {name} = 0.0)")
         bad = self._bad_argument(args, integers=isinstance(error, IntegerInput))
         if bad is not None:
@@ -189,6 +197,9 @@ class GeneratedCode:
             f"{type(error).__name__} while computing the gradient of {self.function}: {error}",
             origin or self.definition,
             None if origin else "run with jit=False to see the line that fails")
+
+    def _at_line(self, line: int) -> Origin:
+        return next((o for o in self.line_origins.values() if o.line == line), self.definition)
 
     def _bad_argument(self, args: tuple, integers: bool) -> AstgradError | None:
         for name, value in zip(self.params, args):

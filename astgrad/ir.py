@@ -140,6 +140,7 @@ class Assign:
     value: Expr
     origin: Origin  # the user statement
     at: Origin | None = None  # the user expression this operation computes, when narrower
+    augmented: bool = False  # `x += v`: in place for an array in Python
 
 
 @dataclass(eq=False)

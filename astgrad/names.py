@@ -152,6 +152,8 @@ class Namespace:
         value = const.value
         if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
             value = value.item()
+        if isinstance(value, str):
+            return ast.Constant(value)
         if value is None or isinstance(value, (bool, int, float, complex)):
             if const.spelling:  # np.pi, math.inf: as the user wrote them
                 self.modules.add(const.spelling.split(".")[0])

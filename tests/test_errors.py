@@ -45,6 +45,8 @@ UNSUPPORTED = [
     (bad.uses_nonlocal, "nonlocal"),
     (bad.carried_without_value, "give y a value before the loop"),
     (bad.loops_over_reversed, "range(n - 1, -1, -1)"),
+    (bad.store_through_alias, "x.copy()"), (bad.store_through_view, "also changes 'x'"),
+    (bad.store_through_returned_argument, "also changes 'x'"),
 ]
 
 
@@ -196,3 +198,12 @@ def test_a_value_that_changes_shape_in_a_loop_is_an_error_on_its_line():
     with pytest.raises(astgrad.CompileError) as caught:
         astgrad.grad(bad.grows_in_loop)(np.ones(3))
     assert caught.value.origin.filename == bad.__file__
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_augmented_assignment_on_a_shared_array_is_refused_but_fine_on_numbers(jit):
+    with pytest.raises(astgrad.GradientRuntimeError) as caught:
+        astgrad.grad(bad.augmented_alias, jit=jit)(np.ones(3))
+    assert_names_line(caught.value, bad.augmented_alias)
+    assert "y = y + ..." in caught.value.hint
+    assert astgrad.grad(bad.augmented_scalar_alias, jit=jit)(2.0) == 4.5

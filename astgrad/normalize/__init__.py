@@ -23,10 +23,12 @@ import inspect
 import types
 
 from .. import ir
+from ..analysis import refuse_shared_writes
 from ..errors import NonScalarOutputError, Origin, UnsupportedSyntaxError
 from ..names import Names
 from ..parse import ParsedFunction, parse
 from ..rules import lookup
+from ..runtime import not_shared
 from .loops import LoopNormalizer
 from .returns import always_returns, lift_returns, mark_returns
 from .statements import StatementNormalizer
@@ -58,11 +60,30 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
                                frozenset(self.names.taken), key)
         function.returns_tuple = isinstance(body[-1].value, tuple)
         function.flags = frozenset(self.flag_names)
+        checked = refuse_shared_writes(function, self.program)
+        if checked:
+            _check_augmented(function.body, checked, self.names)
         return function
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.fail(node, "helper functions can be defined only at the top level of the "
                         "function body", "move the def out of the if or loop")
+
+
+def _check_augmented(block: list, names_to_check: set, names: Names) -> None:
+    """Before each `x += v` on a name that may share an array: a check that it is a number."""
+    position = 0
+    while position < len(block):
+        stmt = block[position]
+        if isinstance(stmt, ir.Assign) and stmt.augmented and stmt.target in names_to_check:
+            check = ir.Call(not_shared, (ir.Name(stmt.target), ir.Const(stmt.target),
+                                         ir.Const(stmt.origin.line)))
+            block.insert(position, ir.Assign(names.temp(), check, stmt.origin))
+            position += 1
+        for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            if isinstance(inner, list):
+                _check_augmented(inner, names_to_check, names)
+        position += 1
 
 
 def _without_unread_flags(body: list) -> list:

@@ -235,7 +235,7 @@ class StatementNormalizer(ExpressionNormalizer):
             self.refuse_function_target(target.id, target)
             value = self.atom(node.value)
             self.out.append(ir.Assign(target.id, ir.Call(operation, (ir.Name(target.id), value)),
-                                      self.origin, self.parsed.origin(node)))
+                                      self.origin, self.parsed.origin(node), augmented=True))
             return
         array = target.value.id
         index = self.index(target.slice)

@@ -14,6 +14,7 @@ from ..runtime import (
     extremum_adjoint,
     matmul_adjoint_a,
     matmul_adjoint_b,
+    not_shared,
     outer_adjoint_a,
     outer_adjoint_b,
     reduce_max,
@@ -116,5 +117,5 @@ zero_derivative(
     np.identity, np.shape, np.ndim, np.size, len, range,
     np.argmax, np.argmin, np.argsort, Method("argmax"), Method("argmin"), Method("argsort"),
     Attribute("shape"), Attribute("ndim"), Attribute("size"), Attribute("dtype"),
-    stop_gradient, trip_count,
+    stop_gradient, trip_count, not_shared,
 )

@@ -8,6 +8,7 @@ floats and arrays, float32 and float64.
 
 from .adjoints import (
     cast_like,
+    not_shared,
     output_seed,
     own,
     require_float,
@@ -49,7 +50,7 @@ from .tapes import (
 )
 
 __all__ = [
-    "astype_adjoint", "cast_like", "clip", "extremum_adjoint", "matmul_adjoint_a",
+    "astype_adjoint", "cast_like", "not_shared", "clip", "extremum_adjoint", "matmul_adjoint_a",
     "matmul_adjoint_b",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",

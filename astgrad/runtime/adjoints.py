@@ -13,7 +13,7 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 from numba.np.numpy_support import as_dtype
 
-from ..errors import IntegerInput, NonScalarOutput
+from ..errors import IntegerInput, NonScalarOutput, SharedArray
 
 _SCALAR = (types.Number, types.Boolean)
 
@@ -237,5 +237,23 @@ def _require_float(x):
 
     def impl(x):
         raise IntegerInput(name)
+
+    return impl
+
+
+def not_shared(value, name, line):
+    """Raise SharedArray(name, line) if `value` is an array: `x += v` with x an array that
+    another name also refers to changes both, which astgrad cannot differentiate."""
+    if isinstance(value, np.ndarray):
+        raise SharedArray(name, line)
+
+
+@overload(not_shared)
+def _not_shared(value, name, line):
+    if not isinstance(value, types.Array):
+        return lambda value, name, line: None
+
+    def impl(value, name, line):
+        raise SharedArray(name, line)
 
     return impl

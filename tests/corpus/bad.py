@@ -235,3 +235,37 @@ def loops_over_reversed(x, n):
     for i in reversed(range(n)):  # error
         s = s + x * i
     return s
+
+
+def store_through_alias(x):
+    y = x
+    y[0] = 5.0  # error
+    return np.sum(x * x)
+
+
+def store_through_view(x):
+    top = x[:2]
+    top[0] = 0.0  # error
+    return np.sum(x)
+
+
+def identity(v):
+    return v
+
+
+def store_through_returned_argument(x):
+    y = identity(x)
+    y[1] = 2.0  # error
+    return np.sum(x * y)
+
+
+def augmented_alias(x):
+    y = x
+    y += 1.0  # error
+    return np.sum(x * y)
+
+
+def augmented_scalar_alias(x):
+    old = x
+    x += 0.5
+    return x * old
