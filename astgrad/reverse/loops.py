@@ -244,14 +244,15 @@ class LoopWriter:
 
         reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()
                     if key in in_body}
-        kept, live = self.recomputed(body, reads(ending), reads_at)
+        kept, copied, live = self.recomputed(body, reads(ending), reads_at)
         needed = set().union(reads(ending), *reads_at.values())
         adjoint = _without_restores(adjoint, kept)
         # a copy is needed only if the recomputed trip rebinds its source after it
         redundant = self.redundant_captures(body, kept)
         adjoint = [_Rename(redundant).visit(stmt) for stmt in adjoint]
-        recompute = self.forward_block(_only(body, kept), set(), recompute=True,
-                                       wanted=(needed | live) - set(redundant))
+        recompute = self.forward_block(body, set(), recompute=True,
+                                       wanted=(needed | live) - set(redundant),
+                                       keep=(kept, copied))
         recompute = [_Rename(redundant).visit(stmt) for stmt in recompute]
 
         # what the forward loop must keep for that
@@ -334,28 +335,37 @@ class LoopWriter:
             self.old_values[id(store)] = self.names.numbered("_old")
         return self.old_values[id(store)]
 
-    def recomputed(self, block: list, needed: set, reads_at: dict) -> tuple[set, set]:
-        """The statements of a trip whose values its adjoint reads (ids), and the names read
-        before the trip binds them. `reads_at` holds what each statement's adjoint reads."""
+    def recomputed(self, block: list, needed: set, reads_at: dict) -> tuple[set, set, set]:
+        """The statements of a trip whose values its adjoint reads (ids), those run only for
+        the copies made before them (ids), and the names read before the trip binds them.
+        `reads_at` holds what each statement's adjoint reads."""
         kept: set[int] = set()
+        copied: set[int] = set()
         for stmt in reversed(block):
             needed = needed | reads_at.get(id(stmt), set())
             if isinstance(stmt, ir.Assign | ir.Unpack):
                 captures = {name for (key, name), c in self.captures.items()
                             if key == id(stmt) and c in needed}
                 targets = set(ir.writes(stmt)) | {self.output_captures.get(id(stmt))}
-                if targets & needed or captures:
+                if targets & needed:
                     kept.add(id(stmt))
-                    needed = (needed - targets) | set(ir.reads(stmt)) | captures
+                    needed = (needed - targets) | set(ir.reads(stmt))
+                elif captures:
+                    copied.add(id(stmt))
+                needed |= captures  # a copy reads its source before the statement runs
             elif isinstance(stmt, ir.Store):
                 if stmt.array in needed:
                     kept.add(id(stmt))
                     needed |= set(ir.reads(stmt))
             elif isinstance(stmt, ir.If):
-                body_kept, body_needed = self.recomputed(stmt.body, set(needed), reads_at)
-                else_kept, else_needed = self.recomputed(stmt.orelse, set(needed), reads_at)
-                if body_kept or else_kept:
+                body_kept, body_copied, body_needed = self.recomputed(
+                    stmt.body, set(needed), reads_at)
+                else_kept, else_copied, else_needed = self.recomputed(
+                    stmt.orelse, set(needed), reads_at)
+                inner = body_kept | else_kept | body_copied | else_copied
+                if inner:
                     kept |= {id(stmt)} | body_kept | else_kept
+                    copied |= body_copied | else_copied
                     needed = body_needed | else_needed | set(ir.reads(stmt)) | {
                         name for (key, name) in self.captures if key == id(stmt)}
             elif isinstance(stmt, ir.For | ir.While):
@@ -363,7 +373,7 @@ class LoopWriter:
                         stmt.body)) & needed:
                     kept |= {id(s) for s in ir.walk([stmt])}
                     needed |= analysis.live_in([stmt], frozenset(needed))
-        return kept, needed
+        return kept, copied, needed
 
 
 def _saved(what: str, loop, per: str | None = None):
@@ -373,19 +383,6 @@ def _saved(what: str, loop, per: str | None = None):
     size = f"one value of {what} per trip of the {kind} loop (8 bytes for a number, its " \
            "nbytes for an array)"
     return SavedValue(what, loop.origin.line, per or size)
-
-
-def _only(block: list, kept: set) -> list:
-    """The statements of `block` that are kept (blocks of kept branches filtered too)."""
-    out = []
-    for stmt in block:
-        if id(stmt) not in kept:
-            continue
-        if isinstance(stmt, ir.If):
-            stmt = ir.If(stmt.test, _only(stmt.body, kept), _only(stmt.orelse, kept),
-                         stmt.origin)
-        out.append(stmt)
-    return out
 
 
 def _added_in_place(block: list) -> set[str]:

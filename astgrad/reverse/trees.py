@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .. import ir
 from ..emit import tag
-from ..rules.simplify import simplify
+from ..rules.simplify import number, simplify
 from .state import State, assign, clone
 
 
@@ -110,7 +110,7 @@ class TreeWriter:
         """Multiply `above` (d root / d node) down to the leaves, adding up over paths."""
         found = self.callee(node)
         active = sorted(self.active_params(node, found))
-        if len(active) > 1 and not isinstance(above, ast.Constant | ast.Name):
+        if len(active) > 1 and not (isinstance(above, ast.Name) or number(above) is not None):
             name = self.names.numbered("_p")  # used by several operands: computed once
             shared.append(assign(name, above))
             above = ast.Name(name, ast.Load())

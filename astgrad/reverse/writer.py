@@ -138,14 +138,19 @@ class FunctionWriter(LoopWriter, TreeWriter):
     # -- forward sweep of a context -----------------------------------------------------
 
     def forward_block(self, block: list, needed_before: set, recompute: bool,
-                      wanted: set | None = None) -> list:
+                      wanted: set | None = None, keep: tuple | None = None) -> list:
         """The statements of a context as they run, with captures and kept old values.
 
         `needed_before` holds the arrays whose values earlier adjoints of the context read:
         a store into one keeps what it overwrites. In a recomputed trip every store does,
-        so that the trip ends with the arrays as it found them."""
+        so that the trip ends with the arrays as it found them. `keep`, for a recomputed trip,
+        is (the statements it runs, those it runs only for the copies made before them)."""
         out: list[ast.stmt] = []
         for stmt in block:
+            if keep is not None and id(stmt) not in keep[0]:
+                if id(stmt) in keep[1]:
+                    out += self.captures_before(stmt, wanted)
+                continue
             out += self.captures_before(stmt, wanted)
             if isinstance(stmt, ir.Assign | ir.Unpack):
                 out.append(self.spelling.assignment(stmt))
@@ -157,8 +162,9 @@ class FunctionWriter(LoopWriter, TreeWriter):
                     out += self.keep_old_values(stmt)
                 out.append(self.spelling.store(stmt))
             elif isinstance(stmt, ir.If):
-                body = self.forward_block(stmt.body, set(needed_before), recompute, wanted)
-                orelse = self.forward_block(stmt.orelse, set(needed_before), recompute, wanted)
+                body = self.forward_block(stmt.body, set(needed_before), recompute, wanted, keep)
+                orelse = self.forward_block(stmt.orelse, set(needed_before), recompute, wanted,
+                                            keep)
                 out.append(tag(ast.If(self.spelling.atom(stmt.test), body, orelse), stmt.origin))
             elif isinstance(stmt, ir.For | ir.While):
                 out += self.forward_loop(stmt, needed_before, recompute)

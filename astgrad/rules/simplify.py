@@ -19,12 +19,12 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
             ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
-def _number(node: ast.AST):
+def number(node: ast.AST):
     """The value of a numeric constant (a negated one included), else None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _number(node.operand)
+        inner = number(node.operand)
         return None if inner is None or isinstance(inner, bool) else -inner
     return None
 
@@ -36,8 +36,8 @@ def _constant(value) -> ast.expr:
 
 
 def _is(node: ast.AST, value) -> bool:
-    number = _number(node)
-    return number is not None and not isinstance(number, bool) and number == value
+    found = number(node)
+    return found is not None and not isinstance(found, bool) and found == value
 
 
 class _Fold(ast.NodeTransformer):
@@ -46,7 +46,7 @@ class _Fold(ast.NodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
-        left, right = _number(node.left), _number(node.right)
+        left, right = number(node.left), number(node.right)
         if left is not None and right is not None and type(node.op) in _BINARY:
             try:
                 value = _BINARY[type(node.op)](left, right)
@@ -67,9 +67,12 @@ class _Fold(ast.NodeTransformer):
         if op is ast.Add and isinstance(node.right, ast.UnaryOp) \
                 and isinstance(node.right.op, ast.USub):
             return ast.BinOp(node.left, ast.Sub(), node.right.operand)
-        if op is ast.BitAnd and _number(node.right) is True:
+        if op is ast.Mult and isinstance(node.left, ast.UnaryOp) \
+                and isinstance(node.left.op, ast.USub):
+            return ast.UnaryOp(ast.USub(), ast.BinOp(node.left.operand, ast.Mult(), node.right))
+        if op is ast.BitAnd and number(node.right) is True:
             return node.left
-        if op is ast.BitAnd and _number(node.left) is True:
+        if op is ast.BitAnd and number(node.left) is True:
             return node.right
         return node
 
@@ -78,17 +81,17 @@ class _Fold(ast.NodeTransformer):
         if isinstance(node.op, ast.USub):
             if isinstance(node.operand, ast.UnaryOp) and isinstance(node.operand.op, ast.USub):
                 return node.operand.operand
-            value = _number(node.operand)
+            value = number(node.operand)
             if value is not None and not isinstance(value, bool):
                 return _constant(-value)
-        if isinstance(node.op, ast.Not) and isinstance(_number(node.operand), bool):
-            return ast.Constant(not _number(node.operand))
+        if isinstance(node.op, ast.Not) and isinstance(number(node.operand), bool):
+            return ast.Constant(not number(node.operand))
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.expr:
         self.generic_visit(node)
         if len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
-            left, right = _number(node.left), _number(node.comparators[0])
+            left, right = number(node.left), number(node.comparators[0])
             if left is not None and right is not None:
                 return ast.Constant(bool(_COMPARE[type(node.ops[0])](left, right)))
         return node
