@@ -30,3 +30,13 @@ def test_the_rule_example_registers_a_rule_that_checks_out(tmp_path):
     from astgrad.testing import check_grads
 
     check_grads(namespace["loss"], (np.linspace(-2, 2, 5),))
+
+
+def test_the_generated_loop_in_the_readme_is_what_astgrad_writes():
+    import astgrad
+
+    from .corpus import control
+
+    source = astgrad.grad(control.logistic, wrt=(0, 1)).source
+    generated = source[source.index("def grad_logistic("):source.index("def grad_logistic_entry")]
+    assert generated.strip() in README.read_text()
