@@ -12,8 +12,10 @@ from generated lines to user lines that the loader registers for each generated 
 
 from __future__ import annotations
 
+import linecache
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,6 +69,25 @@ class AstgradError(Exception):
         return "\n".join(parts)
 
 
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _inside_astgrad(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE + os.sep)
+
+
+def caller_origin() -> Origin | None:
+    """The Origin of the innermost frame outside astgrad: the user's line that called us."""
+    frame = sys._getframe(1)
+    while frame is not None and _inside_astgrad(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    filename, line = frame.f_code.co_filename, frame.f_lineno
+    text = linecache.getline(filename, line).rstrip("\n")
+    return Origin(filename, line, len(text) - len(text.lstrip()), None, text, frame.f_code.co_name)
+
+
 class UnsupportedSyntaxError(AstgradError, SyntaxError):
     """A construct astgrad cannot differentiate, rejected before any transform."""
 
@@ -107,6 +128,17 @@ class CompileError(AstgradError):
 
 class GradientRuntimeError(AstgradError):
     """The gradient failed while running (a NumPy error in the user's code, ...)."""
+
+
+class TapeError(AstgradError, RuntimeError):
+    """A misuse of the tape engine (`astgrad.tape`): backward through a freed graph, a
+    gradient read from a tensor that has none, an operation with no derivative, ...
+
+    A `RuntimeError` too, as PyTorch raises for the same mistakes.
+    """
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, caller_origin(), hint)
 
 
 # -- errors raised from inside generated code ---------------------------------------------

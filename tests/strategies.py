@@ -5,6 +5,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from .corpus.specs import A, F, I
+
 
 def values(shape, low, high, dtype=np.float64):
     """A Python float for shape (), else an array, with elements in [low, high]."""
@@ -60,3 +62,19 @@ def weight_shape(function, args) -> tuple:
     probe = ShapeProbe()
     function(*args, probe)
     return probe.shape
+
+
+def _strategy(spec):
+    if isinstance(spec, F):
+        return values((), spec.low, spec.high)
+    if isinstance(spec, A):
+        return values(spec.shape, spec.low, spec.high)
+    if isinstance(spec, I):
+        return st.integers(spec.low, spec.high)
+    raise TypeError(spec)
+
+
+def drawn(case):
+    """Arguments for a corpus case (tests/corpus/specs.py), arrays fresh."""
+    return st.tuples(*(_strategy(s) for s in case.args)).map(
+        lambda args: [a.copy() if isinstance(a, np.ndarray) else a for a in args])

@@ -15,47 +15,18 @@ from astgrad import api
 from astgrad.testing import check_grads
 
 from .corpus import basics, custom
-from .strategies import values
+from .strategies import drawn, values
 
 MODES = pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
 
-def _relu_inputs_off_zero(args):
-    W1, b1, _, _, X, _ = args
-    return np.all(np.abs(X @ W1.T + b1) > 0.01)
-
-
-# function, strategies for its arguments, wrt[, a condition keeping the inputs off kinks]
-TRANSFORM_CASES = [
-    (basics.nested, [values((), -1, 1), values((), -1, 1)], (0, 1)),
-    (basics.nested, [values((3,), -1, 1), values((3,), -1, 1)], (0, 1)),
-    (basics.reuse, [values((), -2, 2)], 0),
-    (basics.reuse, [values((2, 3), -2, 2)], 0),
-    (basics.reassign, [values((), -1, 1), values((), -1, 1)], (0, 1)),
-    (basics.reassign, [values((4,), -1, 1), values((), -1, 1)], ("x", "y")),
-    (basics.unpack, [values((), -2, 2), values((), -2, 2)], (0, 1)),
-    (basics.unpack_shape, [values((2, 3), -2, 2)], 0),
-    (basics.constants, [values((), -2, 2)], 0),
-    (basics.keyword_arguments, [values((2, 3), -2, 2), values((3,), -2, 2)], (0, 1)),
-    (basics.aliases, [values((), 0.2, 3)], 0),
-    (basics.global_array, [values((3,), -2, 2)], 0),
-    (basics.with_defaults, [values((3,), 0.5, 2)], 0),
-    (basics.mlp_loss, [values((4, 3), -1, 1), values((4,), -1, 1), values((1, 4), -1, 1),
-                       values((1,), -1, 1), values((5, 3), -1, 1), values((5, 1), -1, 1)],
-     (0, 1, 2, 3), _relu_inputs_off_zero),
-    (basics.reads_argument, [values((3,), -2, 2)], 0),
-]
-
-
 @MODES
-@pytest.mark.parametrize("case", TRANSFORM_CASES,
-                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(TRANSFORM_CASES)])
+@pytest.mark.parametrize("case", basics.CASES,
+                         ids=[f"{c.name}-{i}" for i, c in enumerate(basics.CASES)])
 def test_transform_matches_finite_differences(case, jit):
-    function, strategies, wrt, *condition = case
-
-    @given(st.tuples(*strategies))
+    @given(drawn(case))
     def check(args):
-        assume(all(c(args) for c in condition))
-        check_grads(function, args, wrt=wrt, jit=jit)
+        assume(case.away is None or case.away(args))
+        check_grads(case.function, args, wrt=case.wrt, jit=jit)
 
     check()
 
@@ -218,3 +189,11 @@ def test_entry_function_carries_the_options():
     df = astgrad.grad(basics.seed_powers, wrt="y", jit=False)
     assert df.fun is basics.seed_powers and df.wrt == ("y",) and df.jit is False
     assert df.__name__ == "grad_seed_powers"
+
+
+@MODES
+def test_float32_products_after_a_literal_compile_and_check_out(jit):
+    rng = np.random.default_rng(0)
+    W1, W2, X = (rng.normal(size=s).astype(np.float32) for s in [(3, 4), (4, 2), (5, 3)])
+    dW1, dW2 = check_grads(basics.float32_layers, (W1, W2, X), wrt=(0, 1), jit=jit)
+    assert dW1.dtype == dW2.dtype == np.float32

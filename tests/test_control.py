@@ -4,28 +4,12 @@ compiled and as plain NumPy, with inputs drawn by hypothesis."""
 import numpy as np
 import pytest
 from hypothesis import assume, given
-from hypothesis import strategies as st
 
 import astgrad
 from astgrad.testing import check_grads
 
-from .corpus.control import CASES, A, F, I
-from .strategies import values
-
-
-def strategy(spec):
-    if isinstance(spec, F):
-        return values((), spec.low, spec.high)
-    if isinstance(spec, A):
-        return values(spec.shape, spec.low, spec.high)
-    if isinstance(spec, I):
-        return st.integers(spec.low, spec.high)
-    raise TypeError(spec)
-
-
-def drawn(case):
-    return st.tuples(*(strategy(s) for s in case.args)).map(
-        lambda args: [a.copy() if isinstance(a, np.ndarray) else a for a in args])
+from .corpus.control import CASES
+from .strategies import drawn
 
 
 @pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])

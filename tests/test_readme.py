@@ -40,3 +40,12 @@ def test_the_generated_loop_in_the_readme_is_what_astgrad_writes():
     source = astgrad.grad(control.logistic, wrt=(0, 1)).source
     generated = source[source.index("def grad_logistic("):source.index("def grad_logistic_entry")]
     assert generated.strip() in README.read_text()
+
+
+def test_the_tape_example_prints_what_its_comments_say(tmp_path, capsys):
+    block = next(b for b in python_blocks() if "from astgrad import tape" in b)
+    example = tmp_path / "readme_tape.py"
+    example.write_text(block)
+    runpy.run_path(str(example))
+    assert capsys.readouterr().out == (
+        "tensor(31., grad_fn=<AddBackward0>)\ntensor(4.) tensor(27.)\n")

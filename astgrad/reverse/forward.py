@@ -69,6 +69,10 @@ class Spelling:
         args = [self.operand(a) for a in value.args]
         kwargs = [ast.keyword(k, self.ns.atom(v)) for k, v in value.kwargs]
         primitive = value.primitive
+        rule = lookup(primitive) if not isinstance(primitive, ir.UserFunction) else None
+        if rule is not None and rule.forward is not None and (
+                rule.forward_always or len(args) + len(kwargs) > 1):
+            return ast.Call(self.ns.spell(rule.forward), args, kwargs)
         if primitive in _BINARY:
             return ast.BinOp(args[0], _BINARY[primitive](), args[1])
         if primitive in _UNARY:
@@ -83,10 +87,6 @@ class Spelling:
             return ast.Attribute(args[0], primitive.name, ast.Load())
         if isinstance(primitive, ir.UserFunction):
             return ast.Call(load(self.primal_name(primitive)), args, kwargs)
-        rule = lookup(primitive)
-        if rule is not None and rule.forward is not None and (
-                rule.forward_always or len(args) + len(kwargs) > 1):
-            return ast.Call(self.ns.spell(rule.forward), args, kwargs)
         if isinstance(primitive, ir.Method):
             return ast.Call(ast.Attribute(args[0], primitive.name, ast.Load()), args[1:], kwargs)
         return ast.Call(self.ns.spell(primitive, getattr(primitive, "__name__", None)), args,

@@ -17,6 +17,8 @@ from ..runtime import (
     not_shared,
     outer_adjoint_a,
     outer_adjoint_b,
+    promoted_dot,
+    promoted_matmul,
     reduce_max,
     reduce_mean,
     reduce_min,
@@ -53,7 +55,13 @@ def min_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
 
 
-@rule(np.dot, np.matmul, operator.matmul, Method("dot"))
+@rule(np.matmul, operator.matmul, forward=promoted_matmul, forward_always=True)
+def matmul(ans, a, b):
+    d[a] = matmul_adjoint_a(d[ans], a, b)
+    d[b] = matmul_adjoint_b(d[ans], a, b)
+
+
+@rule(np.dot, Method("dot"), forward=promoted_dot, forward_always=True)
 def dot(ans, a, b):
     d[a] = matmul_adjoint_a(d[ans], a, b)
     d[b] = matmul_adjoint_b(d[ans], a, b)

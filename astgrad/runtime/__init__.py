@@ -24,6 +24,8 @@ from .linalg import (
     matmul_adjoint_b,
     outer_adjoint_a,
     outer_adjoint_b,
+    promoted_dot,
+    promoted_matmul,
     reshape_like,
     trace_adjoint,
     transpose_adjoint,
@@ -51,7 +53,7 @@ from .tapes import (
 
 __all__ = [
     "astype_adjoint", "cast_like", "not_shared", "clip", "extremum_adjoint", "matmul_adjoint_a",
-    "matmul_adjoint_b",
+    "matmul_adjoint_b", "promoted_dot", "promoted_matmul",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",

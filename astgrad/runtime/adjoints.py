@@ -212,8 +212,12 @@ def stop_gradient(x):
     """`x` itself, but treated as a constant by the gradient (PyTorch's `detach()`).
 
     >>> astgrad.grad(lambda a, b: a * stop_gradient(b), wrt=1)  # d/db is 0
+
+    Given a tensor of the tape engine (or of PyTorch), it detaches it, so that a function
+    using stop_gradient means the same in every engine.
     """
-    return x
+    detach = getattr(x, "detach", None)
+    return detach() if detach is not None else x
 
 
 @overload(stop_gradient)

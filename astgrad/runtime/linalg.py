@@ -22,7 +22,8 @@ def _rank(t) -> int:
 
 
 def dtype_of(g, a):
-    """`g` with the dtype of the array `a` (numba's np.dot needs equal dtypes)."""
+    """`g` with the dtype of the array `a` (numba's np.dot needs equal dtypes; an adjoint has
+    its operand's dtype)."""
     return g
 
 
@@ -32,6 +33,40 @@ def _dtype_of(g, a):
         dtype = as_dtype(a.dtype)
         return lambda g, a: g.astype(dtype)
     return lambda g, a: g
+
+
+def promoted_matmul(a, b):
+    """`a @ b`. In numba, operands of two float dtypes are first promoted to one, as NumPy
+    does (numba's `@` refuses them; they meet after a float32 array meets a float literal)."""
+    return np.matmul(a, b)
+
+
+def promoted_dot(a, b):
+    """`np.dot(a, b)`, with NumPy's promotion of two float dtypes also in numba."""
+    return np.dot(a, b)
+
+
+def _promotion(a, b):
+    """The dtype both operands are cast to, or None when numba can multiply them as they are."""
+    if not (isinstance(a, types.Array) and isinstance(b, types.Array)) or a.dtype == b.dtype:
+        return None
+    return np.promote_types(as_dtype(a.dtype), as_dtype(b.dtype))
+
+
+@overload(promoted_matmul)
+def _promoted_matmul(a, b):
+    common = _promotion(a, b)
+    if common is None:
+        return lambda a, b: a @ b
+    return lambda a, b: a.astype(common) @ b.astype(common)
+
+
+@overload(promoted_dot)
+def _promoted_dot(a, b):
+    common = _promotion(a, b)
+    if common is None:
+        return lambda a, b: np.dot(a, b)
+    return lambda a, b: np.dot(a.astype(common), b.astype(common))
 
 
 def matmul_adjoint_a(g, a, b):
@@ -78,11 +113,11 @@ def _matmul_adjoint_a(g, a, b):
     if ranks[1] == 0 or ranks == (1, 1):
         return lambda g, a, b: g * b
     if ranks == (2, 1):
-        return lambda g, a, b: np.outer(dtype_of(g, a), b)
+        return lambda g, a, b: np.outer(dtype_of(g, a), dtype_of(b, a))
     if ranks == (1, 2):
-        return lambda g, a, b: np.dot(b, dtype_of(g, a))
+        return lambda g, a, b: np.dot(dtype_of(b, a), dtype_of(g, a))
     if ranks == (2, 2):
-        return lambda g, a, b: np.dot(dtype_of(g, a), b.T)
+        return lambda g, a, b: np.dot(dtype_of(g, a), dtype_of(b, a).T)
     raise TypingError(_rank_message(ranks))
 
 
@@ -94,11 +129,11 @@ def _matmul_adjoint_b(g, a, b):
     if ranks[0] == 0 or ranks == (1, 1):
         return lambda g, a, b: g * a
     if ranks == (2, 1):
-        return lambda g, a, b: np.dot(a.T, dtype_of(g, b))
+        return lambda g, a, b: np.dot(dtype_of(a, b).T, dtype_of(g, b))
     if ranks == (1, 2):
-        return lambda g, a, b: np.outer(a, dtype_of(g, b))
+        return lambda g, a, b: np.outer(dtype_of(a, b), dtype_of(g, b))
     if ranks == (2, 2):
-        return lambda g, a, b: np.dot(a.T, dtype_of(g, b))
+        return lambda g, a, b: np.dot(dtype_of(a, b).T, dtype_of(g, b))
     raise TypingError(_rank_message(ranks))
 
 

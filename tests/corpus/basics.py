@@ -10,6 +10,8 @@ import numpy as anything
 
 from astgrad import stop_gradient
 
+from .specs import A, Case, F
+
 SCALE = 0.5
 OFFSETS = numpy.array([1.0, -2.0, 0.5])
 
@@ -119,3 +121,35 @@ def vector_output(x):
 
 def matrix_one_element(x):
     return x.reshape(1, -1)[:, :1] * 3.0
+
+
+def _relu_inputs_off_zero(args):
+    W1, b1, _, _, X, _ = args
+    return anything.all(anything.abs(X @ W1.T + b1) > 0.01)
+
+
+CASES = [
+    Case(nested, [F(-1, 1), F(-1, 1)], (0, 1)),
+    Case(nested, [A((3,)), A((3,))], (0, 1)),
+    Case(reuse, [F(-2, 2)]),
+    Case(reuse, [A((2, 3), -2, 2)]),
+    Case(reassign, [F(-1, 1), F(-1, 1)], (0, 1)),
+    Case(reassign, [A((4,)), F(-1, 1)], ("x", "y")),
+    Case(unpack, [F(-2, 2), F(-2, 2)], (0, 1)),
+    Case(unpack_shape, [A((2, 3), -2, 2)]),
+    Case(constants, [F(-2, 2)]),
+    Case(keyword_arguments, [A((2, 3), -2, 2), A((3,), -2, 2)], (0, 1)),
+    Case(aliases, [F(0.2, 3)]),
+    Case(global_array, [A((3,), -2, 2)]),
+    Case(with_defaults, [A((3,), 0.5, 2)]),
+    Case(mlp_loss, [A((4, 3)), A((4,)), A((1, 4)), A((1,)), A((5, 3)), A((5, 1))], (0, 1, 2, 3),
+         away=_relu_inputs_off_zero),
+    Case(reads_argument, [A((3,), -2, 2)]),
+]
+
+
+def float32_layers(W1, W2, X):
+    # In numba, a float32 array meeting the literal 0.0 becomes float64; the next product
+    # then multiplies float64 by float32, which numba's `@` refuses unless astgrad promotes.
+    hidden = anything.maximum(X @ W1, 0.0)
+    return anything.sum(anything.tanh(hidden @ W2))

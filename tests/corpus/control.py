@@ -6,12 +6,12 @@ kink makes finite differences meaningless near it, `away(args)`: true when the i
 """
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import control_helpers
 from .control_helpers import imported_scale, polar
+from .specs import A, Case, F, I
 
 # -- scalar recurrences ------------------------------------------------------------------------
 
@@ -843,38 +843,6 @@ def running_max(x):
 
 
 # -- the table ------------------------------------------------------------------------------------
-
-
-@dataclass
-class F:
-    low: float
-    high: float
-
-
-@dataclass
-class A:
-    shape: tuple
-    low: float = -1.0
-    high: float = 1.0
-
-
-@dataclass
-class I:  # noqa: E742
-    low: int
-    high: int
-
-
-@dataclass
-class Case:
-    function: object
-    args: list
-    wrt: tuple = (0,)
-    away: object = None  # inputs -> bool: off branch boundaries and kinks
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return self.function.__name__
 
 
 def _off(value, boundaries, gap=0.02):

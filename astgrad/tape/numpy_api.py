@@ -1,0 +1,182 @@
+"""The NumPy functions the tape records, reached through NumPy's own dispatch.
+
+NumPy hands a call with a tensor among its arguments to `Tensor.__array_ufunc__` (NEP 13, for
+ufuncs such as `np.exp`) or `Tensor.__array_function__` (NEP 18, for functions such as
+`np.sum`). Those look the function up in the two tables filled here: so the transformer's test
+corpus, plain NumPy functions, runs on tensors unchanged. A NumPy function missing from the
+tables still runs when no gradient is asked of it; with one, it is an error that names it.
+"""
+
+import numpy as np
+
+from ..errors import TapeError
+from .ops import arrays, elementwise, linalg
+from .tensor import FUNCTIONS, UFUNCS, Tensor, apply, unwrap
+
+UFUNCS.update({
+    np.add: elementwise.add, np.subtract: elementwise.subtract,
+    np.multiply: elementwise.multiply, np.divide: elementwise.divide,
+    np.power: elementwise.power, np.negative: elementwise.negative,
+    np.positive: elementwise.positive, np.absolute: elementwise.absolute,
+    np.fabs: elementwise.absolute, np.remainder: elementwise.remainder,
+    np.floor_divide: elementwise.floor_divide, np.maximum: elementwise.maximum,
+    np.minimum: elementwise.minimum, np.exp: elementwise.exp, np.exp2: elementwise.exp2,
+    np.expm1: elementwise.expm1, np.log: elementwise.log, np.log2: elementwise.log2,
+    np.log10: elementwise.log10, np.log1p: elementwise.log1p, np.sqrt: elementwise.sqrt,
+    np.square: elementwise.square, np.reciprocal: elementwise.reciprocal,
+    np.sin: elementwise.sin, np.cos: elementwise.cos, np.tan: elementwise.tan,
+    np.arcsin: elementwise.arcsin, np.arccos: elementwise.arccos,
+    np.arctan: elementwise.arctan, np.arctan2: elementwise.arctan2,
+    np.hypot: elementwise.hypot, np.sinh: elementwise.sinh, np.cosh: elementwise.cosh,
+    np.tanh: elementwise.tanh, np.sign: elementwise.sign, np.floor: elementwise.floor,
+    np.ceil: elementwise.ceil, np.rint: elementwise.rint, np.trunc: elementwise.trunc,
+    np.matmul: linalg.matmul,
+})
+
+
+def implements(*functions):
+    """Register the decorated function as the tensors' version of NumPy's `functions`."""
+    def register(implementation):
+        for function in functions:
+            FUNCTIONS[function] = implementation
+        return implementation
+
+    return register
+
+
+def _refuse_out(out, name: str) -> None:
+    if out is not None:
+        raise TapeError(f"np.{name}(..., out=) cannot write into a tensor",
+                        "assign the result instead: x = ...")
+
+
+@implements(np.sum)
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "sum")
+    return Tensor.sum(a, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+@implements(np.mean)
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "mean")
+    return Tensor.mean(a, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+@implements(np.max, np.amax)
+def _max(a, axis=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "max")
+    return Tensor.amax(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.min, np.amin)
+def _min(a, axis=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "min")
+    return Tensor.amin(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.dot)
+def _dot(a, b, out=None):
+    _refuse_out(out, "dot")
+    return apply(linalg.dot, a, b)
+
+
+@implements(np.outer)
+def _outer(a, b, out=None):
+    _refuse_out(out, "outer")
+    return apply(linalg.outer, a, b)
+
+
+@implements(np.trace)
+def _trace(a):
+    return apply(linalg.trace, a)
+
+
+@implements(np.transpose)
+def _transpose(a, axes=None):
+    return apply(arrays.transpose, a, axes=axes)
+
+
+@implements(np.swapaxes)
+def _swapaxes(a, axis1, axis2):
+    return Tensor.transpose(a, axis1, axis2)
+
+
+@implements(np.reshape)
+def _reshape(a, shape, order="C", **unsupported):
+    return apply(arrays.reshape, a, shape=shape)
+
+
+@implements(np.ravel)
+def _ravel(a, order="C"):
+    return apply(arrays.reshape, a, shape=(-1,))
+
+
+@implements(np.squeeze)
+def _squeeze(a, axis=None):
+    return Tensor.squeeze(a, axis)
+
+
+@implements(np.expand_dims)
+def _expand_dims(a, axis):
+    return Tensor.unsqueeze(a, axis)
+
+
+@implements(np.broadcast_to)
+def _broadcast_to(array, shape, subok=False):
+    return apply(arrays.broadcast_to, array, shape=shape)
+
+
+@implements(np.copy)
+def _copy(a, order="K", subok=False):
+    return apply(arrays.copy, a)
+
+
+@implements(np.where)
+def _where(condition, *values):
+    if not values:
+        return tuple(Tensor._wrap(i) for i in np.nonzero(np.asarray(condition)))
+    return apply(arrays.where, np.asarray(condition), *values)
+
+
+@implements(np.clip)
+def _clip(a, a_min=None, a_max=None, out=None, **unsupported):
+    _refuse_out(out, "clip")
+    return apply(arrays.clip, a, a_min, a_max)
+
+
+@implements(np.round, np.around)
+def _round(a, decimals=0, out=None):
+    _refuse_out(out, "round")
+    if decimals != 0:
+        raise TapeError("np.round(tensor, decimals) is not supported", "round to integers")
+    return apply(elementwise.rint, a)
+
+
+@implements(np.concatenate)
+def _concatenate(arrays_, axis=0, out=None, **unsupported):
+    _refuse_out(out, "concatenate")
+    return apply(arrays.concatenate, *arrays_, axis=axis)
+
+
+@implements(np.stack)
+def _stack(arrays_, axis=0, out=None, **unsupported):
+    _refuse_out(out, "stack")
+    return apply(arrays.stack, *arrays_, axis=axis)
+
+
+@implements(np.zeros_like, np.empty_like)
+def _zeros_like(a, dtype=None, **unsupported):
+    return Tensor._wrap(np.zeros_like(unwrap(a), dtype=dtype))
+
+
+@implements(np.ones_like)
+def _ones_like(a, dtype=None, **unsupported):
+    return Tensor._wrap(np.ones_like(unwrap(a), dtype=dtype))
+
+
+@implements(np.full_like)
+def _full_like(a, fill_value, dtype=None, **unsupported):
+    """Differentiable in the fill value: the gradient is the sum over the array."""
+    dtype = np.dtype(dtype) if dtype is not None else unwrap(a).dtype
+    fill = apply(arrays.astype, fill_value, dtype=dtype)
+    return apply(arrays.copy, apply(arrays.broadcast_to, fill, shape=np.shape(unwrap(a))))

@@ -1,0 +1,108 @@
+"""Array primitives: shapes, indexing, selection, joining, copies and casts.
+
+Writing into a tensor (`x[i] = v`) is `setitem`: a new array with the element replaced, whose
+gradient flows to the old array (except at `i`) and to `v`. The tensor then holds the new
+array; the old one, which earlier operations may have saved, is never changed.
+"""
+
+import numpy as np
+
+from . import primitive
+
+
+@primitive("ViewBackward0")
+def reshape(x, shape):
+    return np.reshape(x, shape), lambda g: (np.reshape(g, np.shape(x)),)
+
+
+@primitive("PermuteBackward0")
+def transpose(x, axes=None):
+    order = tuple(reversed(range(np.ndim(x)))) if axes is None else tuple(axes)
+    return np.transpose(x, order), lambda g: (np.transpose(g, np.argsort(order)),)
+
+
+@primitive("ExpandBackward0")
+def broadcast_to(x, shape):
+    return np.broadcast_to(x, shape), lambda g: (g,)  # the tape sums g back to x's shape
+
+
+def _is_basic(index) -> bool:
+    """Whether an index selects without arrays, so that no element is picked twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(part is None or part is Ellipsis or isinstance(part, (int, np.integer, slice))
+               for part in parts)
+
+
+@primitive("IndexBackward0")
+def getitem(x, index):
+    def vjp(g):
+        dx = np.zeros(np.shape(x), dtype=np.result_type(g))
+        if _is_basic(index):
+            dx[index] += g
+        else:
+            np.add.at(dx, index, g)  # an element picked twice gets both gradients
+        return (dx,)
+
+    return np.asarray(x)[index], vjp
+
+
+@primitive("CopySlices")
+def setitem(x, value, index):
+    out = np.array(x, copy=True)
+    out[index] = value
+
+    def vjp(g):
+        dx = np.array(g, copy=True)
+        dx[index] = 0
+        return dx, g[index]
+
+    return out, vjp
+
+
+@primitive("WhereBackward0")
+def where(condition, x, y):
+    def vjp(g):
+        return None, np.where(condition, g, 0.0), np.where(condition, 0.0, g)
+
+    return np.where(condition, x, y), vjp
+
+
+@primitive("ClampBackward1")
+def clip(x, low=None, high=None):
+    out = np.clip(x, low, high)
+
+    def vjp(g):
+        inside = np.ones(np.shape(out), dtype=bool)
+        if low is not None:
+            inside &= np.greater_equal(x, low)
+        if high is not None:
+            inside &= np.less_equal(x, high)
+        below = None if low is None else np.where(np.less(x, low), g, 0.0)
+        above = None if high is None else np.where(np.greater(x, high), g, 0.0)
+        return np.where(inside, g, 0.0), below, above
+
+    return out, vjp
+
+
+@primitive("CatBackward0")
+def concatenate(*arrays, axis=0):
+    ends = np.cumsum([np.shape(a)[axis] for a in arrays])[:-1]
+    return np.concatenate(arrays, axis=axis), lambda g: tuple(np.split(g, ends, axis=axis))
+
+
+@primitive("StackBackward0")
+def stack(*arrays, axis=0):
+    def vjp(g):
+        return tuple(np.take(g, i, axis=axis) for i in range(len(arrays)))
+
+    return np.stack(arrays, axis=axis), vjp
+
+
+@primitive("CloneBackward0")
+def copy(x):
+    return np.array(x, copy=True), lambda g: (g,)
+
+
+@primitive("ToCopyBackward0")
+def astype(x, dtype):
+    return np.asarray(x).astype(dtype), lambda g: (g,)  # the tape casts g back to x's dtype
