@@ -88,6 +88,7 @@ class Activity:
 
     wrt: tuple[str, ...]
     program: object = None
+    aux: bool = False  # the function returns (value, aux): only the value needs adjoints
     varied_before: dict = field(default_factory=dict)  # statement -> names varied before it
     useful_after: dict = field(default_factory=dict)  # statement -> names useful after it
 
@@ -139,7 +140,7 @@ class Activity:
 
 def activity(function: ir.Function, wrt: tuple[str, ...], program=None) -> Activity:
     """Varied and useful names at every statement of `function`."""
-    result = Activity(wrt, program)
+    result = Activity(wrt, program, aux=function.aux)
     _forward(function.body, frozenset(wrt), result)
     _backward(function.body, frozenset(), result)
     _check_rules(function.body, result)
@@ -167,8 +168,8 @@ def _backward(block: list, useful: frozenset, result: Activity) -> frozenset:
     for stmt in reversed(block):
         result.useful_after[stmt] = useful
         if isinstance(stmt, ir.Return):
-            useful = frozenset(ir.atom_names(
-                stmt.value if isinstance(stmt.value, tuple) else [stmt.value]))
+            outputs = stmt.value if isinstance(stmt.value, tuple) else (stmt.value,)
+            useful = frozenset(ir.atom_names(outputs[:1] if result.aux else outputs))
         elif isinstance(stmt, ir.Assign | ir.Unpack):
             targets = set(ir.writes(stmt))
             if targets & useful:

@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 _built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def grad(f: Callable | None = None, wrt=0, *, jit: bool = True):
+def grad(f: Callable | None = None, wrt=0, *, jit: bool = True, has_aux: bool = False):
     """The gradient of a scalar function `f` with respect to the argument(s) `wrt`.
 
         df = astgrad.grad(lambda_free_function, wrt=(0, 1))
@@ -36,31 +36,35 @@ def grad(f: Callable | None = None, wrt=0, *, jit: bool = True):
     `wrt` is an argument position or name, or a tuple of them: one gives one gradient, a
     tuple gives a tuple (JAX's `argnums`). `jit=False` runs the same generated code as plain
     NumPy. Usable as `@astgrad.grad` and `@astgrad.grad(wrt=...)`. The result's `.source` is
-    the generated Python text.
+    the generated Python text. With `has_aux=True`, `f` returns `(value, aux)` and the result
+    returns `(gradient, aux)`: aux is computed along, not differentiated (JAX's `has_aux`).
     """
-    return _gradient(f, wrt, jit, with_value=False)
+    return _gradient(f, wrt, jit, with_value=False, has_aux=has_aux)
 
 
-def value_and_grad(f: Callable | None = None, wrt=0, *, jit: bool = True):
-    """Like `grad`, but the result returns `(value, gradient)`.
+def value_and_grad(f: Callable | None = None, wrt=0, *, jit: bool = True,
+                   has_aux: bool = False):
+    """Like `grad`, but the result returns `(value, gradient)`, or with `has_aux=True`
+    `((value, aux), gradient)`.
 
         loss, g = astgrad.value_and_grad(loss_fn)(w, X, y)
     """
-    return _gradient(f, wrt, jit, with_value=True)
+    return _gradient(f, wrt, jit, with_value=True, has_aux=has_aux)
 
 
-def _gradient(f, wrt, jit: bool, with_value: bool):
+def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
     if f is None:  # @grad(wrt=...) on a function
-        return functools.partial(_gradient, wrt=wrt, jit=jit, with_value=with_value)
+        return functools.partial(_gradient, wrt=wrt, jit=jit, with_value=with_value,
+                                 has_aux=has_aux)
     names, single = _wrt_names(f, wrt)
-    key = (names, single, bool(jit), with_value)
+    key = (names, single, bool(jit), with_value, bool(has_aux))
     target = getattr(f, "py_func", f)
     try:
         cache = _built.setdefault(target, {})
     except TypeError:  # not weakly referenceable: not a Python function (parse says why)
         cache = {}
     if key not in cache:
-        cache[key] = _build(f, names, single, bool(jit), with_value)
+        cache[key] = _build(f, names, single, bool(jit), with_value, bool(has_aux))
     return cache[key]
 
 
@@ -105,8 +109,8 @@ def _definition(f) -> Origin | None:
     return Origin(code.co_filename, code.co_firstlineno, 0, None, text, f.__name__)
 
 
-def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
-    program = normalize_program(f)
+def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, has_aux: bool):
+    program = normalize_program(f, has_aux)
     function = program.main_function
     names = Names(frozenset().union(*(g.user_names for g in program.functions.values())))
     namespace = Namespace(names)
@@ -138,6 +142,7 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool):
     register_generated(module.__name__, code)
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.source = text
+    entry.compiled = getattr(module, compiled_name)  # for generated code that calls it
     entry.saved = gradient.saved
     entry.fun = f
     entry.wrt = wrt

@@ -141,6 +141,20 @@ class TapeError(AstgradError, RuntimeError):
         super().__init__(message, caller_origin(), hint)
 
 
+class TrainingError(AstgradError):
+    """A model, data or option astgrad.nn cannot train with, or a loss that became NaN."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, caller_origin(), hint)
+
+
+class CommandLineError(AstgradError):
+    """A mistake in a `python -m astgrad` command (a missing file, an unknown column)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, None, hint)
+
+
 # -- errors raised from inside generated code ---------------------------------------------
 #
 # Compiled code can only raise exception classes with simple arguments. These carry the facts;

@@ -206,6 +206,7 @@ class Function:
     user_names: frozenset = frozenset()  # every identifier the user wrote, to avoid clashes
     key: object = None  # what identifies it among the functions of one gradient
     returns_tuple: bool = False
+    aux: bool = False  # returns (value, aux): only the value is differentiated
     flags: frozenset = frozenset()  # `_break`/`_returned` flags: False when each trip starts
 
 

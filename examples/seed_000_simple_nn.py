@@ -6,12 +6,14 @@ First z = x * y + 2 (dz/dx = 3, dz/dy = 2). Then the SimpleNN 10 -> 50 -> 1 trai
 and SGD: the seed leaves `inputs`, `targets` and `num_epochs` to the reader; here they are 100
 samples of a smooth function and 100 epochs. The tape engine runs the seed's code nearly
 verbatim; beside it the same loss, written as a NumPy function, is differentiated by
-`astgrad.grad` from the same initial weights, and the two print the same losses.
+`astgrad.grad` from the same initial weights, and the two print the same losses. Last, the same
+network and run in `astgrad.nn`, where the whole epoch is one compiled function.
 """
 
 import numpy as np
 
 import astgrad
+from astgrad import nn as compiled
 from astgrad import tape
 from astgrad.tape import nn
 
@@ -67,6 +69,7 @@ def mse_loss(W1, b1, W2, b2, X, Y):
 
 loss_and_gradient = astgrad.value_and_grad(mse_loss, wrt=(0, 1, 2, 3))
 weights = [p.detach().numpy() for p in model.parameters()]  # the same start
+weights_at_start = [w.copy() for w in weights]
 
 # -- training: the seed's loop, and the same steps with astgrad's gradients ----------------------
 
@@ -91,3 +94,13 @@ for epoch in range(num_epochs):
     if (epoch + 1) % 10 == 0:
         print(f"Epoch [{epoch + 1}/{num_epochs}], Loss: {loss.item():.4f}   "
               f"astgrad.grad: {value:.4f}")
+
+# -- the same run with astgrad.nn: one compiled function per epoch ------------------------------
+
+network = compiled.Sequential(compiled.Linear(10, 50), compiled.ReLU(), compiled.Linear(50, 1),
+                              dtype=np.float32)
+network.load_parameters(weights_at_start)
+trainer = compiled.Trainer(network, loss="mse", optimizer=compiled.SGD(lr=0.01))
+history = trainer.fit(inputs_array, targets_array, epochs=num_epochs, batch_size=100,
+                      shuffle=False, progress=False)
+print("astgrad.nn, every 10th epoch:", " ".join(f"{loss:.4f}" for loss in history["loss"][9::10]))

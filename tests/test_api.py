@@ -197,3 +197,37 @@ def test_float32_products_after_a_literal_compile_and_check_out(jit):
     W1, W2, X = (rng.normal(size=s).astype(np.float32) for s in [(3, 4), (4, 2), (5, 3)])
     dW1, dW2 = check_grads(basics.float32_layers, (W1, W2, X), wrt=(0, 1), jit=jit)
     assert dW1.dtype == dW2.dtype == np.float32
+
+
+@MODES
+def test_has_aux_returns_the_aux_value_undifferentiated(jit):
+    rng = np.random.default_rng(0)
+    w, X, Y = rng.normal(size=2), rng.normal(size=(4, 2)), rng.normal(size=4)
+    (value, outputs), dw = astgrad.value_and_grad(basics.loss_with_outputs, has_aux=True,
+                                                  jit=jit)(w, X, Y)
+    expected_value, expected_outputs = basics.loss_with_outputs(w, X, Y)
+    assert value == pytest.approx(expected_value, rel=1e-13)
+    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-13)
+    check_grads(lambda_free_loss, (w, X, Y), gradient=lambda *a: dw)
+    gradient, aux = astgrad.grad(basics.decay_with_state, has_aux=True, jit=jit)(
+        np.full(3, 0.3), 2)
+    np.testing.assert_allclose(aux, np.full(3, 0.15))  # as the forward sweep left it
+    np.testing.assert_allclose(gradient, np.full(3, 8 * 0.3 * (1 + 0.25)))
+
+
+def lambda_free_loss(w, X, Y):
+    return basics.loss_with_outputs(w, X, Y)[0]
+
+
+def test_has_aux_needs_a_pair():
+    with pytest.raises(astgrad.NonScalarOutputError, match=r"pair \(value, aux\)") as error:
+        astgrad.grad(basics.aux_not_a_pair, has_aux=True)(1.0)
+    assert error.value.origin.line == basics.aux_not_a_pair.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.NonScalarOutputError, match="has_aux=True"):
+        astgrad.grad(basics.loss_with_outputs)(np.ones(2), np.ones((3, 2)), np.ones(3))
+
+
+@MODES
+def test_a_0d_array_argument_has_a_0d_gradient_also_through_a_loop(jit):
+    gradient = check_grads(basics.decay_of_a_0d_rate, (np.array(0.5), 6), jit=jit)
+    assert np.shape(gradient) == () and isinstance(gradient, np.ndarray)

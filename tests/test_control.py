@@ -36,3 +36,23 @@ def test_the_callers_arrays_are_never_modified(jit):
     before = u.copy()
     astgrad.grad(control.heat_in_place, wrt=(0, 1), jit=jit)(u, 0.1)
     np.testing.assert_array_equal(u, before)
+
+
+def _value_cases():
+    # every case as plain NumPy; compiled, the loops whose reverse sweep restores the value
+    jit_cases = {"logistic", "heat_in_place", "newton_sqrt", "rnn", "running_max"}
+    return [pytest.param(case, jit, id=f"{case.name}-{'jit' if jit else 'python'}")
+            for case in CASES for jit in (False, True) if not jit or case.name in jit_cases]
+
+
+@pytest.mark.parametrize("case, jit", _value_cases())
+def test_value_and_grad_gives_the_functions_value(case, jit):
+    # the reverse sweep puts back earlier values of loop variables: the value returned must
+    # be the one the forward sweep computed
+    @given(drawn(case))
+    def check(args):
+        value, _ = astgrad.value_and_grad(case.function, wrt=case.wrt, jit=jit)(*args)
+        expected = case.function(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+        np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-14)
+
+    check()

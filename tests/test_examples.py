@@ -23,6 +23,8 @@ def test_seed_000_gradients_and_the_training_loop(capsys):
     # float32 in both engines, printed to 4 decimals: equal but for the last digit's rounding
     assert all(abs(float(a) - float(b)) <= 1e-4 for _, a, b in epochs)
     assert float(epochs[-1][1]) < 0.5 * float(epochs[0][1])
+    compiled = re.search(r"astgrad.nn, every 10th epoch: ([\d. ]+)", out).group(1).split()
+    assert all(abs(float(a) - float(c)) <= 1e-4 for (_, a, _), c in zip(epochs, compiled))
 
 
 def test_seed_001_prints_the_seeds_values(capsys):
@@ -46,8 +48,16 @@ def test_seed_003_classifies_its_data(capsys):
     assert tape_accuracy >= 0.9 and grad_accuracy == pytest.approx(tape_accuracy, abs=0.01)
     losses = re.findall(r"Loss: ([\d.]+)   astgrad.grad: ([\d.]+)", out)
     assert len(losses) == 5 and all(abs(float(a) - float(b)) <= 1e-4 for a, b in losses)
+    assert float(re.search(r"Accuracy \(astgrad.nn\): +([\d.]+)", out).group(1)) >= 0.9
 
 
 def test_seed_004_gives_3_and_8(capsys):
     out = run("seed_004_mixed.py", capsys)
     assert out == "tensor(3.)\ntensor(8.)\nastgrad.grad: (3.0, 8.0)\n"
+
+
+def test_the_physics_model_recovers_its_constants(capsys):
+    out = run("fit_a_physics_model.py", capsys)
+    stiffness, damping = map(float, re.search(
+        r"stiffness ([\d.]+) \(true 4.0\), damping ([\d.]+)", out).groups())
+    assert stiffness == pytest.approx(4.0, abs=0.05) and damping == pytest.approx(0.3, abs=0.02)

@@ -125,15 +125,17 @@ class Program:
         self._nested: dict[object, ParsedFunction] = {}
         self.functions_named: dict[object, str] = {}
 
-    def normalize(self, parsed: ParsedFunction, key: object, is_helper: bool) -> ir.Function:
+    def normalize(self, parsed: ParsedFunction, key: object, is_helper: bool,
+                  aux: bool = False) -> ir.Function:
         if key in self.functions:
             return self.functions[key]
         self._normalizing.append(key)
         self.functions_named[key] = parsed.name
         try:
             names = Names(parsed.local_names)
-            normalizer = FunctionNormalizer(parsed, names, self, is_helper=is_helper)
+            normalizer = FunctionNormalizer(parsed, names, self, is_helper=is_helper, aux=aux)
             function = normalizer.function(key)
+            function.aux = aux
         finally:
             self._normalizing.pop()
         if is_helper:
@@ -209,12 +211,13 @@ class Program:
         return len(value) if isinstance(value, tuple) else 1
 
 
-def normalize_program(func: object) -> Program:
-    """The function `func` and the user functions it calls, normalized."""
+def normalize_program(func: object, has_aux: bool = False) -> Program:
+    """The function `func` and the user functions it calls, normalized. With `has_aux`,
+    `func` returns a pair `(value, aux)`."""
     program = Program()
     parsed = parse(func)
     program.main = parsed.func
-    program.normalize(parsed, parsed.func, is_helper=False)
+    program.normalize(parsed, parsed.func, is_helper=False, aux=has_aux)
     return program
 
 

@@ -26,9 +26,10 @@ class LoopFlags:
 
 
 class StatementNormalizer(ExpressionNormalizer):
-    def __init__(self, *args, is_helper: bool):
+    def __init__(self, *args, is_helper: bool, aux: bool = False):
         super().__init__(*args)
         self.is_helper = is_helper
+        self.aux = aux  # the function returns (value, aux)
         self.loops: list[LoopFlags] = []
         self.result: str | None = None  # where a `return` that is not last leaves its value
         self.returned: str | None = None  # the flag such a return sets
@@ -111,8 +112,8 @@ class StatementNormalizer(ExpressionNormalizer):
             self.out.append(ir.Return(value, self.origin))
             return
         if isinstance(value, tuple):
-            self.fail(node, "a helper may return a tuple only in its last statement",
-                      "assign the values to names and return them at the end")
+            self.fail(node, f"{self.parsed.name} returns a tuple, which it may do only in its "
+                      "last statement", "assign the values to names and return them at the end")
         self.result = self.result or self.names.fresh("_result")
         self.out.append(ir.Assign(self.result, value, self.origin))
         if self.loops or not getattr(node, "astgrad_tail", False):
@@ -129,12 +130,18 @@ class StatementNormalizer(ExpressionNormalizer):
                                   and node.value.value is None):
             raise NonScalarOutputError(f"{name} returns None; it must return a value",
                                        self.origin, "return the value to differentiate")
+        pair = isinstance(node.value, ast.Tuple | ast.List) and len(node.value.elts) == 2
+        if self.aux and not pair:
+            raise NonScalarOutputError(
+                f"with has_aux=True, {name} must return a pair (value, aux)",
+                self.parsed.origin(node.value), "return value, aux")
         if isinstance(node.value, ast.Tuple | ast.List):
-            if not self.is_helper:
+            if not (self.is_helper or self.aux):
                 raise NonScalarOutputError(
                     f"{name} returns a tuple; astgrad differentiates functions that return one "
                     "scalar", self.parsed.origin(node.value),
-                    "return a scalar such as a loss; differentiate each output separately")
+                    "return a scalar such as a loss; differentiate each output separately, or "
+                    "return (value, aux) with has_aux=True")
             return tuple(self.atom(element) for element in node.value.elts)
         return self.atom(node.value)
 

@@ -117,12 +117,20 @@ class ProgramWriter:
                 arguments[param] = names.capture(param)
                 body.append(tag(assign(arguments[param], load(param)), function.origin))
         returned = function.body[-1]
-        forward, adjoint = writer.sweeps([(returned.value, None)])
+        outputs = returned.value if function.aux else (returned.value,)
+        forward, adjoint = writer.sweeps([(outputs[0], None)])
+        shown = outputs if with_value else outputs[1:]
+        results = [self._kept(atom, forward, adjoint, names, returned.origin) for atom in shown]
         body += forward + adjoint
         gradients = [writer.gradient_of(p, load(arguments[p]), len(wrt) > 1) for p in wrt]
         result: ast.expr = gradients[0] if single else ast.Tuple(gradients, ast.Load())
-        if with_value:
-            result = ast.Tuple([self.spelling.atom(returned.value), result], ast.Load())
+        if function.aux:  # JAX's forms: (gradient, aux) and ((value, aux), gradient)
+            if with_value:
+                result = ast.Tuple([ast.Tuple(results, ast.Load()), result], ast.Load())
+            else:
+                result = ast.Tuple([result, results[0]], ast.Load())
+        elif with_value:
+            result = ast.Tuple([results[0], result], ast.Load())
         body.append(tag(ast.Return(result), returned.origin))
         defaults = _arguments(function.params, function.defaults, self.namespace)
         compiled = tag(function_def(name, defaults, body), function.origin)
@@ -130,6 +138,31 @@ class ProgramWriter:
         saved = writer.saved + self.saved
         return Gradient(functions, tuple(f.name for f in functions if f.name != entry), entry,
                         saved)
+
+
+    def _kept(self, atom, forward: list, adjoint: list, names: Names, origin) -> ast.expr:
+        """A returned value as the forward sweep left it: if the adjoint sweep puts back an
+        earlier value of the name (a loop restoring its trips), a copy taken before it."""
+        if not (isinstance(atom, ir.Name) and _changed_by(adjoint, atom.id)):
+            return self.spelling.atom(atom)
+        kept = names.fresh(f"_{atom.id}_out")
+        forward.append(tag(assign(kept, self.namespace.call("own", load(atom.id))), origin))
+        return load(kept)
+
+
+def _changed_by(statements: list[ast.stmt], name: str) -> bool:
+    """Whether generated statements assign `name`, write into it, or pass it to a helper
+    called for its effect (an undo log writing back into the array)."""
+    for node in (n for stmt in statements for n in ast.walk(stmt)):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(
+                node.value, ast.Name) and node.value.id == name:
+            return True
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id == name for a in node.value.args):
+            return True
+    return False
 
 
 def reverse_program(program, wrt: tuple[str, ...], *, single: bool, with_value: bool,

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..runtime import clip, select
+from ..runtime import clip, extremum_share, select
 from .registry import d, rule, zero_derivative
 
 
@@ -122,14 +122,14 @@ def tanh(ans, x):
 
 @rule(np.maximum, elementwise=True)
 def maximum(ans, a, b):
-    d[a] = select(a < b, 0.0, select(a == b, d[ans] / 2, d[ans]))
-    d[b] = select(a > b, 0.0, select(a == b, d[ans] / 2, d[ans]))
+    d[a] = extremum_share(d[ans], a, b, True)
+    d[b] = extremum_share(d[ans], b, a, True)
 
 
 @rule(np.minimum, elementwise=True)
 def minimum(ans, a, b):
-    d[a] = select(a > b, 0.0, select(a == b, d[ans] / 2, d[ans]))
-    d[b] = select(a < b, 0.0, select(a == b, d[ans] / 2, d[ans]))
+    d[a] = extremum_share(d[ans], a, b, False)
+    d[b] = extremum_share(d[ans], b, a, False)
 
 
 @rule(builtins.max, elementwise=True)

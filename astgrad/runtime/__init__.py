@@ -8,6 +8,7 @@ floats and arrays, float32 and float64.
 
 from .adjoints import (
     cast_like,
+    extremum_share,
     not_shared,
     output_seed,
     own,
@@ -52,8 +53,8 @@ from .tapes import (
 )
 
 __all__ = [
-    "astype_adjoint", "cast_like", "not_shared", "clip", "extremum_adjoint", "matmul_adjoint_a",
-    "matmul_adjoint_b", "promoted_dot", "promoted_matmul",
+    "astype_adjoint", "cast_like", "extremum_share", "not_shared", "clip", "extremum_adjoint",
+    "matmul_adjoint_a", "matmul_adjoint_b", "promoted_dot", "promoted_matmul",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",

@@ -12,8 +12,19 @@ from numba import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 from numba.np.numpy_support import as_dtype
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ..errors import IntegerInput, NonScalarOutput, SharedArray
+from .broadcasting import (
+    advance,
+    broadcast_shape,
+    element,
+    fits,
+    rows_of,
+    shape_of,
+    spread,
+    strides_into,
+)
 
 _SCALAR = (types.Number, types.Boolean)
 
@@ -30,7 +41,10 @@ def _numba_float(numba_type) -> np.dtype:
 
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for a Python number, a float32 zero for a float32, an array
-    of zeros for an array (float64 zeros for integer arrays)."""
+    of zeros for an array (float64 zeros for integer arrays). The adjoint of a 0-d array is a
+    scalar, as arithmetic on it gives (numba would not unify the two in a loop)."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        return _float_dtype(x.dtype).type(0)
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, _float_dtype(x.dtype))
     if isinstance(x, np.floating):
@@ -40,6 +54,9 @@ def zeros_like(x):
 
 @overload(zeros_like)
 def _zeros_like(x):
+    if isinstance(x, types.Array) and x.ndim == 0:
+        zero = _numba_float(x.dtype).type(0)
+        return lambda x: zero
     if isinstance(x, types.Array):
         dtype = _numba_float(x.dtype)
         return lambda x: np.zeros(x.shape, dtype)
@@ -54,11 +71,11 @@ def _zeros_like(x):
 def unbroadcast(g, like):
     """Sum the adjoint `g` of a broadcast result back to the shape of the operand `like`."""
     shape = np.shape(like)
+    if not shape:
+        return np.sum(g) if np.ndim(g) else g
     if np.shape(g) == shape:
         return g
     g = np.asarray(g)
-    if not shape:
-        return g.sum()
     while g.ndim > len(shape):
         g = g.sum(axis=0)
     for axis, size in enumerate(shape):
@@ -75,28 +92,37 @@ def _unbroadcast(g, like):
         return lambda g, like: g
     if not isinstance(like, types.Array):
         raise TypingError(f"astgrad: cannot differentiate a value of type {like}")
+    if like.ndim == 0:  # the adjoint of a 0-d array is a scalar (see zeros_like)
+        return (lambda g, like: g.sum()) if isinstance(g, types.Array) else (lambda g, like: g)
     if not isinstance(g, types.Array):
         return lambda g, like: np.full(like.shape, g)
     if g.ndim < like.ndim:
         return lambda g, like: np.broadcast_to(g, like.shape).copy()
-    lead = g.ndim - like.ndim
     dtype = as_dtype(g.dtype)
+    leading = g.ndim == like.ndim + 1  # a batch of rows: the adjoint of a bias
 
     def impl(g, like):
-        if lead == 0 and g.shape == like.shape:
+        if g.ndim == like.ndim and g.shape == like.shape:
             return g
         source = np.ascontiguousarray(g).ravel()
-        g_shape, like_shape = np.asarray(g.shape), np.asarray(like.shape)
+        if leading and g.shape[1:] == like.shape:
+            out = np.zeros(like.size, dtype)
+            for row in range(g.shape[0]):
+                start = row * like.size
+                for j in range(like.size):
+                    out[j] += source[start + j]
+            return out.reshape(like.shape)
+        shape = np.asarray(g.shape, np.int64)
+        strides = strides_into(shape, np.asarray(like.shape, np.int64)).reshape(1, -1)
         out = np.zeros(like.size, dtype)
-        for i in range(source.size):  # add each element of g into the one of `like` it came from
-            rest, offset, stride = i, 0, 1
-            for k in range(g.ndim - 1, lead - 1, -1):
-                position = rest % g_shape[k]
-                rest //= g_shape[k]
-                if like_shape[k - lead] != 1:
-                    offset += position * stride
-                stride *= like_shape[k - lead]
-            out[offset] += source[i]
+        index, offset = np.zeros(g.ndim, np.int64), np.zeros(1, np.int64)
+        rows, length = rows_of(shape)
+        step = strides[0, g.ndim - 1]
+        for row in range(rows):  # add each element of g into the one of `like` it came from
+            start, target = row * length, offset[0]
+            for j in range(length):
+                out[target + j * step] += source[start + j]
+            advance(index, shape, offset, strides)
         return out.reshape(like.shape)
 
     return impl
@@ -197,13 +223,64 @@ def select(condition, a, b):
 
 @overload(select)
 def _select(condition, a, b):
-    if all(isinstance(t, _SCALAR) for t in (condition, a, b)):
+    operands = (condition, a, b)
+    if all(isinstance(t, _SCALAR) for t in operands):
         return lambda condition, a, b: a if condition else b
+    # A loop rather than np.where, which numba takes seconds to compile for each signature.
+    ndim = max(t.ndim for t in operands if isinstance(t, types.Array))
+    dtype = np.result_type(*(as_dtype(t.dtype if isinstance(t, types.Array) else t)
+                             for t in (a, b)))
+    widest = next(i for i, t in enumerate(operands) if isinstance(t, types.Array) and
+                  t.ndim == ndim)
 
     def impl(condition, a, b):
-        shape = np.broadcast_shapes(np.shape(condition), np.shape(a), np.shape(b))
-        return np.where(np.broadcast_to(condition, shape), np.broadcast_to(a, shape),
-                        np.broadcast_to(b, shape))
+        shape = (condition, a, b)[widest].shape
+        if not (fits(condition, shape) and fits(a, shape) and fits(b, shape)):
+            shape = to_fixed_tuple(broadcast_shape(ndim, shape_of(condition), shape_of(a),
+                                                   shape_of(b)), ndim)
+        chosen, first, second = spread(condition, shape), spread(a, shape), spread(b, shape)
+        out = np.empty(shape, dtype).ravel()
+        for i in range(out.size):
+            out[i] = element(first, i) if element(chosen, i) else element(second, i)
+        return out.reshape(shape)
+
+    return impl
+
+
+def extremum_share(g, a, b, larger):
+    """The part of the adjoint `g` of `np.maximum(a, b)` (`larger`) or `np.minimum(a, b)`
+    that goes to `a`: all where `a` is chosen, half at a tie, none where `b` is (PyTorch's
+    convention; NaN comparisons choose `a`)."""
+    loses = np.less(a, b) if larger else np.greater(a, b)
+    return select(loses, 0.0, select(np.equal(a, b), g / 2, g))
+
+
+@overload(extremum_share)
+def _extremum_share(g, a, b, larger):
+    operands = (g, a, b)
+    if all(isinstance(t, _SCALAR) for t in operands):
+        return lambda g, a, b, larger: 0.0 if (a < b if larger else a > b) else (
+            g / 2 if a == b else g)
+    # one loop: a pair of selects and their comparisons take numba seconds to compile
+    ndim = max(t.ndim for t in operands if isinstance(t, types.Array))
+    dtype = _numba_float(g.dtype if isinstance(g, types.Array) else g)
+    widest = next(i for i, t in enumerate(operands) if isinstance(t, types.Array) and
+                  t.ndim == ndim)
+
+    def impl(g, a, b, larger):
+        shape = (g, a, b)[widest].shape
+        if not (fits(g, shape) and fits(a, shape) and fits(b, shape)):
+            shape = to_fixed_tuple(broadcast_shape(ndim, shape_of(g), shape_of(a), shape_of(b)),
+                                   ndim)
+        adjoint, first, second = spread(g, shape), spread(a, shape), spread(b, shape)
+        out = np.empty(shape, dtype).ravel()
+        for i in range(out.size):
+            x, y = element(first, i), element(second, i)
+            if (x < y) if larger else (x > y):
+                out[i] = 0.0
+            else:
+                out[i] = element(adjoint, i) / 2 if x == y else element(adjoint, i)
+        return out.reshape(shape)
 
     return impl
 

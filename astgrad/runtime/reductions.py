@@ -101,12 +101,25 @@ def _reduction(whole, along):
     return typer
 
 
-def _sum_middle(v):
+def sum_middle(v):
+    """The sum over the middle axis of a (pre, n, post) array."""
     return v.sum(axis=1)
 
 
-def _mean_middle(v):
-    return v.sum(axis=1) / v.shape[1]
+@overload(sum_middle)
+def _sum_middle(v):
+    # loops, not v.sum(axis=1): numba takes seconds to compile that (and its error messages)
+    dtype = as_dtype(v.dtype) if isinstance(v.dtype, types.Float) else np.int64
+
+    def impl(v):
+        out = np.zeros((v.shape[0], v.shape[2]), dtype)
+        for i in range(v.shape[0]):
+            for k in range(v.shape[1]):
+                for j in range(v.shape[2]):
+                    out[i, j] += v[i, k, j]
+        return out
+
+    return impl
 
 
 def _extreme_middle(pick_first):
@@ -139,8 +152,8 @@ def _register_reductions():
     from numba import njit
 
     pieces = {
-        reduce_sum: (lambda a: np.sum(a), _sum_middle),
-        reduce_mean: (lambda a: np.mean(a), _mean_middle),
+        reduce_sum: (lambda a: np.sum(a), lambda v: sum_middle(v)),
+        reduce_mean: (lambda a: np.mean(a), lambda v: sum_middle(v) / v.shape[1]),
         reduce_max: (lambda a: np.max(a), _extreme_middle(njit(_greater))),
         reduce_min: (lambda a: np.min(a), _extreme_middle(njit(_less))),
     }

@@ -153,3 +153,28 @@ def float32_layers(W1, W2, X):
     # then multiplies float64 by float32, which numba's `@` refuses unless astgrad promotes.
     hidden = anything.maximum(X @ W1, 0.0)
     return anything.sum(anything.tanh(hidden @ W2))
+
+
+def loss_with_outputs(w, X, Y):
+    outputs = anything.tanh(X @ w)
+    return anything.mean((outputs - Y) ** 2), outputs
+
+
+def decay_with_state(x, n):
+    y = x * 2.0
+    s = 0.0
+    for _ in range(n):
+        s = s + anything.sum(y * y)
+        y = y * 0.5
+    return s, y
+
+
+def aux_not_a_pair(x):
+    return x * 2.0
+
+
+def decay_of_a_0d_rate(k, n):
+    x = 1.0
+    for _ in range(n):
+        x = x - 0.1 * k * x
+    return x

@@ -7,39 +7,9 @@ import pytest
 
 from astgrad import tape
 
-from ..runs import RUNS, batch_order, dataset
+from ..runs import RUNS, batch_order, dataset, pytorch_model, tape_model, train
 
 torch = pytest.importorskip("torch")
-
-
-def pytorch_model(sizes):
-    torch.manual_seed(0)
-    layers = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
-        layers += [torch.nn.Linear(fan_in, fan_out, dtype=torch.float64), torch.nn.ReLU()]
-    return torch.nn.Sequential(*layers[:-1])
-
-
-def tape_model(sizes, state_dict):
-    layers = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
-        layers += [tape.nn.Linear(fan_in, fan_out, dtype=tape.float64), tape.nn.ReLU()]
-    model = tape.nn.Sequential(*layers[:-1])
-    model.load_state_dict(state_dict)
-    return model
-
-
-def train(library, model, run, X, Y, batches):
-    criterion = getattr(library.nn, run.loss)()
-    optimizer = getattr(library.optim, run.optimizer)(model.parameters(), **run.options)
-    losses = []
-    for rows in batches:
-        loss = criterion(model(library.tensor(X[rows])), library.tensor(Y[rows]))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return np.array(losses)
 
 
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: r.name)
