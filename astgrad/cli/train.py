@@ -1,0 +1,415 @@
+"""`python -m astgrad train`: train a small ReLU network with astgrad.nn on a CSV table (by
+default the bundled Wisconsin breast cancer data) and report, per epoch, the loss and accuracy
+on the training and test rows and the time the epoch took.
+
+    $ python -m astgrad train
+    $ python -m astgrad train --data houses.csv --target price --hidden 64 --epochs 50
+
+The rows are split once into training and test rows (seeded; stratified by class), and the
+features are standardized with the training rows' mean and standard deviation. The target
+decides the loss: two classes train one output with `bce_with_logits`, 3 to 20 integer classes
+(or any number of text classes) train one output per class with `cross_entropy`, anything else
+is regression with `mse` on the standardized target. The batch order is drawn once for the
+whole run (`batch_order`), so `--compare torch` can replay it in PyTorch exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..data import (
+    BREAST_CANCER_CLASSES,
+    BREAST_CANCER_TARGET,
+    breast_cancer_path,
+    read_csv,
+    read_header,
+)
+from ..errors import CommandLineError
+from ..nn import SGD, Adam, AdamW, Linear, ReLU, Sequential, Trainer
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
+DEFAULT_LR = {"sgd": 0.1, "adam": 0.001, "adamw": 0.001}
+MOST_INTEGER_CLASSES = 20  # integer targets with more distinct values are regression targets
+
+
+def add_parser(subcommands) -> None:
+    command = subcommands.add_parser(
+        "train", help="train a small network on a CSV table (default: the bundled breast "
+        "cancer data)", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    command.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
+                         "(default: astgrad's bundled breast_cancer.csv)")
+    command.add_argument("--target", metavar="COLUMN", help="the column to predict (default: "
+                         f"{BREAST_CANCER_TARGET!r} for the bundled data, else the last column)")
+    command.add_argument("--hidden", default="32,16", metavar="SIZES",
+                         help="the hidden layers' widths, comma-separated (ReLU after each)")
+    command.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
+    command.add_argument("--lr", type=float, help="learning rate (default: 0.001 for adam and "
+                         "adamw, 0.1 for sgd)")
+    command.add_argument("--epochs", type=int, default=20)
+    command.add_argument("--batch-size", type=int, default=32)
+    command.add_argument("--test-fraction", type=float, default=0.2,
+                         help="the fraction of the rows held out to test on")
+    command.add_argument("--seed", type=int, default=0,
+                         help="seeds the split, the initial weights and the batch order")
+    command.add_argument("--compare", choices=["torch"], help="train the same model in PyTorch "
+                         "(float64) from the same weights and batch order, and compare")
+    command.add_argument("--plot", metavar="FILE.png", help="draw the loss and accuracy curves "
+                         "into an image (needs matplotlib)")
+    command.set_defaults(run=run)
+
+
+@dataclass
+class Task:
+    """What is learned from the target: the loss, the classes, the training targets."""
+
+    loss: str  # "bce_with_logits", "cross_entropy" or "mse"
+    classes: list[str]  # names of the labels 0, 1, ...; empty for regression
+    y: np.ndarray  # labels (int64) or the target as floats
+
+    @property
+    def outputs(self) -> int:
+        return len(self.classes) if self.loss == "cross_entropy" else 1
+
+
+@dataclass
+class Split:
+    """Training and test rows, standardized with the training rows' statistics."""
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+    target_scale: tuple[float, float] = (0.0, 1.0)  # regression: the target's mean and std
+
+
+@dataclass
+class History:
+    """Per epoch: the training batches' mean loss and accuracy, the test set's, the seconds."""
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    torch_loss: list[float] | None = None  # the same run in PyTorch, with --compare torch
+
+
+def run(arguments) -> int:
+    """Train as the options say and print the results (the `train` subcommand).
+
+    >>> from astgrad.cli import main
+    >>> main(["train", "--epochs", "5"])
+    0
+    """
+    hidden = hidden_sizes(arguments.hidden)
+    lr = check_options(arguments)
+    torch = _import_torch() if arguments.compare else None
+    plot_to = _plot_target(arguments.plot) if arguments.plot else None
+
+    path, target = _data_source(arguments)
+    X, y, features = read_csv(path, target)
+    task = task_of(y, target)
+    if arguments.data is None and target == BREAST_CANCER_TARGET:
+        task.classes = list(BREAST_CANCER_CLASSES)
+    split = split_rows(X, task, arguments.test_fraction, arguments.seed)
+    batch_size = min(arguments.batch_size, len(split.X_train))
+    model = network(X.shape[1], hidden, task.outputs, arguments.seed)
+    start = [p.copy() for p in model.parameters()]
+    optimizer = OPTIMIZERS[arguments.optimizer](lr)
+    trainer = Trainer(model, loss=task.loss, optimizer=optimizer)
+    order = batch_order(len(split.X_train), arguments.epochs, batch_size, arguments.seed)
+
+    bundled = " (bundled with astgrad)" if arguments.data is None else ""
+    print(f"data      {path}{bundled}: {len(X)} rows, {len(features)} features")
+    print(f"target    {target!r}: {describe_target(task)}")
+    print(f"loss      {describe_loss(task)}")
+    print(f"split     {len(split.X_train)} training rows, {len(split.X_test)} test rows "
+          f"({'stratified, ' if task.classes else ''}seed {arguments.seed}); features "
+          "standardized on the training rows")
+    print(f"model     {describe_model(model)}")
+    print(f"training  {_describe_optimizer(optimizer)}, {arguments.epochs} epochs of "
+          f"{len(order) // arguments.epochs} batches of {batch_size} rows (shuffled per epoch, "
+          "remainder left out)")
+    history = train(trainer, split, order, arguments.epochs, bool(task.classes))
+    report(history, task, split)
+    if torch is not None:
+        from .compare import compare_with_torch
+
+        compare_with_torch(torch, model, start, task.loss, arguments.optimizer, lr, split,
+                           order, history)
+    if plot_to is not None:
+        plot(history, plot_to, task)
+    return 0
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+def hidden_sizes(text: str) -> list[int]:
+    """The hidden layers' widths from `--hidden`: positive integers, comma-separated.
+
+    >>> hidden_sizes("32,16")
+    [32, 16]
+    """
+    sizes = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            raise CommandLineError(f"--hidden {text!r}: {part!r} is not a positive integer",
+                                   "give the hidden layers' widths, e.g. --hidden 32,16")
+        sizes.append(int(part))
+    return sizes
+
+
+def check_options(arguments) -> float:
+    """Check the numeric options; returns the learning rate (the optimizer's default if none)."""
+    lr = DEFAULT_LR[arguments.optimizer] if arguments.lr is None else arguments.lr
+    if not (np.isfinite(lr) and lr > 0):
+        raise CommandLineError(f"--lr {lr}: the learning rate must be a positive number",
+                               "e.g. --lr 0.001")
+    if arguments.epochs < 1:
+        raise CommandLineError(f"--epochs {arguments.epochs}: train for at least one epoch")
+    if arguments.batch_size < 1:
+        raise CommandLineError(f"--batch-size {arguments.batch_size}: a batch holds at least "
+                               "one row")
+    if not 0 < arguments.test_fraction < 1:
+        raise CommandLineError(f"--test-fraction {arguments.test_fraction}: the fraction of "
+                               "rows held out must be between 0 and 1", "e.g. --test-fraction "
+                               "0.2")
+    return lr
+
+
+def _data_source(arguments):
+    """The CSV file to read and its target column."""
+    if arguments.data is None:
+        return breast_cancer_path(), arguments.target or BREAST_CANCER_TARGET
+    path = Path(arguments.data)
+    return path, arguments.target or read_header(path)[-1]
+
+
+def _import_torch():
+    try:
+        import torch
+    except ImportError:
+        raise CommandLineError("--compare torch needs PyTorch, which is not installed",
+                               "pip install torch==2.13.0") from None
+    return torch
+
+
+def _plot_target(name: str) -> Path:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CommandLineError("--plot needs matplotlib, which is not installed",
+                               "pip install 'astgrad[plot]' (or: pip install matplotlib)"
+                               ) from None
+    path = Path(name)
+    if not path.parent.is_dir():
+        raise CommandLineError(f"--plot {name}: the folder {path.parent} does not exist")
+    return path
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+
+def task_of(y: np.ndarray, target: str) -> Task:
+    """The loss for a target column: 2 classes, more classes, or regression.
+
+    >>> task_of(np.array([0.0, 1.0, 1.0]), "y").loss
+    'bce_with_logits'
+    """
+    values, labels = np.unique(y, return_inverse=True)
+    if len(values) < 2:
+        raise CommandLineError(f"the target {target!r} has the same value {values[0]} in every "
+                               "row: there is nothing to learn")
+    integers = y.dtype.kind == "U" or np.all(values == np.round(values))
+    names = [str(v) if y.dtype.kind == "U" else f"{v:g}" for v in values]
+    if integers and len(values) == 2:
+        return Task("bce_with_logits", names, labels.astype(np.int64))
+    if y.dtype.kind == "U" or (integers and len(values) <= MOST_INTEGER_CLASSES):
+        return Task("cross_entropy", names, labels.astype(np.int64))
+    return Task("mse", [], y.astype(np.float64))
+
+
+def describe_target(task: Task) -> str:
+    if not task.classes:
+        return "numbers (regression; trained standardized with the training rows' mean and std)"
+    counts = np.bincount(task.y, minlength=len(task.classes))
+    return f"{len(task.classes)} classes: " + ", ".join(
+        f"{label}{'' if name == str(label) else f' = {name!r}'} ({count} rows)"
+        for label, (name, count) in enumerate(zip(task.classes, counts)))
+
+
+def describe_loss(task: Task) -> str:
+    return {"bce_with_logits": "bce_with_logits: binary cross-entropy of one output's logit",
+            "cross_entropy": "cross_entropy: cross-entropy of one logit per class",
+            "mse": "mse: mean squared error"}[task.loss]
+
+
+def split_rows(X: np.ndarray, task: Task, fraction: float, seed: int) -> Split:
+    """A seeded split into training and test rows (stratified for classes), standardized.
+
+    >>> split_rows(X, task_of(y, "y"), 0.2, seed=0).X_test.shape
+    (114, 30)
+    """
+    rng = np.random.default_rng([seed, 0])
+    groups = ([np.flatnonzero(task.y == label) for label in range(len(task.classes))]
+              if task.classes else [np.arange(len(X))])
+    test = []
+    for group in groups:
+        test.extend(rng.permutation(group)[:int(round(len(group) * fraction))])
+    test = np.sort(np.array(test, dtype=np.int64))
+    train = np.setdiff1d(np.arange(len(X)), test)
+    if len(test) == 0 or len(train) == 0:
+        raise CommandLineError(f"{len(X)} rows are too few to split into training and test "
+                               f"rows with --test-fraction {fraction}",
+                               "use more rows, or another --test-fraction")
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    std[std == 0] = 1.0  # a constant feature stays constant (zero) instead of dividing by 0
+    X = (X - mean) / std
+    if task.classes:
+        return Split(X[train], task.y[train], X[test], task.y[test])
+    y_mean, y_std = task.y[train].mean(), task.y[train].std() or 1.0
+    y = (task.y - y_mean) / y_std
+    return Split(X[train], y[train], X[test], y[test], (float(y_mean), float(y_std)))
+
+
+# -- the model and its training -----------------------------------------------------------------
+
+
+def network(features: int, hidden: list[int], outputs: int, seed: int) -> Sequential:
+    """Linear layers of the given widths with a ReLU between each two, seeded.
+
+    >>> network(30, [32, 16], 1, seed=0).out_features
+    1
+    """
+    widths = [features, *hidden, outputs]
+    layers = []
+    for fan_in, fan_out in zip(widths, widths[1:]):
+        layers += [Linear(fan_in, fan_out), ReLU()]
+    return Sequential(*layers[:-1], seed=seed, dtype=np.float64)
+
+
+def _describe_optimizer(optimizer) -> str:
+    return f"{type(optimizer).__name__}(lr={optimizer.lr:g})"
+
+
+def describe_model(model: Sequential) -> str:
+    widths = [model.in_features] + [layer.out_features for layer in model.linears]
+    count = sum(p.size for p in model.parameters())
+    return f"{' -> '.join(map(str, widths))} with ReLU between layers ({count:,} parameters)"
+
+
+def batch_order(samples: int, epochs: int, batch_size: int, seed: int) -> np.ndarray:
+    """Row indices of every step of the run, shape (epochs * steps, batch_size): a seeded
+    shuffle per epoch, cut into full batches (the rest of each shuffle is left out).
+
+    >>> batch_order(10, epochs=2, batch_size=4, seed=0).shape
+    (4, 4)
+    """
+    rng = np.random.default_rng([seed, 1])
+    steps = samples // batch_size
+    return np.concatenate([rng.permutation(samples)[:steps * batch_size]
+                           .reshape(steps, batch_size) for _ in range(epochs)])
+
+
+def train(trainer: Trainer, split: Split, order: np.ndarray, epochs: int,
+          classes: bool) -> History:
+    """Fit one epoch at a time (so the test set is scored after each), with a progress bar."""
+    from tqdm import tqdm
+
+    history = History()
+    per_epoch = len(order) // epochs
+    columns = ["epoch", "train loss", "train acc", "test loss", "test acc", "time"]
+    if not classes:
+        columns = [c for c in columns if not c.endswith("acc")]
+    # disable=None: a bar on a terminal only, not in a log file or a pipe
+    with tqdm(total=epochs, unit="epoch", desc="compiling", leave=False, disable=None) as bar:
+        bar.write("  ".join(f"{c:>10}" for c in columns))
+        for epoch in range(epochs):
+            started = time.perf_counter()
+            fitted = trainer.fit(split.X_train, split.Y_train, epochs=1, progress=False,
+                                 batch_indices=order[epoch * per_epoch:(epoch + 1) * per_epoch])
+            history.seconds.append(time.perf_counter() - started)
+            tested = trainer.evaluate(split.X_test, split.Y_test)
+            history.train_loss.append(fitted["loss"][0])
+            history.test_loss.append(tested["loss"])
+            if classes:
+                history.train_accuracy.append(fitted["accuracy"][0])
+                history.test_accuracy.append(tested["accuracy"])
+            bar.write(_row(history, epoch, classes))
+            bar.set_description("training")
+            bar.update(1)
+    print("(*) the first epoch includes compiling the training loop, or loading it from "
+          "astgrad's cache")
+    return history
+
+
+def _row(history: History, epoch: int, classes: bool) -> str:
+    values = [f"{epoch + 1:>10d}", f"{history.train_loss[epoch]:>10.4f}"]
+    if classes:
+        values.append(f"{history.train_accuracy[epoch]:>10.4f}")
+    values.append(f"{history.test_loss[epoch]:>10.4f}")
+    if classes:
+        values.append(f"{history.test_accuracy[epoch]:>10.4f}")
+    mark = "*" if epoch == 0 else " "
+    values.append(f"{_duration(history.seconds[epoch]):>9}{mark}")
+    return "  ".join(values)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def typical_epoch_seconds(seconds: list[float]) -> float:
+    """The median time of an epoch, leaving out the first (which compiles) when there are
+    others."""
+    return float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
+
+
+def report(history: History, task: Task, split: Split) -> None:
+    if len(history.seconds) > 1:
+        print(f"time per epoch: {_duration(typical_epoch_seconds(history.seconds))} (median of "
+              f"epochs 2 to {len(history.seconds)}); first epoch: "
+              f"{_duration(history.seconds[0])}")
+    print(f"test loss: {history.test_loss[-1]:.4f}")
+    if task.classes:
+        correct = int(round(history.test_accuracy[-1] * len(split.X_test)))
+        print(f"test accuracy: {history.test_accuracy[-1]:.4f} ({correct} of "
+              f"{len(split.X_test)} test rows)")
+    else:
+        rmse = np.sqrt(history.test_loss[-1]) * split.target_scale[1]
+        print(f"test RMSE: {rmse:.4g} (in the target's units)")
+
+
+def plot(history: History, path: Path, task: Task) -> None:
+    """Draw the loss curves (and accuracy curves, for classes) into an image file."""
+    from matplotlib.figure import Figure
+
+    panels = 2 if task.classes else 1
+    figure = Figure(figsize=(5 * panels, 4), layout="constrained")
+    epochs = np.arange(1, len(history.train_loss) + 1)
+    curves = [("loss", history.train_loss, history.test_loss)]
+    if task.classes:
+        curves.append(("accuracy", history.train_accuracy, history.test_accuracy))
+    for axes, (name, train_values, test_values) in zip(figure.subplots(1, panels, squeeze=False)[0],
+                                                      curves):
+        axes.plot(epochs, train_values, label=f"training batches' mean {name}")
+        axes.plot(epochs, test_values, label=f"test {name}")
+        if name == "loss" and history.torch_loss is not None:
+            axes.plot(epochs, history.torch_loss, linestyle="--",
+                      label="PyTorch: training batches' mean loss")
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(name)
+        axes.legend()
+    try:
+        figure.savefig(path)
+    except (OSError, ValueError) as error:
+        raise CommandLineError(f"--plot {path}: cannot write the image: {error}") from None
+    print(f"plot: {path}")

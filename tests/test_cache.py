@@ -1,0 +1,178 @@
+"""The disk cache, seen from separate processes: what one process compiles, the next loads;
+concurrent writers, damaged and altered files, and an unwritable folder.
+
+Each test runs a small script in fresh Python processes with its own ASTGRAD_CACHE_DIR. The
+script prints the gradient and numba's dispatcher counters: a cache hit compiles nothing
+(`cache_misses` is empty), a cache miss compiles.
+"""
+
+import json
+import math
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import astgrad
+
+SCRIPT = '''
+import json, warnings
+import numpy as np
+import astgrad
+
+def f(x, y):
+    return x * y + np.sin(x)
+
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    df = astgrad.grad(f, wrt=(0, 1))
+    gradient = df(2.0, 3.0)
+stats = df.compiled.stats
+print(json.dumps({"gradient": [float(g) for g in gradient],
+                  "hits": sum(stats.cache_hits.values()),
+                  "misses": sum(stats.cache_misses.values()),
+                  "warnings": [str(w.message) for w in caught]}))
+'''
+
+EXPECTED = [3.0 + math.cos(2.0), 2.0]  # d/dx = y + cos x, d/dy = x
+REPOSITORY = str(Path(astgrad.__file__).resolve().parents[1])
+
+
+@pytest.fixture
+def script(tmp_path):
+    path = tmp_path / "uses_astgrad.py"
+    path.write_text(SCRIPT)
+    return path
+
+
+def start(script: Path, cache: Path) -> subprocess.Popen:
+    env = dict(os.environ, ASTGRAD_CACHE_DIR=str(cache), PYTHONPATH=REPOSITORY)
+    return subprocess.Popen([sys.executable, str(script)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(process: subprocess.Popen) -> dict:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err, err
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["gradient"] == pytest.approx(EXPECTED, rel=1e-12)
+    return report
+
+
+def run(script: Path, cache: Path) -> dict:
+    return finish(start(script, cache))
+
+
+def compiled_files(cache: Path, suffix: str) -> list[Path]:
+    return sorted((cache / "generated" / "__pycache__").glob(f"*{suffix}"))
+
+
+@pytest.fixture
+def warm(script, tmp_path):
+    """A cache folder a first process has filled."""
+    cache = tmp_path / "cache"
+    first = run(script, cache)
+    assert first["misses"] == 1 and first["hits"] == 0
+    return cache
+
+
+def test_a_second_process_loads_what_the_first_compiled_and_compiles_nothing(script, warm):
+    second = run(script, warm)
+    assert second == {**second, "hits": 1, "misses": 0, "warnings": []}
+
+
+def test_the_cache_folder_is_private_to_the_user(warm):
+    assert (warm / "generated").stat().st_mode & 0o077 == 0
+
+
+def test_two_processes_compiling_the_same_gradient_at_once_both_succeed(script, tmp_path):
+    cache = tmp_path / "cache"
+    both = [start(script, cache) for _ in range(2)]
+    for report in map(finish, both):
+        assert report["warnings"] == []
+    assert not list((cache / "generated").rglob("*.tmp*"))  # no temporary file left behind
+    assert run(script, cache)["misses"] == 0
+
+
+@pytest.mark.parametrize("suffix", [".nbi", ".nbc"])
+def test_a_truncated_compiled_file_is_detected_and_compiled_again(script, warm, suffix):
+    for path in compiled_files(warm, suffix):
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    again = run(script, warm)
+    assert again["misses"] == 1
+    assert any("damaged or was changed" in w for w in again["warnings"])
+    assert run(script, warm) == {**again, "hits": 1, "misses": 0, "warnings": []}
+
+
+def test_an_altered_compiled_file_is_never_unpickled(script, warm, tmp_path):
+    """A data file replaced by a pickle that would create a file when loaded: it must not."""
+    marker = tmp_path / "unpickled"
+
+    class Evil:
+        def __reduce__(self):
+            return open, (str(marker), "w")
+
+    for path in compiled_files(warm, ".nbc"):
+        seal = path.read_bytes()[:32]
+        path.write_bytes(seal + pickle.dumps(Evil()))
+    again = run(script, warm)
+    assert not marker.exists()
+    assert again["misses"] == 1
+
+
+def test_an_altered_generated_module_is_written_again_before_it_runs(script, warm, tmp_path):
+    marker = tmp_path / "executed"
+    (module,) = (warm / "generated").glob("*.py")
+    module.write_text(f"open({str(marker)!r}, 'w')\n" + module.read_text())
+    again = run(script, warm)  # its gradient is right: finish() checks
+    assert not marker.exists()
+    assert "open(" not in module.read_text()
+    assert again["warnings"] == []
+
+
+@pytest.fixture
+def unwritable(tmp_path):
+    """A folder this process cannot write: read-only by mode, or immutable for root."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        yield folder
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+        return
+    blocker = tmp_path / "a-file"  # root ignores modes: a folder inside a file cannot exist
+    blocker.write_text("")
+    yield blocker / "cache"
+
+
+def test_an_unwritable_cache_folder_gives_one_warning_and_works_in_memory(script, unwritable):
+    report = run(script, unwritable)
+    assert report["misses"] == 1
+    (warning,) = report["warnings"]
+    assert "cannot write to its cache folder" in warning and "ASTGRAD_CACHE_DIR" in warning
+
+
+def test_cache_info_and_clear_from_the_command_line(warm):
+    env = dict(os.environ, ASTGRAD_CACHE_DIR=str(warm), PYTHONPATH=REPOSITORY)
+
+    def command(*words):
+        done = subprocess.run([sys.executable, "-m", "astgrad", "cache", *words], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    info = command("info")
+    assert str(warm / "generated") in info and "1 generated module" in info
+    assert "freed" in command("clear")
+    assert not (warm / "generated").exists()
+    assert "0 generated modules" in command("info")
+    shutil.rmtree(warm)
