@@ -237,9 +237,11 @@ def compile_and_memory() -> str:
              f"| cold (compiles the gradient and the epoch loop) | {cold:.2f} s |",
              f"| warm (loads both from the cache) | {warm:.2f} s |", "",
              "**Peak memory of a process that fits** (MB; grows with the data, not with "
-             "the epochs)", "", "| samples | 2 epochs | 20 epochs |", "|---:|---:|---:|"]
+             "the epochs)", "", "| samples | size of X and Y | 2 epochs | 20 epochs |",
+             "|---:|---:|---:|---:|"]
     for n in (3200, 32000):
-        lines.append(f"| {n} | {memory[n, 2]:.0f} | {memory[n, 20]:.0f} |")
+        data = n * (64 + 1) * 8 / 1e6
+        lines.append(f"| {n} | {data:.1f} | {memory[n, 2]:.0f} | {memory[n, 20]:.0f} |")
     return "\n".join(lines)
 
 

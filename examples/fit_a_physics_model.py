@@ -15,12 +15,10 @@ DT, STEPS = 0.05, 80
 def oscillator_loss(stiffness, damping, X, Y):
     """Mean squared distance between simulated and observed positions. X holds each
     trajectory's starting position and velocity, Y its positions at the following steps."""
-    x = X[:, 0]
-    v = X[:, 1]
+    x, v = X[:, 0], X[:, 1]
     predicted = np.zeros(Y.shape)
     for i in range(STEPS):
-        acceleration = -stiffness * x - damping * v
-        v = v + DT * acceleration
+        v = v + DT * (-stiffness * x - damping * v)
         x = x + DT * v
         predicted[:, i] = x
     return np.mean((predicted - Y) ** 2)

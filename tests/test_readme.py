@@ -49,3 +49,33 @@ def test_the_tape_example_prints_what_its_comments_say(tmp_path, capsys):
     runpy.run_path(str(example))
     assert capsys.readouterr().out == (
         "tensor(31., grad_fn=<AddBackward0>)\ntensor(4.) tensor(27.)\n")
+
+
+def test_the_training_example_trains(tmp_path, monkeypatch):
+    import numpy as np
+
+    block = next(b for b in python_blocks() if "from astgrad import nn" in b)
+    rng = np.random.default_rng(0)
+    X, X_test = rng.normal(size=(256, 64)), rng.normal(size=(64, 64))
+    labels, labels_test = np.argmax(X[:, :10], axis=1), np.argmax(X_test[:, :10], axis=1)
+    monkeypatch.chdir(tmp_path)  # model.save writes model.npz
+    namespace = {"X": X, "labels": labels, "X_test": X_test, "labels_test": labels_test}
+    exec(compile(block.replace("epochs=10", "epochs=3").replace("print(", "str("),
+                 str(tmp_path / "readme_nn.py"), "exec"), namespace)
+    losses = namespace["history"]["loss"]
+    assert losses[-1] < losses[0]
+    assert (tmp_path / "model.npz").exists()
+
+
+def test_the_physics_example_in_the_readme_is_the_one_in_examples():
+    import ast
+
+    def body(tree):
+        function = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))
+        statements = function.body[1:] if isinstance(function.body[0], ast.Expr) else function.body
+        return [ast.dump(statement) for statement in statements]
+
+    block = next(b for b in python_blocks() if "def oscillator_loss" in b)
+    readme_function = block[:block.index("\n\n")]
+    example = (README.parent / "examples" / "fit_a_physics_model.py").read_text()
+    assert body(ast.parse(readme_function)) == body(ast.parse(example))

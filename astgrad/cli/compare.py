@@ -68,7 +68,7 @@ def compare_with_torch(torch, model: Sequential, start: list[np.ndarray], loss: 
                        optimizer: str, lr: float, split, order: np.ndarray, history) -> None:
     """Train in PyTorch from `start` as astgrad did, and print the comparison with `history`
     (astgrad's run, whose `torch_loss` it fills in for the plot)."""
-    from .train import _duration, typical_epoch_seconds
+    from .train import duration_text, typical_epoch_seconds
 
     epochs = len(history.train_loss)
     net = torch_network(torch, model, start)
@@ -89,8 +89,8 @@ def compare_with_torch(torch, model: Sequential, start: list[np.ndarray], loss: 
     differences = np.abs(np.array(history.train_loss) - np.array(losses))
     for epoch in range(epochs):
         print(f"{epoch + 1:>6d}  {history.train_loss[epoch]:>20.15g}  {losses[epoch]:>20.15g}  "
-              f"{differences[epoch]:>10.1e}  {_duration(history.seconds[epoch]):>12}  "
-              f"{_duration(seconds[epoch]):>12}")
+              f"{differences[epoch]:>10.1e}  {duration_text(history.seconds[epoch]):>12}  "
+              f"{duration_text(seconds[epoch]):>12}")
     trained = max(float(np.max(np.abs(ours - theirs.detach().numpy())))
                   for ours, theirs in zip(model.parameters(), net.parameters()))
     print(f"max |difference| of the epoch losses: {differences.max():.1e}")
@@ -98,5 +98,5 @@ def compare_with_torch(torch, model: Sequential, start: list[np.ndarray], loss: 
     ours, theirs = typical_epoch_seconds(history.seconds), typical_epoch_seconds(seconds)
     faster = (f"astgrad is {theirs / ours:.1f}x faster" if ours <= theirs
               else f"PyTorch is {ours / theirs:.1f}x faster")
-    print(f"time per epoch (median): astgrad {_duration(ours)}, PyTorch {_duration(theirs)}: "
-          f"{faster}")
+    print(f"time per epoch (median): astgrad {duration_text(ours)}, PyTorch "
+          f"{duration_text(theirs)}: {faster}")

@@ -15,7 +15,6 @@ whole run (`batch_order`), so `--compare torch` can replay it in PyTorch exactly
 
 from __future__ import annotations
 
-import argparse
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..data import (
     read_csv,
     read_header,
 )
-from ..errors import CommandLineError
+from ..errors import CommandLineError, TrainingError
 from ..nn import SGD, Adam, AdamW, Linear, ReLU, Sequential, Trainer
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
@@ -41,26 +40,31 @@ def add_parser(subcommands) -> None:
     command = subcommands.add_parser(
         "train", help="train a small network on a CSV table (default: the bundled breast "
         "cancer data)", description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    command.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row "
-                         "(default: astgrad's bundled breast_cancer.csv)")
-    command.add_argument("--target", metavar="COLUMN", help="the column to predict (default: "
-                         f"{BREAST_CANCER_TARGET!r} for the bundled data, else the last column)")
-    command.add_argument("--hidden", default="32,16", metavar="SIZES",
-                         help="the hidden layers' widths, comma-separated (ReLU after each)")
-    command.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    command.add_argument("--lr", type=float, help="learning rate (default: 0.001 for adam and "
-                         "adamw, 0.1 for sgd)")
-    command.add_argument("--epochs", type=int, default=20)
-    command.add_argument("--batch-size", type=int, default=32)
-    command.add_argument("--test-fraction", type=float, default=0.2,
-                         help="the fraction of the rows held out to test on")
-    command.add_argument("--seed", type=int, default=0,
-                         help="seeds the split, the initial weights and the batch order")
-    command.add_argument("--compare", choices=["torch"], help="train the same model in PyTorch "
-                         "(float64) from the same weights and batch order, and compare")
-    command.add_argument("--plot", metavar="FILE.png", help="draw the loss and accuracy curves "
-                         "into an image (needs matplotlib)")
+        epilog="The target column decides the loss: two classes train one output with "
+        "bce_with_logits; 3 to 20 integer classes, or text labels, train one output per class "
+        "with cross_entropy; other numbers are regression with mse.")
+    option = command.add_argument
+    option("--data", metavar="FILE.csv",
+           help="a CSV file with a header row (default: astgrad's bundled breast_cancer.csv)")
+    option("--target", metavar="COLUMN", help=f"the column to predict (default: "
+           f"{BREAST_CANCER_TARGET!r} for the bundled data, else the last column)")
+    option("--hidden", default="32,16", metavar="SIZES", help="the hidden layers' widths, "
+           "comma-separated, a ReLU after each (default: %(default)s)")
+    option("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+           help="(default: %(default)s)")
+    option("--lr", type=float, help="the learning rate (default: 0.001 for adam and adamw, "
+           "0.1 for sgd)")
+    option("--epochs", type=int, default=20, help="passes over the training rows "
+           "(default: %(default)s)")
+    option("--batch-size", type=int, default=32, help="rows per step (default: %(default)s)")
+    option("--test-fraction", type=float, default=0.2, metavar="FRACTION",
+           help="the fraction of the rows held out to test on (default: %(default)s)")
+    option("--seed", type=int, default=0, help="seeds the split, the initial weights and the "
+           "batch order (default: %(default)s)")
+    option("--compare", choices=["torch"], help="also train the same model in PyTorch "
+           "(float64) from the same weights and batch order, and compare the two")
+    option("--plot", metavar="FILE.png", help="draw the loss and accuracy curves into an "
+           "image (needs matplotlib)")
     command.set_defaults(run=run)
 
 
@@ -118,24 +122,25 @@ def run(arguments) -> int:
     if arguments.data is None and target == BREAST_CANCER_TARGET:
         task.classes = list(BREAST_CANCER_CLASSES)
     split = split_rows(X, task, arguments.test_fraction, arguments.seed)
-    batch_size = min(arguments.batch_size, len(split.X_train))
+    batch_size = min(arguments.batch_size, len(split.X_train))  # at least one batch per epoch
     model = network(X.shape[1], hidden, task.outputs, arguments.seed)
     start = [p.copy() for p in model.parameters()]
     optimizer = OPTIMIZERS[arguments.optimizer](lr)
     trainer = Trainer(model, loss=task.loss, optimizer=optimizer)
     order = batch_order(len(split.X_train), arguments.epochs, batch_size, arguments.seed)
 
-    bundled = " (bundled with astgrad)" if arguments.data is None else ""
-    print(f"data      {path}{bundled}: {len(X)} rows, {len(features)} features")
+    shown = f"{path.name} (bundled with astgrad)" if arguments.data is None else path
+    print(f"data      {shown}: {len(X)} rows, {len(features)} features")
     print(f"target    {target!r}: {describe_target(task)}")
     print(f"loss      {describe_loss(task)}")
     print(f"split     {len(split.X_train)} training rows, {len(split.X_test)} test rows "
           f"({'stratified, ' if task.classes else ''}seed {arguments.seed}); features "
           "standardized on the training rows")
     print(f"model     {describe_model(model)}")
-    print(f"training  {_describe_optimizer(optimizer)}, {arguments.epochs} epochs of "
-          f"{len(order) // arguments.epochs} batches of {batch_size} rows (shuffled per epoch, "
-          "remainder left out)")
+    steps = len(order) // arguments.epochs
+    print(f"training  {_describe_optimizer(optimizer)}, {arguments.epochs} epochs of {steps} "
+          f"batch{'es' * (steps > 1)} of {batch_size} rows (shuffled per epoch, remainder left "
+          "out)" + (" (all the training rows)" if batch_size < arguments.batch_size else ""))
     history = train(trainer, split, order, arguments.epochs, bool(task.classes))
     report(history, task, split)
     if torch is not None:
@@ -178,6 +183,8 @@ def check_options(arguments) -> float:
     if arguments.batch_size < 1:
         raise CommandLineError(f"--batch-size {arguments.batch_size}: a batch holds at least "
                                "one row")
+    if arguments.seed < 0:
+        raise CommandLineError(f"--seed {arguments.seed}: a seed is a non-negative integer")
     if not 0 < arguments.test_fraction < 1:
         raise CommandLineError(f"--test-fraction {arguments.test_fraction}: the fraction of "
                                "rows held out must be between 0 and 1", "e.g. --test-fraction "
@@ -255,8 +262,9 @@ def describe_loss(task: Task) -> str:
 def split_rows(X: np.ndarray, task: Task, fraction: float, seed: int) -> Split:
     """A seeded split into training and test rows (stratified for classes), standardized.
 
-    >>> split_rows(X, task_of(y, "y"), 0.2, seed=0).X_test.shape
-    (114, 30)
+    >>> X, y, _ = load_breast_cancer()
+    >>> split_rows(X, task_of(y, "diagnosis"), 0.2, seed=0).X_test.shape
+    (113, 30)
     """
     rng = np.random.default_rng([seed, 0])
     groups = ([np.flatnonzero(task.y == label) for label in range(len(task.classes))]
@@ -333,16 +341,14 @@ def train(trainer: Trainer, split: Split, order: np.ndarray, epochs: int,
     with tqdm(total=epochs, unit="epoch", desc="compiling", leave=False, disable=None) as bar:
         bar.write("  ".join(f"{c:>10}" for c in columns))
         for epoch in range(epochs):
-            started = time.perf_counter()
-            fitted = trainer.fit(split.X_train, split.Y_train, epochs=1, progress=False,
-                                 batch_indices=order[epoch * per_epoch:(epoch + 1) * per_epoch])
-            history.seconds.append(time.perf_counter() - started)
-            tested = trainer.evaluate(split.X_test, split.Y_test)
-            history.train_loss.append(fitted["loss"][0])
-            history.test_loss.append(tested["loss"])
-            if classes:
-                history.train_accuracy.append(fitted["accuracy"][0])
-                history.test_accuracy.append(tested["accuracy"])
+            try:
+                _train_epoch(trainer, split, order[epoch * per_epoch:(epoch + 1) * per_epoch],
+                             history, classes)
+            except TrainingError as error:
+                # fit ran a single epoch, so its message counts from 1; its origin would name
+                # runpy, the caller of this command, which tells a user nothing
+                message = error.message.replace("at epoch 1,", f"at epoch {epoch + 1},")
+                raise CommandLineError(message, error.hint) from None
             bar.write(_row(history, epoch, classes))
             bar.set_description("training")
             bar.update(1)
@@ -351,19 +357,38 @@ def train(trainer: Trainer, split: Split, order: np.ndarray, epochs: int,
     return history
 
 
+def _train_epoch(trainer: Trainer, split: Split, rows: np.ndarray, history: History,
+                 classes: bool) -> None:
+    started = time.perf_counter()
+    fitted = trainer.fit(split.X_train, split.Y_train, epochs=1, progress=False,
+                         batch_indices=rows)
+    history.seconds.append(time.perf_counter() - started)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging model's loss shows as inf
+        tested = trainer.evaluate(split.X_test, split.Y_test)
+    history.train_loss.append(fitted["loss"][0])
+    history.test_loss.append(tested["loss"])
+    if classes:
+        history.train_accuracy.append(fitted["accuracy"][0])
+        history.test_accuracy.append(tested["accuracy"])
+
+
 def _row(history: History, epoch: int, classes: bool) -> str:
-    values = [f"{epoch + 1:>10d}", f"{history.train_loss[epoch]:>10.4f}"]
+    values = [f"{epoch + 1:>10d}", _number(history.train_loss[epoch])]
     if classes:
-        values.append(f"{history.train_accuracy[epoch]:>10.4f}")
-    values.append(f"{history.test_loss[epoch]:>10.4f}")
+        values.append(_number(history.train_accuracy[epoch]))
+    values.append(_number(history.test_loss[epoch]))
     if classes:
-        values.append(f"{history.test_accuracy[epoch]:>10.4f}")
+        values.append(_number(history.test_accuracy[epoch]))
     mark = "*" if epoch == 0 else " "
-    values.append(f"{_duration(history.seconds[epoch]):>9}{mark}")
+    values.append(f"{duration_text(history.seconds[epoch]):>9}{mark}")
     return "  ".join(values)
 
 
-def _duration(seconds: float) -> str:
+def _number(value: float) -> str:
+    return f"{value:>10.4f}" if abs(value) < 1e5 else f"{value:>10.3e}"
+
+
+def duration_text(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
@@ -375,9 +400,9 @@ def typical_epoch_seconds(seconds: list[float]) -> float:
 
 def report(history: History, task: Task, split: Split) -> None:
     if len(history.seconds) > 1:
-        print(f"time per epoch: {_duration(typical_epoch_seconds(history.seconds))} (median of "
+        print(f"time per epoch: {duration_text(typical_epoch_seconds(history.seconds))} (median of "
               f"epochs 2 to {len(history.seconds)}); first epoch: "
-              f"{_duration(history.seconds[0])}")
+              f"{duration_text(history.seconds[0])}")
     print(f"test loss: {history.test_loss[-1]:.4f}")
     if task.classes:
         correct = int(round(history.test_accuracy[-1] * len(split.X_test)))
