@@ -44,7 +44,9 @@ def forward_source(model: Sequential) -> str:
 
 
 def _describe(model: Sequential) -> str:
-    return "Sequential(" + ", ".join(repr(layer) for layer in model.layers) + ")"
+    # Kinds of layers, not their widths: the code is the same for any widths, and a text
+    # that does not name them lets models of other widths share the compiled code.
+    return "Sequential(" + ", ".join(type(layer).__name__ for layer in model.layers) + ")"
 
 
 def _indent(lines: list[str], depth: int = 1) -> str:
