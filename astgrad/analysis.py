@@ -61,7 +61,7 @@ def callee(call: ir.Call, origin, program=None) -> Callee:
 
 
 def describe(primitive: object) -> str:
-    """How to name a primitive in a message: `np.exp`, `.sum()`, `helper`."""
+    """How to name a primitive in a message: `np.exp`, `np.linalg.eig`, `.sum()`, `helper`."""
     if isinstance(primitive, ir.Method):
         return f".{primitive.name}()"
     if isinstance(primitive, ir.Attribute):
@@ -72,9 +72,13 @@ def describe(primitive: object) -> str:
     name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
     if name is None:
         return repr(primitive)
-    if module.startswith("numpy"):
-        return f"np.{name}"
-    return f"math.{name}" if module == "math" else name
+    # the libraries' functions by their public path: np.linalg.eig, scipy.linalg.expm (not
+    # scipy.linalg._matfuncs.expm); the user's own and builtins by name
+    module = ".".join(part for part in module.split(".") if not part.startswith("_"))
+    library = module.split(".")[0]
+    if library == "numpy":
+        return f"np{module[len('numpy'):]}.{name}"
+    return f"{module}.{name}" if library in ("math", "scipy") else name
 
 
 def _names(value) -> set[str]:
@@ -91,6 +95,8 @@ class Activity:
     aux: bool = False  # the function returns (value, aux): only the value needs adjoints
     varied_before: dict = field(default_factory=dict)  # statement -> names varied before it
     useful_after: dict = field(default_factory=dict)  # statement -> names useful after it
+    # statement -> names whose adjoints may be nonzero after it (useful, and varied where used)
+    adjoint_after: dict = field(default_factory=dict)
 
     def differentiable_names(self, stmt) -> set[str]:
         """Names a derivative can flow into from this statement's target(s)."""
@@ -114,10 +120,11 @@ class Activity:
     def is_active(self, stmt) -> bool:
         """Does the statement get adjoint code? (Its target varies and is useful.)"""
         useful = self.useful_after.get(stmt, ())
-        if isinstance(stmt, ir.Assign):
-            return stmt.target in useful and bool(self.active_operands(stmt))
-        if isinstance(stmt, ir.Unpack):
-            return bool(set(stmt.targets) & useful) and bool(self.active_operands(stmt))
+        if isinstance(stmt, ir.Assign | ir.Unpack):
+            # also when it overwrites a varied value with a constant: the adjoint of the old
+            # value stops here (`if c: x = 1.0` leaves no derivative for the x before it)
+            targets = set(ir.writes(stmt)) & useful
+            return bool(targets) and bool(self.active_operands(stmt) or self.overwrites(stmt))
         if isinstance(stmt, ir.Store):
             # a store into an active array also cuts the overwritten elements' adjoint
             varied = self.varied_before.get(stmt, ())
@@ -126,6 +133,10 @@ class Activity:
         if isinstance(stmt, ir.If | ir.For | ir.While):
             return any(self.is_active(s) for s in ir.walk([stmt]) if s is not stmt)
         return False
+
+    def overwrites(self, stmt) -> set[str]:
+        """The targets of an assignment whose adjoints may be nonzero after it."""
+        return set(ir.writes(stmt)) & self.adjoint_after.get(stmt, frozenset())
 
     def active_names(self, block: list) -> set[str]:
         """Every name that gets an adjoint in a block."""
@@ -142,7 +153,9 @@ def activity(function: ir.Function, wrt: tuple[str, ...], program=None) -> Activ
     """Varied and useful names at every statement of `function`."""
     result = Activity(wrt, program, aux=function.aux)
     _forward(function.body, frozenset(wrt), result)
-    _backward(function.body, frozenset(), result)
+    _backward(function.body, frozenset(), result, result.useful_after,
+              result.differentiable_names)
+    _backward(function.body, frozenset(), result, result.adjoint_after, result.active_operands)
     _check_rules(function.body, result)
     return result
 
@@ -164,23 +177,29 @@ def _forward(block: list, varied: frozenset, result: Activity) -> frozenset:
     return varied
 
 
-def _backward(block: list, useful: frozenset, result: Activity) -> frozenset:
+def _backward(block: list, useful: frozenset, result: Activity, after: dict,
+              flows_into) -> frozenset:
+    """Names a derivative may flow back from, after each statement (into `after`), when it
+    flows into `flows_into(stmt)` of an assignment's or a store's operands: all of those a
+    derivative can reach (useful names), or those also varied there (nonzero adjoints)."""
     for stmt in reversed(block):
-        result.useful_after[stmt] = useful
+        after[stmt] = useful
         if isinstance(stmt, ir.Return):
             outputs = stmt.value if isinstance(stmt.value, tuple) else (stmt.value,)
             useful = frozenset(ir.atom_names(outputs[:1] if result.aux else outputs))
         elif isinstance(stmt, ir.Assign | ir.Unpack):
             targets = set(ir.writes(stmt))
             if targets & useful:
-                useful = (useful - targets) | result.differentiable_names(stmt)
+                useful = (useful - targets) | flows_into(stmt)
         elif isinstance(stmt, ir.Store):
             if stmt.array in useful:
-                useful = useful | _names(stmt.value)
+                useful = useful | flows_into(stmt)
         elif isinstance(stmt, ir.If):
-            useful = _backward(stmt.body, useful, result) | _backward(stmt.orelse, useful, result)
+            useful = _backward(stmt.body, useful, result, after, flows_into) | _backward(
+                stmt.orelse, useful, result, after, flows_into)
         elif isinstance(stmt, ir.For | ir.While):
-            useful = _around_loop(stmt, useful, lambda body, fact: _backward(body, fact, result))
+            useful = _around_loop(stmt, useful, lambda body, fact: _backward(
+                body, fact, result, after, flows_into))
     return useful
 
 
@@ -200,7 +219,7 @@ def _check_rules(block: list, result: Activity) -> None:
     for stmt in ir.walk(block):
         if not (isinstance(stmt, ir.Assign | ir.Unpack) and isinstance(stmt.value, ir.Call)):
             continue
-        if not result.is_active(stmt):
+        if not result.active_operands(stmt) or not result.is_active(stmt):
             continue
         where = stmt.at or stmt.origin
         if stmt.value.primitive is ir.TUPLE:
@@ -264,17 +283,19 @@ def _returned_arguments(function: ir.Function, program) -> set[int]:
     shared = sharing(function, program)
     returned = function.body[-1].value
     names = set(ir.atom_names(returned if isinstance(returned, tuple) else [returned]))
-    out = set()
-    for position, param in enumerate(function.params):
-        closure, frontier = {param}, [param]
-        while frontier:  # everything sharing with the parameter, transitively
-            for other, _ in shared.get(frontier.pop(), []):
-                if other not in closure:
-                    closure.add(other)
-                    frontier.append(other)
-        if closure & names:
-            out.add(position)
-    return out
+    return {position for position, param in enumerate(function.params)
+            if shared_with(shared, {param}) & names}
+
+
+def shared_with(shared: dict[str, list], names: set[str]) -> set[str]:
+    """`names` and every name that may share an array with one of them, transitively."""
+    closure, frontier = set(names), list(names)
+    while frontier:
+        for other, _ in shared.get(frontier.pop(), []):
+            if other not in closure:
+                closure.add(other)
+                frontier.append(other)
+    return closure
 
 
 def refuse_shared_writes(function: ir.Function, program=None) -> set[str]:
@@ -349,23 +370,40 @@ def _live_around_while(loop: ir.While, live: frozenset, out: dict) -> frozenset:
         head = head | new
 
 
-def defined_before(function: ir.Function) -> dict:
-    """For every statement, the names certainly bound when it runs."""
+def defined_before(function: ir.Function, unless_jumped: bool = False) -> dict:
+    """For every statement, the names certainly bound when it runs. With `unless_jumped`, on
+    the paths that have not jumped: a path that raised a `_returned`, `_break` or `_continue`
+    flag counts as binding every name, since what follows in its block is skipped on it
+    (`if c: return x` then `y = ...`, then a loop reading y: y is bound whenever it runs)."""
     out: dict = {}
-    _defined(function.body, frozenset(function.params), out)
+    everything = frozenset(function.params) | ir.assigned(function.body) \
+        if unless_jumped else None
+    _defined(function.body, frozenset(function.params), out, everything)
     return out
 
 
-def _defined(block: list, defined: frozenset, out: dict) -> frozenset:
+def _defined(block: list, defined: frozenset, out: dict, everything=None) -> frozenset:
     for stmt in block:
         out[stmt] = defined
         if isinstance(stmt, ir.If):
-            defined = _defined(stmt.body, defined, out) & _defined(stmt.orelse, defined, out)
+            body = _defined(stmt.body, defined, out, everything)
+            if everything is not None and isinstance(stmt.test, ir.Name) \
+                    and _is_jump_flag(stmt.test.id):
+                body = everything  # `if _continue1: <nothing> else: <the rest of the trip>`
+            defined = body & _defined(stmt.orelse, defined, out, everything)
         elif isinstance(stmt, ir.For):
-            _defined(stmt.body, defined | {stmt.target}, out)  # a loop may not run
+            _defined(stmt.body, defined | {stmt.target}, out, everything)  # it may not run
         elif isinstance(stmt, ir.While):
-            _defined(stmt.body, _defined(stmt.test_block, defined, out), out)
-            defined = _defined(stmt.test_block, defined, out)
+            _defined(stmt.body, _defined(stmt.test_block, defined, out, everything), out,
+                     everything)
+            defined = _defined(stmt.test_block, defined, out, everything)
+        elif everything is not None and isinstance(stmt, ir.Assign) \
+                and _is_jump_flag(stmt.target) and stmt.value == ir.Const(True):
+            defined = everything
         else:
             defined = defined | set(ir.writes(stmt))
     return defined
+
+
+def _is_jump_flag(name: str) -> bool:
+    return name.startswith(("_returned", "_break", "_continue"))

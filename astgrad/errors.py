@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -177,6 +177,15 @@ class ShapeChanged(Exception):
     """Raised by the generated code when a loop-carried array changes shape between trips."""
 
 
+class IntegerExpected(Exception):
+    """Raised by the generated code when an argument used as a trip count is not an integer."""
+
+
+class EndlessLoop(Exception):
+    """Raised by the generated code when a while loop can never end (its numbers are stuck
+    at NaN or infinity)."""
+
+
 # -- translation ----------------------------------------------------------------------------
 
 _generated: dict[str, GeneratedCode] = {}  # generated module name -> what it came from
@@ -227,10 +236,28 @@ class GeneratedCode:
                 f"'{name}' changes shape from one trip of the loop at line {line} to the next",
                 self._at_line(line), "give it its final shape before the loop (for instance "
                         f"{name} = np.zeros(n) rather than {name} = 0.0)")
+        if isinstance(error, IntegerExpected):
+            name, line = error.args
+            value = dict(zip(self.params, args)).get(name)
+            return InputError(
+                f"argument '{name}' of {self.function} is {_describe_value(value)}, but it is "
+                f"the trip count of the loop at line {line}, which must be an integer",
+                self._at_line(line), f"pass an integer, e.g. {name}=int({name})")
+        if isinstance(error, EndlessLoop):
+            (line,) = error.args
+            return GradientRuntimeError(
+                f"the while loop at line {line} can never end: a trip left the numbers that "
+                "decide whether it goes on as they were, and one of them is NaN or infinite",
+                self._at_line(line),
+                "check the inputs with np.isfinite before computing the gradient, or stop the "
+                "loop after a maximum number of trips")
         bad = self._bad_argument(args, integers=isinstance(error, IntegerInput))
         if bad is not None:
             return bad
         if self.jit and _is_numba_error(error):
+            failure = self._python_failure(args)
+            if failure is not None:  # plain Python fails too, and says why on the user's line
+                return replace(self, jit=False).translate(failure, args)
             message = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # numba colours its text
             origin = _origin_in_message(message, self.path, self.line_origins)
             return CompileError(
@@ -239,10 +266,17 @@ class GeneratedCode:
                 "run astgrad.grad(..., jit=False) to execute the same code as plain NumPy and "
                 "see the error on its line; use the NumPy functions numba supports")
         origin = self._runtime_origin(error, args)
+        hint = None if origin else "run with jit=False to see the line that fails"
+        if re.match(r"cannot convert float (NaN|infinity) to integer", str(error)):
+            hint = ("a NaN or infinite value reached a count or an index here; check the inputs "
+                    "with np.isfinite before computing the gradient")
+        elif isinstance(error, UnboundLocalError):
+            hint = ("a name the function assigns is local to all of it: give it a value before "
+                    "reading it (to update a module-level value, pass it in as an argument and "
+                    "return the new value)")
         return GradientRuntimeError(
             f"{type(error).__name__} while computing the gradient of {self.function}: {error}",
-            origin or self.definition,
-            None if origin else "run with jit=False to see the line that fails")
+            origin or self.definition, hint)
 
     def _at_line(self, line: int) -> Origin:
         return next((o for o in self.line_origins.values() if o.line == line), self.definition)
@@ -250,11 +284,15 @@ class GeneratedCode:
     def _bad_argument(self, args: tuple, integers: bool) -> AstgradError | None:
         for name, value in zip(self.params, args):
             kind = type(value).__name__
-            if not isinstance(value, (int, float, complex, bool, np.number, np.bool_, np.ndarray,
-                                      tuple)):
-                return InputError(f"argument '{name}' of {self.function} is a {kind}; astgrad "
-                                  "computes with numbers and NumPy arrays", self.definition,
-                                  f"pass np.asarray({name}) instead")
+            numeric = isinstance(value, (int, float, complex, bool, np.number, np.bool_,
+                                         np.ndarray))
+            if not numeric and not (isinstance(value, tuple) and name not in self.wrt) or (
+                    isinstance(value, np.ndarray) and value.dtype.kind not in "biufc"):
+                # a tuple may carry a shape or options; only numbers and arrays have gradients
+                return InputError(f"argument '{name}' of {self.function} is "
+                                  f"{_describe_value(value)}; astgrad computes with numbers and "
+                                  "NumPy arrays of numbers", self.definition,
+                                  f"pass np.asarray({name}, dtype=float) instead")
             if integers and name in self.wrt and np.asarray(value).dtype.kind != "f":
                 dtype = np.asarray(value).dtype
                 return InputError(
@@ -265,12 +303,21 @@ class GeneratedCode:
 
     def _runtime_origin(self, error: BaseException, args: tuple) -> Origin | None:
         origin = self._origin_in_traceback(error)
-        if origin is None and self.jit and self.python is not None:
-            try:  # the same code as plain Python shows the failing line in its traceback
-                self.python()(*args)
-            except Exception as python_error:
-                origin = self._origin_in_traceback(python_error)
+        if origin is None and self.jit:
+            # the same code as plain Python shows the failing line in its traceback
+            failure = self._python_failure(args)
+            origin = failure and self._origin_in_traceback(failure)
         return origin
+
+    def _python_failure(self, args: tuple) -> Exception | None:
+        """The exception the same gradient raises when run as plain Python, if any."""
+        if self.python is None:
+            return None
+        try:
+            self.python()(*args)
+        except Exception as python_error:
+            return python_error
+        return None
 
     def _origin_in_traceback(self, error: BaseException) -> Origin | None:
         found, tb = None, error.__traceback__
@@ -279,6 +326,17 @@ class GeneratedCode:
                 found = self.line_origins.get(tb.tb_lineno, found)
             tb = tb.tb_next
         return found
+
+
+def _describe_value(value) -> str:
+    """How a message names an argument's value: `None`, `a str`, `an array of <U1`, `NaN`."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of {value.dtype}"
+    if isinstance(value, (float, np.floating)):
+        return f"a float ({value})"
+    return f"a {type(value).__name__}"
 
 
 def _is_numba_error(error: BaseException) -> bool:

@@ -57,7 +57,9 @@ class ParsedFunction:
             return self.func.__globals__[name]
         if hasattr(builtins, name):
             return getattr(builtins, name)
-        raise UnsupportedSyntaxError(f"name '{name}' is not defined", self.origin(node))
+        raise UnsupportedSyntaxError(
+            f"name '{name}' is not defined", self.origin(node),
+            "define it at module level before computing the gradient, or pass it as an argument")
 
 
 def parse(func: object) -> ParsedFunction:
@@ -91,7 +93,7 @@ def parse(func: object) -> ParsedFunction:
     parsed = ParsedFunction(func, func.__name__, filename, tree, [], [], {}, frozenset())
     if not isinstance(tree, ast.FunctionDef):
         raise UnsupportedSyntaxError("async functions cannot be differentiated",
-                                     parsed.origin(tree))
+                                     parsed.origin(tree), "define it with def, without async")
     tree.decorator_list = []
     _check_arguments(tree.args, parsed)
     parsed.params = [a.arg for a in tree.args.posonlyargs + tree.args.args]
@@ -149,6 +151,8 @@ def _assigned_names(tree: ast.FunctionDef) -> frozenset[str]:
     return frozenset(names)
 
 
+_STRINGS = ("strings are not supported in differentiated code",
+            "keep text outside the function: compute with numbers and NumPy arrays only")
 _COMPREHENSION = ("comprehensions are not supported",
                   "preallocate an array with np.zeros(n) and fill it in a for loop")
 _UNSUPPORTED: dict[type, tuple[str, str | None]] = {
@@ -183,7 +187,7 @@ _UNSUPPORTED: dict[type, tuple[str, str | None]] = {
     ast.NamedExpr: ("assignment expressions (:=) are not supported",
                     "assign the value on a line of its own"),
     ast.Starred: ("starred expressions are not supported", "pass each value explicitly"),
-    ast.JoinedStr: ("strings are not supported in differentiated code", None),
+    ast.JoinedStr: _STRINGS,
     ast.Dict: ("dict values are not supported", "use NumPy arrays or tuples"),
     ast.Set: ("set values are not supported", "use NumPy arrays or tuples"),
     ast.List: ("list values are not supported",
@@ -237,10 +241,12 @@ class _Checker(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, (str, bytes)):
-            self.fail(node, "strings are not supported in differentiated code")
+            self.fail(node, *_STRINGS)
 
     def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
+        if isinstance(call, (ast.Yield, ast.YieldFrom, ast.Await)):
+            self.visit(call)  # `yield x` is a statement of its own: say why it is refused
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
                 and call.func.attr in _MUTATING_METHODS:
             self.fail(node, f".{call.func.attr}(...) mutates its object, which is not supported",
@@ -307,6 +313,8 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Lambda):
+            self.visit(node.func)  # say that it is the lambda that is not supported
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             self.fail(node, "only named functions can be called",
                       "assign the function to a name, or call it directly")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import core
@@ -35,9 +36,10 @@ def machine() -> str:
     versions = [f"astgrad {astgrad.__version__}", f"Python {platform.python_version()}",
                 f"NumPy {np.__version__}", f"numba {numba.__version__}"]
     for name in ("torch", "jax", "autograd"):
-        module = harness.optional(name)
-        if module is not None:
-            versions.append(f"{name} {getattr(module, '__version__', '?')}")
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
     return (f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()} "
             f"({platform.processor() or platform.system()}), one thread, float64: "
             + ", ".join(versions) + ".")

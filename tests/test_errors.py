@@ -1,10 +1,21 @@
 """Every error a user can cause is an AstgradError that names their file and line.
 
-The bad functions are in tests/corpus/bad.py, with the offending line marked `# error`.
+The bad functions are in tests/corpus/bad.py, with the offending line marked `# error`. The
+tables below list each with the error it must raise: `BUILT` when the gradient is built,
+`CALLED` when it is called with the given inputs (in both modes, compiled and plain NumPy), and
+`WRONG_WRT` for `wrt` naming no argument. Each error must name bad.py and the marked line, say
+what went wrong, and suggest what to do. A last test checks that every marked function of
+bad.py is in a table.
+
+NaN and infinity: in the data they propagate to the gradient, as in PyTorch (below, and
+tests/test_nonfinite.py); where they would decide a loop's trip count, an index, or that a
+while loop never ends, they are an error on that line.
 """
 
 import inspect
+import math
 import traceback
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -13,6 +24,8 @@ import astgrad
 from astgrad import errors
 
 from .corpus import bad
+
+NAN, INF = float("nan"), float("inf")
 
 
 def marked_line(function) -> int:
@@ -30,48 +43,232 @@ def assert_names_line(error: astgrad.AstgradError, function) -> None:
     assert f"line {marked_line(function)}" in text and bad.__file__ in text
 
 
-UNSUPPORTED = [
-    (bad.uses_try, "try"), (bad.uses_with, "with"), (bad.uses_lambda, "lambda"),
-    (bad.uses_comprehension, "comprehension"), (bad.uses_generator, "generator"),
-    (bad.uses_global, "global"), (bad.uses_import, "import"), (bad.uses_del, "del"),
-    (bad.uses_raise, "raise"), (bad.uses_assert, "assert"), (bad.uses_string, "string"),
-    (bad.uses_dict, "dict"), (bad.uses_list, "list"), (bad.uses_walrus, ":="),
-    (bad.uses_append, "preallocate an array instead of list.append"),
-    (bad.uses_print, "print"), (bad.uses_is, "'is'"), (bad.assigns_attribute, "attribute"),
-    (bad.takes_varargs, "*args"), (bad.uses_undefined, "not defined"),
-    (bad.calls_itself, "recursion"), (bad.calls_local, "local variable"),
-    (bad.object_attribute, "attributes of objects"),
-    (bad.pong, "ping → pong → ping"), (bad.def_in_branch, "top level"),
-    (bad.uses_nonlocal, "nonlocal"),
-    (bad.carried_without_value, "give y a value before the loop"),
-    (bad.loops_over_reversed, "range(n - 1, -1, -1)"),
-    (bad.store_through_alias, "x.copy()"), (bad.store_through_view, "also changes 'x'"),
-    (bad.store_through_returned_argument, "also changes 'x'"),
+@dataclass
+class Bad:
+    """A bad function, the error it raises, and what the message and the hint say."""
+
+    function: object  # the function whose marked line the error names
+    error: type
+    words: str  # in the message
+    hint: str | None  # in the hint; None where there is no hint to give
+    args: tuple | None = None  # the inputs that make the call fail; None: refused when built
+    entry: object = None  # what is given to astgrad.grad, when not `function` itself
+    python_gradient: object = None  # when only numba refuses it: the gradient without jit
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__ + (f"-{_short(self.args)}" if self.args else "")
+
+
+def _short(args: tuple) -> str:
+    return ",".join(type(a).__name__ if not isinstance(a, float) else repr(a) for a in args)
+
+
+def check(case: Bad, error: astgrad.AstgradError) -> None:
+    assert isinstance(error, case.error)
+    assert_names_line(error, case.function)
+    assert case.words in error.message
+    if case.hint is not None:
+        assert error.hint and case.hint in error.hint
+
+
+S = astgrad.UnsupportedSyntaxError  # shorter table rows
+BUILT = [
+    # syntax
+    Bad(bad.uses_try, S, "try statements", "catch errors outside"),
+    Bad(bad.uses_with, S, "with statements", "outside the differentiated function"),
+    Bad(bad.uses_lambda, S, "lambda", "def"),
+    Bad(bad.calls_a_lambda_inline, S, "lambda", "def"),
+    Bad(bad.SQUARE, S, "lambda", "def", entry=bad.calls_a_module_lambda),
+    Bad(bad.uses_comprehension, S, "comprehension", "preallocate"),
+    Bad(bad.sums_a_generator, S, "comprehension", "preallocate"),
+    Bad(bad.uses_generator, S, "generators", "return a value"),
+    Bad(bad.yields_from, S, "generators", "return a value"),
+    Bad(bad.asynchronous, S, "async", "without async"),
+    Bad(bad.uses_global, S, "global", "pass the value in as an argument"),
+    Bad(bad.uses_nonlocal, S, "nonlocal", "pass the value in as an argument"),
+    Bad(bad.writes_a_module_array, S, "'BUFFER' is not a local array", "BUFFER.copy()"),
+    Bad(bad.uses_import, S, "import", "module level"),
+    Bad(bad.uses_del, S, "del", "stop using"),
+    Bad(bad.uses_raise, S, "raise", "check the inputs"),
+    Bad(bad.uses_assert, S, "assert", "check the inputs"),
+    Bad(bad.uses_string, S, "strings", "numbers"),
+    Bad(bad.formats_a_string, S, "strings", "numbers"),
+    Bad(bad.uses_dict, S, "dict", "NumPy arrays"),
+    Bad(bad.uses_list, S, "list", "NumPy array"),
+    Bad(bad.uses_set, S, "set", "NumPy arrays"),
+    Bad(bad.uses_walrus, S, ":=", "a line of its own"),
+    Bad(bad.uses_append, S, ".append(...) mutates", "preallocate an array"),
+    Bad(bad.appends_to_a_list, S, ".append(...) mutates", "preallocate an array"),
+    Bad(bad.uses_print, S, "print", "jit=False"),
+    Bad(bad.uses_is, S, "'is'", "=="),
+    Bad(bad.uses_in, S, "'in'", "=="),
+    Bad(bad.passes_starred, S, "starred", "each value"),
+    Bad(bad.passes_kwargs, S, "**kwargs", "each keyword"),
+    Bad(bad.assigns_attribute, S, "attribute", "variable"),
+    Bad(bad.writes_an_attribute_element, S, "named array", "bind the array to a name"),
+    Bad(bad.takes_varargs, S, "*args", "name each parameter"),
+    Bad(bad.uses_undefined, S, "not defined", "pass it as an argument"),
+    Bad(bad.calls_local, S, "local variable", "def"),
+    Bad(bad.object_attribute, S, "attributes of objects", "as arguments"),
+    Bad(bad.calls_a_method, S, "attributes of objects", "as arguments"),
+    Bad(bad.defines_a_class, S, "class definitions", "outside"),
+    Bad(bad.uses_match, S, "match", "if/elif/else"),
+    Bad(bad.for_else, S, "else blocks on loops", "flag"),
+    Bad(bad.decorated_helper, S, "decorators", "module level"),
+    Bad(bad.def_in_branch, S, "top level", "move the def"),
+    Bad(bad.loops_over_reversed, S, "reversed", "range(n - 1, -1, -1)"),
+    Bad(bad.carried_without_value, S, "y", "give y a value before the loop"),
+    # recursion
+    Bad(bad.calls_itself, S, "recursion", "loop"),
+    Bad(bad.pong, S, "ping → pong → ping", "loop", entry=bad.ping),
+    # writes through a second name
+    Bad(bad.store_through_alias, S, "also changes 'x'", "x.copy()"),
+    Bad(bad.store_through_view, S, "also changes 'x'", "copy"),
+    Bad(bad.store_through_returned_argument, S, "also changes 'x'", "copy"),
+    # calls without a derivative rule
+    Bad(bad.calls_numpy_without_rule, astgrad.NoRuleError, "np.cumsum", "@astgrad.rule"),
+    Bad(bad.active_linspace, astgrad.NoRuleError, "np.linspace", "@astgrad.rule"),
+    Bad(bad.eigenvalues, astgrad.NoRuleError, "np.linalg.eig", "@astgrad.rule(np.linalg.eig)"),
+    Bad(bad.log_gamma, astgrad.NoRuleError, "gammaln", "stop_gradient"),
+    Bad(bad.math_gamma, astgrad.NoRuleError, "math.gamma", "@astgrad.rule(math.gamma)"),
+    Bad(bad.builtin_sum, astgrad.NoRuleError, "sum", "@astgrad.rule"),
+    Bad(bad.sorts, astgrad.NoRuleError, "np.sort", "@astgrad.rule"),
+    Bad(bad.calls_a_numba_ufunc, astgrad.NoRuleError, "numba_ufunc", "@astgrad.rule"),
+    Bad(bad.active_tuple, astgrad.NoRuleError, "tuple", "separate variables"),
+    # outputs known not to be scalars
+    Bad(bad.returns_tuple, astgrad.NonScalarOutputError, "scalar", "has_aux=True"),
+    Bad(bad.returns_none, astgrad.NonScalarOutputError, "None", "return the value"),
+    Bad(bad.no_return, astgrad.NonScalarOutputError, "without returning", "`return value`"),
+    # no plain function to read
+    Bad(bad.Model.loss, astgrad.SourceUnavailableError, "method", "arguments",
+        entry=bad.MODEL.loss),
 ]
 
 
-@pytest.mark.parametrize("function, words", UNSUPPORTED,
-                         ids=[f.__name__ for f, _ in UNSUPPORTED])
-def test_unsupported_syntax_is_rejected_before_any_transform(function, words):
-    entry = bad.ping if function is bad.pong else function  # the cycle closes in pong
-    with pytest.raises(astgrad.UnsupportedSyntaxError) as caught:
-        astgrad.grad(entry)
-    error = caught.value
-    assert isinstance(error, SyntaxError) and isinstance(error, astgrad.AstgradError)
-    assert_names_line(error, function)
-    assert words in str(error)
-    printed = "".join(traceback.format_exception_only(type(error), error))
-    assert "^" in printed and f"line {marked_line(function)}" in printed
+@pytest.mark.parametrize("case", BUILT, ids=lambda c: c.name)
+def test_refused_when_the_gradient_is_built(case):
+    with pytest.raises(astgrad.AstgradError) as caught:
+        astgrad.grad(case.entry or case.function)
+    check(case, caught.value)
+    if isinstance(caught.value, SyntaxError):  # Python prints it with a caret
+        printed = "".join(traceback.format_exception_only(type(caught.value), caught.value))
+        assert "^" in printed and f"line {marked_line(case.function)}" in printed
 
 
-@pytest.mark.parametrize("function, name", [
-    (bad.calls_numpy_without_rule, "np.cumsum"), (bad.active_linspace, "np.linspace"),
-    (bad.active_tuple, "tuple")])
-def test_a_call_without_a_rule_names_the_function(function, name):
-    with pytest.raises(astgrad.NoRuleError) as caught:
-        astgrad.grad(function)
-    assert_names_line(caught.value, function)
-    assert name in caught.value.message
+INPUT, RUN = astgrad.InputError, astgrad.GradientRuntimeError  # shorter table rows
+CALLED = [
+    # inputs of the wrong kind
+    *(Bad(bad.scales, INPUT, words, "np.asarray(x", (x, 2.0)) for x, words in [
+        ("a", "is a str"), (None, "is None"), ([1.0, 2.0], "is a list"),
+        ({"a": 1.0}, "is a dict"), ((1.0, 2.0), "is a tuple"), (np.array(["a"]), "<U1"),
+        (np.array([1.0], dtype=object), "array of object")]),
+    Bad(bad.scales, INPUT, "'factor' of scales is a str", "np.asarray(factor", (2.0, "a")),
+    *(Bad(bad.scales, INPUT, words, "pass a float", (x, 2.0)) for x, words in [
+        (2, "int"), (np.arange(3), "int64"), (True, "bool"), (1 + 2j, "complex"),
+        (np.ones(2) + 1j, "complex")]),
+    # NaN and infinity where a number decides a count, an index or the end of a loop
+    Bad(bad.sums_over_trips, INPUT, "trip count of the loop", "n=int(n)", (2.0, NAN)),
+    Bad(bad.sums_over_trips, INPUT, "trip count of the loop", "n=int(n)", (2.0, 3.0)),
+    Bad(bad.sums_over_trips, INPUT, "trip count of the loop", "n=int(n)", (2.0, np.float64(INF))),
+    Bad(bad.trips_from_a_float, RUN, "cannot convert float NaN", "np.isfinite", (2.0, NAN)),
+    Bad(bad.trips_from_a_float, RUN, "cannot convert float infinity", "np.isfinite", (2.0, INF)),
+    Bad(bad.trips_from_a_floor, RUN, "cannot convert float NaN", "np.isfinite", (2.0, NAN)),
+    Bad(bad.picks_a_rounded_position, RUN, "cannot convert float NaN", "np.isfinite",
+        (np.ones(3), NAN)),
+    Bad(bad.picks_an_element, RUN, "IndexError", None, (np.ones(3), NAN)),
+    Bad(bad.halves_until_small, RUN, "can never end", "np.isfinite", (INF,)),
+    Bad(bad.waits_until_small, RUN, "can never end", "np.isfinite", (NAN,)),
+    Bad(bad.breaks_when_small, RUN, "can never end", "np.isfinite", (INF,)),
+    # values that turn out wrong while running
+    Bad(bad.returns_array, astgrad.NonScalarOutputError, "shape (3,)", "return a scalar",
+        (np.ones(3),)),
+    Bad(bad.shapes_mismatch, RUN, "ValueError", None, (np.ones(3), np.ones(4))),
+    Bad(bad.grows_in_loop, RUN, "'s' changes shape", "np.zeros", (np.ones(3),)),
+    Bad(bad.augmented_alias, RUN, "another name refers to the same array", "y = y + ...",
+        (np.ones(3),)),
+    Bad(bad.updates_a_module_number, RUN, "UnboundLocalError", "pass it in as an argument",
+        (2.0,)),
+    Bad(bad.numba_cannot_compile, astgrad.CompileError, "median", "jit=False",
+        (np.arange(6.0).reshape(2, 3),),
+        python_gradient=lambda x: 2.0 * np.broadcast_to(np.median(x, axis=0), x.shape)),
+]
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+@pytest.mark.parametrize("case", CALLED, ids=lambda c: c.name)
+def test_refused_when_the_gradient_is_called(case, jit):
+    if case.python_gradient and not jit:  # what numba cannot compile, plain NumPy runs
+        np.testing.assert_allclose(astgrad.grad(case.function, jit=False)(*case.args),
+                                   case.python_gradient(*case.args), rtol=1e-12)
+        return
+    gradient = astgrad.grad(case.entry or case.function, jit=jit)
+    with np.errstate(invalid="ignore"), pytest.raises(astgrad.AstgradError) as caught:
+        gradient(*case.args)
+    check(case, caught.value)
+
+
+WRONG_WRT = [
+    (2, "takes 2 positional"), (-1, "takes 2 positional"), ("z", "no argument 'z'"),
+    ((0, 0), "twice"), ((), "empty"), (True, "positions or names"), (1.5, "positions or names")]
+
+
+@pytest.mark.parametrize("wrt, words", WRONG_WRT, ids=[repr(w) for w, _ in WRONG_WRT])
+def test_a_wrong_wrt_is_an_error_naming_the_function(wrt, words):
+    with pytest.raises(astgrad.WrtError) as caught:
+        astgrad.grad(bad.scales, wrt=wrt)
+    assert_names_line(caught.value, bad.scales)
+    assert words in caught.value.message
+
+
+def _marked_functions():
+    """Every function of bad.py (methods and lambdas too) with a line marked `# error`."""
+    found = []
+    for value in list(vars(bad).values()) + list(vars(bad.Model).values()):
+        if inspect.isfunction(value) and value.__module__ == bad.__name__ \
+                and "# error" in inspect.getsource(value):
+            found.append(value)
+    return found
+
+
+def test_every_bad_function_is_in_a_table():
+    tested = {case.function for case in BUILT + CALLED} | {bad.scales}
+    missing = [f.__qualname__ for f in _marked_functions() if f not in tested]
+    assert not missing
+    assert len(BUILT) + len(CALLED) >= 40
+
+
+# -- what is not an error -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_nan_in_the_data_propagates_to_the_gradient(jit):
+    # as PyTorch does: NaN compares false, so the loop ends, and NaN flows through the values
+    assert astgrad.grad(bad.halves_until_small, jit=jit)(NAN) == 3.0
+    assert astgrad.grad(bad.trips_from_a_float, jit=jit)(NAN, 3.0) == 3.0  # 0 + 1 + 2
+    assert math.isnan(astgrad.grad(bad.scales, wrt="factor", jit=jit)(np.array([1.0, NAN]), 2.0))
+    assert astgrad.grad(bad.sums_over_trips, jit=jit)(NAN, 3) == 3.0
+    assert astgrad.grad(bad.sums_over_trips, wrt="x", jit=jit)(INF, 2) == 2.0
+    assert astgrad.grad(bad.breaks_when_small, jit=jit)(8.0) == 0.25
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_a_while_loop_that_starts_from_infinity_is_fine(jit):
+    def newton_sqrt(a):
+        x = a
+        step = np.inf  # a common start: the test holds once, then the step becomes finite
+        while step > 1e-12:
+            better = 0.5 * (x + a / x)
+            step = abs(better - x)
+            x = better
+        return x
+
+    assert astgrad.grad(newton_sqrt, jit=jit)(4.0) == pytest.approx(0.25, rel=1e-9)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_a_numba_compiled_helper_is_differentiated_through_its_python_source(jit):
+    assert astgrad.grad(bad.calls_a_numba_function, jit=jit)(3.0) == 2.0
 
 
 def test_a_call_without_a_rule_is_fine_when_nothing_differentiable_flows_into_it():
@@ -81,19 +278,13 @@ def test_a_call_without_a_rule_is_fine_when_nothing_differentiable_flows_into_it
     assert astgrad.grad(f, jit=False)(2.0, np.ones(3)) == 3.0
 
 
-@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
-def test_an_array_output_is_an_error_at_the_return(jit):
-    with pytest.raises(astgrad.NonScalarOutputError) as caught:
-        astgrad.grad(bad.returns_array, jit=jit)(np.ones(3))
-    assert_names_line(caught.value, bad.returns_array)
-    assert "shape (3,)" in str(caught.value)
+def test_a_call_with_the_wrong_number_of_arguments_is_pythons_type_error():
+    # the gradient has the function's signature, and Python checks a call against it
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'factor'"):
+        astgrad.grad(bad.scales)(np.ones(2))
 
 
-@pytest.mark.parametrize("function", [bad.returns_tuple, bad.returns_none, bad.no_return])
-def test_outputs_known_not_to_be_scalars_are_errors_before_running(function):
-    with pytest.raises(astgrad.NonScalarOutputError) as caught:
-        astgrad.grad(function)
-    assert_names_line(caught.value, function)
+# -- functions without a source file ----------------------------------------------------------
 
 
 def test_a_lambda_typed_at_a_prompt_has_no_source():
@@ -101,6 +292,7 @@ def test_a_lambda_typed_at_a_prompt_has_no_source():
     with pytest.raises(astgrad.SourceUnavailableError) as caught:
         astgrad.grad(prompt_lambda)
     assert caught.value.origin.filename == "<string>" and caught.value.origin.line == 1
+    assert "def" in caught.value.hint
 
 
 def test_a_function_made_by_exec_has_no_source():
@@ -115,66 +307,10 @@ def test_a_function_made_by_exec_has_no_source():
 def test_a_builtin_has_no_source(function):
     with pytest.raises(astgrad.SourceUnavailableError) as caught:
         astgrad.grad(function)
-    assert "not a Python function" in str(caught.value)
+    assert "not a Python function" in str(caught.value) and "@astgrad.rule" in caught.value.hint
 
 
-def test_a_method_is_refused_with_its_line():
-    class Model:
-        def loss(self, x):
-            return x * 2
-
-    with pytest.raises(astgrad.SourceUnavailableError) as caught:
-        astgrad.grad(Model().loss)
-    assert "method" in str(caught.value)
-    assert caught.value.origin.line == Model.loss.__code__.co_firstlineno
-
-
-def test_a_numba_typing_failure_names_the_user_line_and_suggests_jit_false():
-    with pytest.raises(astgrad.CompileError) as caught:
-        astgrad.grad(bad.numba_cannot_compile)(np.ones((2, 3)))
-    assert_names_line(caught.value, bad.numba_cannot_compile)
-    assert "median" in caught.value.message and "jit=False" in caught.value.hint
-
-
-@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
-def test_a_numpy_error_while_running_names_the_user_line(jit):
-    with pytest.raises(astgrad.GradientRuntimeError) as caught:
-        astgrad.grad(bad.shapes_mismatch, jit=jit)(np.ones(3), np.ones(4))
-    assert_names_line(caught.value, bad.shapes_mismatch)
-
-
-@pytest.mark.parametrize("wrt, words", [
-    (2, "takes 2 positional"), (-1, "takes 2 positional"), ("z", "no argument 'z'"),
-    ((0, 0), "twice"), ((), "empty"), (True, "positions or names"), (1.5, "positions or names")])
-def test_a_wrong_wrt_is_an_error_naming_the_function(wrt, words):
-    def f(x, y):
-        return x * y
-
-    with pytest.raises(astgrad.WrtError) as caught:
-        astgrad.grad(f, wrt=wrt)
-    assert words in str(caught.value)
-    assert caught.value.origin.line == f.__code__.co_firstlineno
-
-
-@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
-@pytest.mark.parametrize("value", [2, np.arange(3), True], ids=["int", "int-array", "bool"])
-def test_integer_inputs_in_wrt_are_refused(jit, value):
-    def f(x):
-        return np.sum(x * 2.0)
-
-    with pytest.raises(astgrad.InputError) as caught:
-        astgrad.grad(f, jit=jit)(value)
-    assert "floating-point" in str(caught.value) and "'x'" in str(caught.value)
-
-
-@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
-def test_inputs_of_the_wrong_type_are_refused(jit):
-    def f(x):
-        return np.sum(x * 2.0)
-
-    with pytest.raises(astgrad.InputError) as caught:
-        astgrad.grad(f, jit=jit)([1.0, 2.0])
-    assert "list" in str(caught.value) and "np.asarray" in caught.value.hint
+# -- the translation of errors ---------------------------------------------------------------
 
 
 def test_errors_from_generated_code_that_are_not_ours_are_left_alone():
@@ -189,21 +325,6 @@ def test_a_helper_that_writes_into_its_argument_is_refused():
     assert caught.value.origin.line == bad.writes_argument.__code__.co_firstlineno + 1
 
 
-def test_a_value_that_changes_shape_in_a_loop_is_an_error_on_its_line():
-    # as plain NumPy, s becomes an array on the first trip; numba refuses it when compiling
-    with pytest.raises(astgrad.GradientRuntimeError) as caught:
-        astgrad.grad(bad.grows_in_loop, jit=False)(np.ones(3))
-    assert_names_line(caught.value, bad.grows_in_loop)
-    assert "'s' changes shape" in str(caught.value) and "np.zeros" in caught.value.hint
-    with pytest.raises(astgrad.CompileError) as caught:
-        astgrad.grad(bad.grows_in_loop)(np.ones(3))
-    assert caught.value.origin.filename == bad.__file__
-
-
 @pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
-def test_augmented_assignment_on_a_shared_array_is_refused_but_fine_on_numbers(jit):
-    with pytest.raises(astgrad.GradientRuntimeError) as caught:
-        astgrad.grad(bad.augmented_alias, jit=jit)(np.ones(3))
-    assert_names_line(caught.value, bad.augmented_alias)
-    assert "y = y + ..." in caught.value.hint
+def test_augmented_assignment_on_a_number_is_fine(jit):
     assert astgrad.grad(bad.augmented_scalar_alias, jit=jit)(2.0) == 4.5

@@ -29,7 +29,7 @@ from ..names import Names
 from ..parse import ParsedFunction, parse
 from ..rules import lookup
 from ..runtime import not_shared
-from .loops import LoopNormalizer
+from .loops import LoopNormalizer, watch_while_loops
 from .returns import always_returns, lift_returns, mark_returns
 from .statements import StatementNormalizer
 
@@ -60,6 +60,7 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
                                frozenset(self.names.taken), key)
         function.returns_tuple = isinstance(body[-1].value, tuple)
         function.flags = frozenset(self.flag_names)
+        watch_while_loops(function, self.names)
         checked = refuse_shared_writes(function, self.program)
         if checked:
             _check_augmented(function.body, checked, self.names)

@@ -90,7 +90,7 @@ class ExpressionNormalizer:
 
     def expr_Attribute(self, node: ast.Attribute) -> ir.Expr:
         path = dotted(node)
-        if path and path[0] not in self.parsed.local_names:
+        if path and path[0] not in self.parsed.local_names and not self.global_array(node.value):
             obj = self.resolve_path(path, node)
             return self.global_value(obj, node, _canonical(path, obj))
         return ir.Call(ir.Attribute(node.attr), (self.atom(node.value),))
@@ -213,14 +213,29 @@ class ExpressionNormalizer:
 
     def is_global_path(self, node: ast.expr) -> bool:
         path = dotted(node)
-        return bool(path) and path[0] not in self.parsed.local_names
+        return bool(path) and path[0] not in self.parsed.local_names \
+            and not self.global_array(node.value)
+
+    def global_array(self, node: ast.expr) -> bool:
+        """Is `node` a global (or module attribute) bound to an array? Then `node.T` and
+        `node.sum()` are the array's attribute and method, as for a local array."""
+        path = dotted(node)
+        if not path or path[0] in self.parsed.local_names:
+            return False
+        obj = self.parsed.resolve(path[0], node)
+        for attr in path[1:]:
+            if not isinstance(obj, types.ModuleType):
+                return False
+            obj = getattr(obj, attr, None)
+        return isinstance(obj, np.ndarray)
 
     def callee(self, func: ast.expr) -> object:
         path = dotted(func)
         if path[0] in self.local_functions and len(path) == 1:
             return self.local_functions[path[0]]
         if path[0] in self.parsed.local_names:
-            self.fail(func, f"'{path[0]}' is a local variable; only functions can be called")
+            self.fail(func, f"'{path[0]}' is a local variable; only functions can be called",
+                      "call a function defined with def, here or at module level, by its name")
         obj = self.resolve_path(path, func)
         if obj in (range, zip, enumerate):
             self.fail(func, f"{obj.__name__}() is only supported as the iterable of a for loop")

@@ -17,9 +17,12 @@ import ast
 import operator
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import ir
+from ..analysis import defined_before, live_in
 from ..parse import dotted
-from ..runtime import trip_count
+from ..runtime import check_progress, trip_count
 from .statements import LoopFlags
 
 
@@ -51,7 +54,9 @@ class LoopNormalizer:
 
     def stmt_For(self, node: ast.For) -> None:
         origin = self.origin
-        iterable = self.iterable(node.iter)
+        rebound = {n.id for stmt in node.body for n in ast.walk(stmt)
+                   if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        iterable = self.iterable(node.iter, rebound)
         direct = isinstance(iterable, _Range) and isinstance(node.target, ast.Name)
         if direct:
             bounds = (iterable.start, iterable.stop, iterable.step)
@@ -95,7 +100,9 @@ class LoopNormalizer:
 
     # -- what a for loop runs over ------------------------------------------------------------
 
-    def iterable(self, node: ast.expr):
+    def iterable(self, node: ast.expr, rebound: set):
+        """What `node` walks over; an array the loop's body rebinds is read through a name of
+        its own, since Python walks the array the loop started with."""
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute) \
                 and not self.is_local_callee(node.func):
             callee = self.resolve_path(self.callee_path(node.func), node.func)
@@ -104,7 +111,7 @@ class LoopNormalizer:
             if callee is zip:
                 if node.keywords or not node.args:
                     self.fail(node, "zip() takes the sequences to walk together, nothing else")
-                return _Zip([self.iterable(a) for a in node.args])
+                return _Zip([self.iterable(a, rebound) for a in node.args])
             if callee in (reversed, iter, map, filter, sorted, list):
                 hint = "use range(n - 1, -1, -1)" if callee is reversed else \
                     "loop over a range, an array, zip(...) or enumerate(...)"
@@ -115,8 +122,11 @@ class LoopNormalizer:
                     start = self.atom(keyword.value)
                 if len(node.args) == 2:
                     start = self.atom(node.args[1])
-                return _Enumerate(self.iterable(node.args[0]), start)
-        return _Sequence(self.atom(node))
+                return _Enumerate(self.iterable(node.args[0], rebound), start)
+        array = self.atom(node)
+        if isinstance(array, ir.Name) and array.id in rebound:
+            array = self.emit(array)
+        return _Sequence(array)
 
     def range_of(self, node: ast.Call) -> _Range:
         if node.keywords or not 1 <= len(node.args) <= 3:
@@ -173,3 +183,73 @@ class LoopNormalizer:
             self.out.append(ir.Assign(target.id, element, self.origin))
         else:
             self.fail(target, "a loop's target must be a name or a tuple of names")
+
+
+def watch_while_loops(function: ir.Function, names) -> None:
+    """Make the test of each while loop check that the loop can still end (`check_progress`).
+
+    A trip that leaves every number the loop's test depends on as it was, one of them NaN or
+    infinite, would repeat forever: the check raises instead. Those numbers are the names a
+    trip reads before assigning them (carried from the trip before) on which the test depends,
+    through assignments and the branches around them, flags aside (they end the loop, or
+    start each trip False). A counter the test does not depend on is not among them, so
+    `while x > 1: x = x / 2; k += 1` with x = inf is caught. A loop that writes into arrays is
+    not watched, since its numbers do not show those writes, nor one that carries a name
+    without a value when it starts.
+    """
+    _watch(function.body, defined_before(function), function.flags, names)
+
+
+def _watch(block: list, defined: dict, flags: frozenset, names) -> None:
+    position = 0
+    while position < len(block):
+        stmt = block[position]
+        for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            if isinstance(inner, list):
+                _watch(inner, defined, flags, names)
+        if isinstance(stmt, ir.While):
+            carried = (live_in([stmt]) & ir.assigned(stmt.body) & _deciding(stmt)) - flags
+            if carried and carried <= defined[stmt] and not ir.stored(stmt.body):
+                seen = names.numbered("_seen")  # the numbers at the previous test
+                zeros = ir.Call(np.zeros, (ir.Const(len(carried) + 1),))
+                block.insert(position, ir.Assign(seen, zeros, stmt.origin))
+                position += 1
+                numbers = names.numbered("_carried")
+                check = ir.Call(check_progress, (stmt.test, ir.Name(seen),
+                                                 ir.Const(stmt.origin.line), ir.Name(numbers)))
+                stmt.test_block += [
+                    ir.Assign(numbers, ir.Call(ir.TUPLE, tuple(map(ir.Name, sorted(carried)))),
+                              stmt.origin),
+                    ir.Assign(stmt.test.id, check, stmt.origin)]
+        position += 1
+
+
+def _deciding(loop: ir.While) -> set[str]:
+    """The names whose values decide whether a while loop goes on: those its test reads, and
+    those they depend on in the body, through assignments and the branches and loops around
+    them."""
+    deciding = {name for stmt in ir.walk(loop.test_block) for name in ir.reads(stmt)}
+    grown = True
+    while grown:
+        size = len(deciding)
+        for stmt, around in _with_conditions(loop.body, frozenset()):
+            if set(ir.writes(stmt)) & deciding:
+                deciding |= set(ir.reads(stmt)) | around
+        grown = len(deciding) > size
+    return deciding
+
+
+def _with_conditions(block: list, around: frozenset):
+    """Each assignment of a block, with the names read by the tests and loop bounds around it."""
+    for stmt in block:
+        inner = around | set(ir.reads(stmt))
+        if isinstance(stmt, ir.If):
+            yield from _with_conditions(stmt.body + stmt.orelse, inner)
+        elif isinstance(stmt, ir.For):
+            yield stmt, around  # its target
+            yield from _with_conditions(stmt.body, inner)
+        elif isinstance(stmt, ir.While):
+            inner |= {name for s in ir.walk(stmt.test_block) for name in ir.reads(s)}
+            yield from _with_conditions(stmt.test_block + stmt.body, inner)
+        else:
+            yield stmt, around

@@ -229,7 +229,9 @@ class StatementNormalizer(ExpressionNormalizer):
         elif isinstance(target, ast.Subscript):
             array = target.value.id
             if array not in self.parsed.local_names:
-                self.fail(target, f"'{array}' is not a local array of {self.parsed.name}")
+                self.fail(target, f"'{array}' is not a local array of {self.parsed.name}",
+                          f"a gradient cannot change outside arrays: copy it first ({array} = "
+                          f"{array}.copy()), or pass it in as an argument")
             self.out.append(ir.Store(array, self.index(target.slice), value, self.origin))
         else:
             self.fail(target, f"cannot assign to {type(target).__name__}")

@@ -105,6 +105,11 @@ class ProgramWriter:
         for param in wrt:
             body.append(tag(ast.Expr(self.namespace.call("require_float", load(param))),
                             function.origin))
+        for param, line in _trip_counts(function).items():
+            # numba would run range(2.5) for 2 trips, and range(nan) for none; Python refuses
+            check = self.namespace.call("require_int", load(param), ast.Constant(param),
+                                        ast.Constant(line))
+            body.append(tag(ast.Expr(check), function.origin))
         arguments = {}
         rebound = ir.assigned(function.body)
         for param in ir.stored(function.body) & set(function.params):
@@ -148,6 +153,20 @@ class ProgramWriter:
         kept = names.fresh(f"_{atom.id}_out")
         forward.append(tag(assign(kept, self.namespace.call("own", load(atom.id))), origin))
         return load(kept)
+
+
+def _trip_counts(function: ir.Function) -> dict[str, int]:
+    """The parameters that are bounds of a `for` loop over a range, as given (never rebound),
+    each with the line of the first such loop."""
+    rebound = ir.assigned(function.body)
+    out: dict[str, int] = {}
+    for stmt in ir.walk(function.body):
+        if isinstance(stmt, ir.For):
+            for bound in (stmt.start, stmt.stop, stmt.step):
+                if isinstance(bound, ir.Name) and bound.id in function.params \
+                        and bound.id not in rebound:
+                    out.setdefault(bound.id, stmt.origin.line)
+    return out
 
 
 def _changed_by(statements: list[ast.stmt], name: str) -> bool:

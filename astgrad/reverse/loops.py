@@ -42,6 +42,7 @@ class LoopPlan:
     carried: set = field(default_factory=set)  # names whose adjoints cross trips
     in_place: set = field(default_factory=set)  # carried names whose adjoints trips add into
     trip: list = field(default_factory=list)  # the reverse of one trip
+    put_back: dict = field(default_factory=dict)  # name -> its copy from before the loop
 
 
 class LoopWriter:
@@ -51,7 +52,7 @@ class LoopWriter:
 
     def forward_loop(self, loop, needed_before: set, recompute: bool) -> list:
         if not self.activity.is_active(loop):
-            return self.captures_before(loop) + self.spelling.plain_block([loop], self.log_hook)
+            return self.spelling.plain_block([loop], self.log_hook)
         # a recomputed trip leaves arrays as it found them; the function's own sweep only
         # those whose values an earlier adjoint still reads
         restore = ir.stored(loop.body) if recompute else needed_before & ir.stored(loop.body)
@@ -115,7 +116,7 @@ class LoopWriter:
         return [tag(s, plan.loop.origin) for s in out]
 
     def record_for(self, loop: ir.For, plan: LoopPlan) -> list:
-        out = self.captures_before(loop)
+        out: list[ast.stmt] = []
         rename = lambda n: self.captured(loop, n)  # noqa: E731
         body: list[ast.stmt] = []
         if plan.simple:
@@ -164,6 +165,9 @@ class LoopWriter:
             return []
         plan = self.plan(loop, ir.stored(loop.body))  # made already, unless in a recomputed trip
         out = [tag(s, loop.origin) for s in self.sweep.materialize()]
+        put_back = [tag(assign(name, load(copy)), loop.origin)
+                    for name, copy in plan.put_back.items()]
+        out += put_back
         for name in sorted(plan.carried):
             adjoint = self.names.adjoint(name)
             state = self.sweep.of(adjoint)
@@ -186,6 +190,12 @@ class LoopWriter:
             last = ast.BinOp(load(plan.count), ast.Sub(), ast.Constant(1))
             target = plan.position
         header = ast.Call(load("range"), [last, ast.Constant(-1), ast.Constant(-1)], [])
+        # what the loop reads before its trips: its bounds (its recorded run reads them too)
+        rename = lambda n: self.captured(loop, n)  # noqa: E731
+        bounds = [self.spelling.atom(bound, rename) for bound in (loop.start, loop.stop,
+                                                                   loop.step)] \
+            if isinstance(loop, ir.For) else []
+        self.adjoint_reads[id(loop)] = put_back + [ast.Expr(e) for e in [clone(header), *bounds]]
         out.append(tag(ast.For(ast.Name(target, ast.Store()), header, plan.trip, [], lineno=0),
                        loop.origin))
         return out
@@ -274,6 +284,14 @@ class LoopWriter:
         plan.trip = self.trip_start(plan) + [
             tag(assign(flag, ast.Constant(False)), loop.origin) for flag in sorted(live & flags)
         ] + recompute + adjoint
+
+        # a name the trips read but leave alone, which a statement after the loop rebinds:
+        # copied before the loop, and put back before the reverse loop
+        later = self.rebound_later.get(id(loop), set()) - ir.assigned(body) - target
+        for name in sorted((_names_in(plan.trip) | _names_in(plan.trip, witnesses=True)) & later):
+            if (id(loop), name) not in self.captures:
+                self.captures[(id(loop), name)] = self.names.capture(name)
+            plan.put_back[name] = self.captures[(id(loop), name)]
         return plan
 
     def redundant_captures(self, body: list, kept: set) -> dict[str, str]:
@@ -324,7 +342,9 @@ class LoopWriter:
         return []
 
     def require_defined(self, name: str, loop) -> None:
-        if name not in self.defined.get(loop, frozenset()) and name not in self.function.flags:
+        # a loop after a return, break or continue runs only on the paths that did not jump
+        defined = self.defined_unless_jumped.get(loop, frozenset())
+        if name not in defined and name not in self.function.flags:
             raise UnsupportedSyntaxError(
                 f"'{name}' is read in the loop before the loop assigns it, and it may have no "
                 "value when the loop starts", loop.origin,
@@ -372,7 +392,8 @@ class LoopWriter:
                 if self.activity.is_active(stmt) or (ir.assigned(stmt.body) | ir.stored(
                         stmt.body)) & needed:
                     kept |= {id(s) for s in ir.walk([stmt])}
-                    needed |= analysis.live_in([stmt], frozenset(needed))
+                    needed |= analysis.live_in([stmt], frozenset(needed)) | {
+                        name for (key, name) in self.captures if key == id(stmt)}
         return kept, copied, needed
 
 

@@ -72,10 +72,13 @@ class FunctionWriter(LoopWriter, TreeWriter):
         self.sweep = Sweep()
         self.captures: dict[tuple[int, str], str] = {}
         self.output_captures: dict[int, str] = {}
+        self.rebound_later: dict[int, set] = {}  # id(loop) -> names rebound after it
         self.old_values: dict[int, str] = {}  # id(store) -> where it keeps what it overwrites
         self.saved: list[SavedValue] = []
         self.live_after = analysis.live_after(function.body)
+        self.sharing = analysis.sharing(function, program_writer.program)
         self.defined = analysis.defined_before(function)
+        self.defined_unless_jumped = analysis.defined_before(function, unless_jumped=True)
         self.scalars = _known_scalars(function.body)
         self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
@@ -92,7 +95,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
         if isinstance(stmt, ir.Store):
             names = set(stmt.index.names()) | {stmt.array}
             return Needs(names, shapes=set(ir.atom_names([stmt.value])) - names)
-        if not isinstance(stmt, ir.Assign | ir.Unpack) or not self.activity.is_active(stmt):
+        if not isinstance(stmt, ir.Assign | ir.Unpack) or not self.activity.active_operands(stmt) \
+                or not self.activity.is_active(stmt):
             return Needs(set())
         if not isinstance(stmt.value, ir.Call):
             return Needs(set())
@@ -124,6 +128,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
             rebound = after | set(ir.writes(stmt))
             if isinstance(stmt, ir.For):
                 rebound |= ir.assigned(stmt.body)
+            if isinstance(stmt, ir.If):  # a guard `if not _returned1:` whose block sets it
+                rebound |= ir.assigned(stmt.body) | ir.assigned(stmt.orelse)
             for name in sorted((needs.names | (needs.shapes - shape_checked)) & rebound):
                 self.captures[(id(stmt), name)] = self.names.capture(name)
             if needs.output and isinstance(stmt, ir.Assign) and stmt.target in after:
@@ -131,6 +137,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
             if isinstance(stmt, ir.If):
                 self.plan_captures(stmt.body, after, shape_checked)
                 self.plan_captures(stmt.orelse, after, shape_checked)
+            if isinstance(stmt, ir.For | ir.While):
+                self.rebound_later[id(stmt)] = after  # its plan copies what its trips read
 
     def captured(self, stmt, name: str) -> str:
         return self.captures.get((id(stmt), name), name)
@@ -151,7 +159,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
                 if id(stmt) in keep[1]:
                     out += self.captures_before(stmt, wanted)
                 continue
-            out += self.captures_before(stmt, wanted)
+            if not isinstance(stmt, ir.For | ir.While):  # a loop's copies: once it is planned
+                out += self.captures_before(stmt, wanted)
             if isinstance(stmt, ir.Assign | ir.Unpack):
                 out.append(self.spelling.assignment(stmt))
                 if id(stmt) in self.output_captures:
@@ -167,8 +176,10 @@ class FunctionWriter(LoopWriter, TreeWriter):
                                             keep)
                 out.append(tag(ast.If(self.spelling.atom(stmt.test), body, orelse), stmt.origin))
             elif isinstance(stmt, ir.For | ir.While):
-                out += self.forward_loop(stmt, needed_before, recompute)
-            needed_before |= self.content_needs(stmt)
+                loop = self.forward_loop(stmt, needed_before, recompute)
+                out += self.captures_before(stmt, wanted) + loop
+            # a view read later (`_t1 = a[1:]`) changes with a store into its array
+            needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
         return out
 
     def captures_before(self, stmt, wanted: set | None = None) -> list[ast.stmt]:
@@ -261,6 +272,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
         for adjoint in adjoints:
             out += [tag(s, stmt.origin) for s in self.sweep.before_write(adjoint)]
             self.sweep.set(adjoint, State.ZERO)
+        if not operands:  # a constant overwrote the targets: their adjoints stop here
+            return out
         if isinstance(stmt.value, ir.Name):
             return out + self.accumulate(stmt.value.id, incoming[0], None, False, stmt)
         found = self.callee(stmt)

@@ -11,6 +11,7 @@ import numpy as np
 from ..ir import Attribute, Method
 from ..runtime import (
     astype_adjoint,
+    check_progress,
     extremum_adjoint,
     matmul_adjoint_a,
     matmul_adjoint_b,
@@ -125,5 +126,5 @@ zero_derivative(
     np.identity, np.shape, np.ndim, np.size, len, range,
     np.argmax, np.argmin, np.argsort, Method("argmax"), Method("argmin"), Method("argsort"),
     Attribute("shape"), Attribute("ndim"), Attribute("size"), Attribute("dtype"),
-    stop_gradient, trip_count, not_shared,
+    stop_gradient, trip_count, not_shared, check_progress,
 )

@@ -9,7 +9,16 @@ import math
 
 import numpy as np
 
-from ..runtime import clip, extremum_share, select
+from ..runtime import (
+    ceil_int,
+    clip,
+    extremum_share,
+    floor_int,
+    round_int,
+    select,
+    to_int,
+    trunc_int,
+)
 from .registry import d, rule, zero_derivative
 
 
@@ -95,7 +104,8 @@ def arctan(ans, x):
 
 @rule(np.arctan2, math.atan2, elementwise=True)
 def arctan2(ans, y, x):
-    r = d[ans] / (x * x + y * y)
+    norm = x * x + y * y
+    r = d[ans] * select(norm == 0, 0.0, 1 / norm)  # no gradient at (0, 0), as in PyTorch
     d[y] = r * x
     d[x] = -r * y
 
@@ -165,6 +175,11 @@ def to_float(ans, x):
 zero_derivative(
     np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
     np.isnan, np.isinf, np.isfinite, np.signbit,
-    math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
-    builtins.round, builtins.int, builtins.bool,
+    math.isnan, math.isinf, math.isfinite, builtins.bool,
 )
+# Compiled, these would turn NaN and infinity into arbitrary integers; Python raises instead.
+zero_derivative(builtins.int, forward=to_int)
+zero_derivative(math.floor, forward=floor_int)
+zero_derivative(math.ceil, forward=ceil_int)
+zero_derivative(math.trunc, forward=trunc_int)
+zero_derivative(builtins.round, forward=round_int)

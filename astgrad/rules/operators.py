@@ -1,6 +1,7 @@
 """Rules for Python's operators and their NumPy ufunc twins: + - * / ** % // unary -, abs.
 
-Where an operation has a kink or an edge case (0 ** 0, a tie), the rule follows PyTorch.
+Where an operation has a kink or an edge case (0 ** 0, a tie, |x| at NaN), the rule follows
+PyTorch.
 Comparisons and floor division have zero derivative.
 """
 
@@ -35,7 +36,7 @@ def mul(ans, x, y):
 @rule(operator.truediv, np.divide, np.true_divide, elementwise=True)
 def truediv(ans, x, y):
     d[x] = d[ans] / y
-    d[y] = -d[ans] * x / (y * y)
+    d[y] = -d[ans] * (x / y / y)  # not x / (y * y), whose y * y underflows to 0 (PyTorch's form)
 
 
 @rule(operator.pow, np.power, builtins.pow, math.pow, elementwise=True)
@@ -47,7 +48,7 @@ def power(ans, x, y):
 @rule(operator.mod, np.mod, np.remainder, elementwise=True)
 def mod(ans, x, y):
     d[x] = d[ans]
-    d[y] = -d[ans] * np.floor(x / y)
+    d[y] = -d[ans] * (x // y)  # not np.floor(x / y): 1.0 // -inf is -1, as in PyTorch
 
 
 @rule(operator.neg, np.negative, elementwise=True)
@@ -62,7 +63,7 @@ def pos(ans, x):
 
 @rule(builtins.abs, np.abs, math.fabs, forward=np.abs, forward_always=True)
 def absolute(ans, x):
-    return np.sign(x)
+    return select(x > 0, 1.0, select(x < 0, -1.0, 0.0))  # np.sign(x), but 0 at NaN (PyTorch)
 
 
 zero_derivative(

@@ -297,11 +297,13 @@ def rule(*primitives: object, elementwise: bool | None = None, forward: object |
     return register
 
 
-def zero_derivative(*primitives: object) -> None:
-    """Register functions whose output carries no derivative (sign, floor, array creation)."""
+def zero_derivative(*primitives: object, forward: object | None = None) -> None:
+    """Register functions whose output carries no derivative (sign, floor, array creation).
+    With `forward`, generated code calls it instead of the function (see `rule`)."""
     for primitive in primitives:
         name = getattr(primitive, "__name__", None) or getattr(primitive, "name", repr(primitive))
-        _RULES[_key(primitive)] = Rule(str(name), None)
+        _RULES[_key(primitive)] = Rule(str(name), None, forward=forward,
+                                       forward_always=forward is not None)
 
 
 def _parse_template(template, elementwise: bool | None) -> Rule:

@@ -19,6 +19,15 @@ from .adjoints import (
     unbroadcast,
     zeros_like,
 )
+from .integers import (
+    ceil_int,
+    check_progress,
+    floor_int,
+    require_int,
+    round_int,
+    to_int,
+    trunc_int,
+)
 from .linalg import (
     astype_adjoint,
     matmul_adjoint_a,
@@ -59,5 +68,6 @@ __all__ = [
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
     "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
-    "trip_count", "undo_log", "undo_to",
+    "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
+    "require_int", "round_int", "to_int", "trunc_int",
 ]

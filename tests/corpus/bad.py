@@ -1,9 +1,17 @@
 """Functions astgrad must refuse, each with its offending line marked `# error`.
 
-The tests find the marked line and check that the error names it.
+The tests find the marked line and check that the error names it. Some are refused when the
+gradient is built (syntax, recursion, calls without rules), others only when it is called with
+particular inputs (tests/test_errors.py says which): a NaN or an infinity that decides how
+many trips a loop makes, or that a while loop never ends, is an error there, while a NaN in
+the data simply propagates to the gradient, as in PyTorch (tests/test_nonfinite.py).
 """
 
+import math
+
 import numpy as np
+import scipy.special
+from numba import njit, vectorize
 
 from astgrad import stop_gradient
 
@@ -269,3 +277,227 @@ def augmented_scalar_alias(x):
     old = x
     x += 0.5
     return x * old
+
+
+# -- more syntax and names astgrad refuses --------------------------------------------------
+
+
+def yields_from(x):
+    yield from (x, x)  # error
+
+
+def sums_a_generator(x):
+    return sum(v * v for v in x)  # error
+
+
+def formats_a_string(x):
+    label = f"{x:.2f}"  # error
+    return x
+
+
+BUFFER = np.zeros(3)
+
+
+def writes_a_module_array(x):
+    BUFFER[0] = x  # error
+    return x * 2.0
+
+
+COUNTER = 0.0
+
+
+def updates_a_module_number(x):
+    COUNTER += x  # noqa: F823  # error
+    return COUNTER
+
+
+def appends_to_a_list(x):
+    values = list()
+    values.append(x)  # error
+    return x
+
+
+def uses_in(x):
+    return x if x in (1.0, 2.0) else 0.0  # error
+
+
+def uses_set(x):
+    values = {x, 2.0}  # error
+    return x
+
+
+def passes_starred(x):
+    pair = (x, 2.0)
+    return np.maximum(*pair)  # error
+
+
+OPTIONS = {"axis": 0}
+
+
+def passes_kwargs(x):
+    return np.sum(x, **OPTIONS)  # error
+
+
+def calls_a_lambda_inline(x):
+    return (lambda v: v * v)(x)  # error
+
+
+SQUARE = lambda v: v * v  # error
+
+
+def calls_a_module_lambda(x):
+    return SQUARE(x)
+
+
+def defines_a_class(x):
+    class Point:  # error
+        pass
+
+    return x
+
+
+def uses_match(x):
+    match x:  # error
+        case 0.0:
+            return x
+    return 2.0 * x
+
+
+def for_else(x):
+    for i in range(3):  # error
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
+
+
+def decorated_helper(x):
+    @njit  # error
+    def helper(v):
+        return v * 2.0
+
+    return helper(x)
+
+
+async def asynchronous(x):  # error
+    return x
+
+
+def writes_an_attribute_element(x):
+    x.real[0] = 1.0  # error
+    return np.sum(x)
+
+
+class Model:
+    def __init__(self):
+        self.scale = 2.0
+
+    def loss(self, x):  # error
+        return self.scale * x * x
+
+
+MODEL = Model()
+
+
+def calls_a_method(x):
+    return MODEL.loss(x)  # error
+
+
+# -- calls without a derivative rule ------------------------------------------------------
+
+
+def eigenvalues(x):
+    values, vectors = np.linalg.eig(x)  # error
+    return np.sum(values)
+
+
+def log_gamma(x):
+    return np.sum(scipy.special.gammaln(x))  # error
+
+
+def math_gamma(x):
+    return math.gamma(x)  # error
+
+
+def builtin_sum(x):
+    return sum(x)  # error
+
+
+def sorts(x):
+    return np.sum(np.sort(x) * np.arange(3.0))  # error
+
+
+@vectorize(["float64(float64)"])
+def numba_ufunc(v):
+    return v * v
+
+
+def calls_a_numba_ufunc(x):
+    return np.sum(numba_ufunc(x))  # error
+
+
+@njit
+def numba_helper(v):
+    return v * 2.0
+
+
+def calls_a_numba_function(x):  # not an error: astgrad differentiates its Python source
+    return numba_helper(x) + 1.0
+
+
+# -- inputs that are wrong when the gradient is called --------------------------------------
+
+
+def scales(x, factor):  # error
+    return np.sum(x * factor)
+
+
+def sums_over_trips(x, n):
+    s = 0.0
+    for i in range(n):  # error
+        s = s + x
+    return s
+
+
+def trips_from_a_float(x, t):
+    s = 0.0
+    for i in range(int(t)):  # error
+        s = s + x * i
+    return s
+
+
+def trips_from_a_floor(x, t):
+    s = 0.0
+    for i in range(math.floor(t) + 1):  # error
+        s = s + x
+    return s
+
+
+def picks_a_rounded_position(x, t):
+    return x[round(t)] * 2.0  # error
+
+
+def picks_an_element(x, k):
+    return x[k] * 2.0  # error
+
+
+def halves_until_small(x):
+    while x > 1.0:  # error
+        x = x / 2.0
+    return x * 3.0
+
+
+def waits_until_small(x):
+    while not x < 1.0:  # error
+        x = x / 2.0
+    return x * 3.0
+
+
+def breaks_when_small(x):
+    k = 0
+    while True:  # error
+        x = x / 2.0
+        k += 1
+        if x < 1.0:
+            break
+    return x * k

@@ -77,8 +77,12 @@ def clip(x, low=None, high=None):
             inside &= np.greater_equal(x, low)
         if high is not None:
             inside &= np.less_equal(x, high)
-        below = None if low is None else np.where(np.less(x, low), g, 0.0)
-        above = None if high is None else np.where(np.greater(x, high), g, 0.0)
+        # when low > high the value is high: PyTorch gives low no gradient then
+        crossed = low is not None and high is not None
+        below = None if low is None else np.where(
+            np.less(x, low) & (np.less(low, high) if crossed else True), g, 0.0)
+        above = None if high is None else np.where(
+            np.greater(x, high) | (np.less(high, low) if crossed else False), g, 0.0)
         return np.where(inside, g, 0.0), below, above
 
     return out, vjp

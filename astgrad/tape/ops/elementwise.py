@@ -63,7 +63,8 @@ def remainder(x, y):
 
 @primitive("AbsBackward0")
 def absolute(x):
-    return np.absolute(x), lambda g: (g * np.sign(x),)
+    sign = np.greater(x, 0) * 1.0 - np.less(x, 0) * 1.0  # np.sign(x), but 0 at NaN (PyTorch)
+    return np.absolute(x), lambda g: (g * sign,)
 
 
 def _pairwise_extremum(name, function, loses):
@@ -177,7 +178,9 @@ def arctan(x):
 @primitive("Atan2Backward0")
 def arctan2(y, x):
     def vjp(g):
-        scale = 1 / (x * x + y * y)
+        norm = x * x + y * y
+        with np.errstate(divide="ignore"):
+            scale = np.where(np.equal(norm, 0), 0.0, 1 / norm)  # none at (0, 0): PyTorch's
         return g * x * scale, g * -y * scale
 
     return np.arctan2(y, x), vjp

@@ -1,7 +1,8 @@
 """Reductions: sum, mean, max and min over axes, and softmax and log-softmax along one.
 
 The gradient of a reduction is the output gradient spread back over the reduced axes; max and
-min share it evenly among tied elements (PyTorch's `amax`).
+min share it evenly among tied elements (PyTorch's `amax`), and give it to the NaN elements
+when the result is NaN (PyTorch's `max()`; its `amax` gives NaN to every element then).
 """
 
 import numpy as np
@@ -45,7 +46,9 @@ def _extremum(name, reduce):
         y = reduce(x, axis=axis, keepdims=keepdims)
 
         def vjp(g):
-            hits = np.equal(x, _kept(y, x, axis, keepdims))
+            # a NaN attains a NaN result, as in PyTorch's max() (its amax gives NaN to all)
+            kept = _kept(y, x, axis, keepdims)
+            hits = np.equal(x, kept) | (np.isnan(x) & np.isnan(kept))
             share = _kept(g, x, axis, keepdims) / np.sum(hits, axis=_axes(x, axis), keepdims=True)
             return (np.where(hits, share, 0.0),)
 
