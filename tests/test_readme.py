@@ -79,3 +79,11 @@ def test_the_physics_example_in_the_readme_is_the_one_in_examples():
     readme_function = block[:block.index("\n\n")]
     example = (README.parent / "examples" / "fit_a_physics_model.py").read_text()
     assert body(ast.parse(readme_function)) == body(ast.parse(example))
+
+
+def test_the_performance_section_reproduces_the_benchmark_results():
+    results = README.parent / "benchmarks" / "results.md"
+    text = README.read_text()
+    reproduced = text[text.index("<!-- benchmarks/results.md -->\n") + 31:
+                      text.index("<!-- end of benchmarks/results.md -->")]
+    assert reproduced.strip() == results.read_text().strip()
