@@ -118,12 +118,17 @@ class ExpressionNormalizer:
         if isinstance(node.op, ast.USub) and isinstance(operand, ir.Const) \
                 and isinstance(operand.value, int | float) and not isinstance(operand.value, bool):
             return ir.Const(-operand.value)
+        if isinstance(node.op, ast.Not) and is_number(operand):
+            return ir.Const(not operand.value)
         return ir.Call(ir.UNARY_OPERATORS[type(node.op)], (operand,))
 
     def expr_Compare(self, node: ast.Compare) -> ir.Expr:
         if len(node.ops) == 1:
             left, right = self.atom(node.left), self.atom(node.comparators[0])
-            return ir.Call(ir.COMPARISONS[type(node.ops[0])], (left, right))
+            compare = ir.COMPARISONS[type(node.ops[0])]
+            if is_number(left) and is_number(right):  # `0.1 < 3.0`: decided here
+                return ir.Const(bool(compare(left.value, right.value)))
+            return ir.Call(compare, (left, right))
         # a < b < c: b is computed once, c only if a < b
         result = ir.Name(self.names.temp())
         left = self.atom(node.left)
@@ -154,6 +159,9 @@ class ExpressionNormalizer:
     def expr_IfExp(self, node: ast.IfExp) -> ir.Name:
         result = self.names.temp()
         test = self.condition(node.test)
+        if is_number(test):  # decided here: only the value chosen is computed
+            self.into(result, node.body if test.value else node.orelse)
+            return ir.Name(result)
         body = self.nested(lambda: self.into(result, node.body))
         orelse = self.nested(lambda: self.into(result, node.orelse))
         self.out.append(ir.If(test, body, orelse, self.origin))
@@ -245,6 +253,13 @@ class ExpressionNormalizer:
         if user is not None:
             return user
         return obj
+
+
+def is_number(atom: ir.Atom) -> bool:
+    """Is `atom` a constant number or bool, whose comparisons and tests are decided before the
+    function runs? (numba prunes a branch on such a constant in one place and not in another
+    when a loop's reverse recomputes it, and then cannot type what the pruned branch bound.)"""
+    return isinstance(atom, ir.Const) and isinstance(atom.value, int | float | np.number | np.bool_)
 
 
 def _canonical(path: list[str], obj: object) -> str:

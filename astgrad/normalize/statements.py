@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import ir
 from ..errors import NonScalarOutputError
-from .expressions import ExpressionNormalizer
+from .expressions import ExpressionNormalizer, is_number
 
 
 @dataclass
@@ -260,6 +260,9 @@ class StatementNormalizer(ExpressionNormalizer):
         origin = self.origin
         body = self.block(node.body)
         orelse = self.block(node.orelse)
+        if is_number(test):  # `if 0.1 < 3.0:` is decided here: only the branch taken is kept
+            self.out += body if test.value else orelse
+            return
         self.out.append(ir.If(test, body, orelse, origin))
 
     def stmt_Expr(self, node: ast.Expr) -> None:

@@ -1,0 +1,1 @@
+"""Differential fuzzing of the transformer: random programs, four gradients that must agree."""

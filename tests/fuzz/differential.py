@@ -1,0 +1,216 @@
+"""One program through four gradients: astgrad compiled, astgrad as plain NumPy, the tape engine
+and central finite differences, which must agree.
+
+`check_case` runs a generated `Case`: it writes the program to a module file (astgrad reads the
+source with `inspect`), runs the traced text once to see the branch decisions, kinks and
+magnitudes, `assume`s the inputs are clear of kinks and overflow, and compares. A regression
+test, a plain module-level function, goes through `assert_gradients_agree` directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+from hypothesis import assume, event, note
+
+import astgrad
+from astgrad import tape
+from astgrad.errors import AstgradError, UnsupportedSyntaxError
+from astgrad.testing import numerical_gradient
+
+from .syntax import Case
+from .trace import Trace
+
+ENGINES = dict(rtol=1e-10, atol=1e-12)  # two exact methods differ only by rounding
+FINITE = dict(rtol=1e-5, atol=1e-6)  # astgrad.testing's central differences (step 1e-6)
+MARGIN = 1e-3  # how far from a branch or kink the inputs must stay; finite steps are 1e-6
+LARGEST = 1e4  # values beyond this are too large for finite differences to resolve
+
+# What astgrad refuses on purpose in a valid program (an UnsupportedSyntaxError): such a
+# program is rejected, as a hypothesis event, not failed. Keep this short.
+KNOWN_REFUSALS = {
+    # `if c: continue` before `v = ...`, then a loop reading v, in a loop: v is bound whenever
+    # it is read, but a trip that jumps skips the assignment, so v may arrive unbound at the
+    # next trip, whose reverse would need it (astgrad cannot see that the reads are skipped too)
+    "is read in the loop before the loop assigns it": "a name bound only on paths that do "
+                                                       "not jump, carried across trips",
+}
+
+
+# -- the tape's view of a module -----------------------------------------------------------
+
+
+def _tape_numpy() -> types.ModuleType:
+    """NumPy, except that the functions making new arrays make tape tensors (float64).
+
+    The tape cannot write a tensor into a NumPy array (PyTorch cannot either: one writes into
+    torch.zeros, not np.zeros). So the tape runs a program with np.zeros and friends standing
+    for their tape versions, as a PyTorch port of it would; everything else is NumPy itself,
+    which hands tensors to the tape through its dispatch."""
+    shim = types.ModuleType("numpy_making_tensors")
+    shim.__dict__.update(vars(np))
+    shim.zeros = lambda shape: tape.zeros(shape, dtype=np.float64)
+    shim.ones = lambda shape: tape.ones(shape, dtype=np.float64)
+    shim.full = lambda shape, value: tape.full(shape, value, dtype=np.float64)
+    shim.zeros_like = lambda a: tape.zeros_like(a, dtype=np.float64)
+    shim.ones_like = lambda a: tape.ones_like(a, dtype=np.float64)
+    shim.copy = lambda a: np.copy(a) if isinstance(a, tape.Tensor) else tape.tensor(
+        a, dtype=np.float64)
+    return shim
+
+
+TAPE_NUMPY = _tape_numpy()
+
+
+def for_the_tape(function: types.FunctionType) -> types.FunctionType:
+    """`function`, and the functions of its module it calls, seeing TAPE_NUMPY as `np`."""
+    namespace = dict(function.__globals__, np=TAPE_NUMPY)
+    for name, value in list(namespace.items()):
+        if isinstance(value, types.FunctionType) and value.__globals__ is function.__globals__:
+            namespace[name] = types.FunctionType(value.__code__, namespace, value.__name__,
+                                                 value.__defaults__, value.__closure__)
+    return namespace[function.__name__]
+
+
+# -- comparing -----------------------------------------------------------------------------
+
+
+def _scale(gradients) -> float:
+    """The largest gradient element, at least 1: absolute tolerances scale with it, since
+    rounding errors are relative to the terms summed, not to their sum."""
+    return max([1.0] + [float(np.max(np.abs(g), initial=0.0)) for g in gradients])
+
+
+def _disagreement(got, expected, tolerance, scale) -> str | None:
+    """None if the gradients agree within `tolerance`, else which elements differ."""
+    for k, (g, e) in enumerate(zip(got, expected)):
+        if np.shape(g) != np.shape(e):
+            return f"gradient {k} has shape {np.shape(g)}, not {np.shape(e)}"
+        try:
+            np.testing.assert_allclose(g, e, rtol=tolerance["rtol"],
+                                       atol=tolerance["atol"] * scale)
+        except AssertionError as error:
+            return f"gradient {k}: {str(error).strip()}"
+    return None
+
+
+def _fresh(args) -> list:
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def assert_gradients_agree(function, args, wrt, finite=None, jit: bool = True) -> None:
+    """astgrad's gradients of `function` as plain NumPy and (if `jit`) compiled, and the tape's,
+    agree with each other to rounding and with `finite` (finite differences, computed if not
+    given) to FINITE; astgrad's value is the function's. A failure names who disagrees with
+    whom."""
+    expected = function(*_fresh(args))
+    value, python = astgrad.value_and_grad(function, wrt, jit=False)(*_fresh(args))
+    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-12,
+                               err_msg="value_and_grad(jit=False): the value")
+    python = astgrad.grad(function, wrt, jit=False)(*_fresh(args))
+    taped = tape.grad(for_the_tape(function), wrt)(*_fresh(args))
+    if finite is None:
+        finite = [numerical_gradient(function, args, k) for k in wrt]
+    scale = _scale(finite)
+    problems = [f"{who} against {whom}: {problem}" for who, got, whom, reference, tolerance in [
+        ("astgrad (jit=False)", python, "finite differences", finite, FINITE),
+        ("the tape", taped, "finite differences", finite, FINITE),
+        ("astgrad (jit=False)", python, "the tape", taped, ENGINES)]
+        if (problem := _disagreement(got, reference, tolerance, scale))]
+    assert not problems, "\n\n".join(problems)
+    if not jit:
+        return
+    compiled = astgrad.grad(function, wrt, jit=True)(*_fresh(args))
+    problem = _disagreement(compiled, python, ENGINES, scale)
+    assert problem is None, f"astgrad jit=True against jit=False: {problem}"
+
+
+# -- generated programs --------------------------------------------------------------------
+
+
+def import_file(path: Path, name: str) -> types.ModuleType:
+    """Import the module at `path` as `name`, registered in sys.modules (so numba and
+    inspect can find it)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(case: Case, folder: Path) -> tuple[types.ModuleType, types.ModuleType]:
+    """The program as a module, and its traced text as another."""
+    modules = []
+    for traced in (False, True):
+        source = case.program.source(traced)
+        name = "fuzz_" + hashlib.sha256(source.encode()).hexdigest()[:16]
+        path = folder / f"{name}.py"
+        if not path.exists():
+            path.write_text(source)
+        modules.append(import_file(path, name))
+    return modules[0], modules[1]
+
+
+def traced_run(traced: types.ModuleType, args) -> tuple[float, Trace]:
+    """The value of the traced program at `args`, and what the run saw."""
+    traced._trace = trace = Trace()
+    with np.errstate(all="ignore"):
+        value = float(traced.f(*_fresh(args)))
+    return value, trace
+
+
+def check_case(case: Case, folder: Path, jit: bool = True) -> None:
+    """The four gradients of a generated program agree, or three without `jit` (or hypothesis
+    is told the inputs are no good: near a kink, or overflowing)."""
+    note(f"the program and its arguments, as written to {folder}:\n{case!r}")
+    module, traced = load(case, folder)
+    value, trace = traced_run(traced, case.args)
+    _reject_if(not (np.isfinite(value) and trace.magnitude < LARGEST), "values too large")
+    _reject_if(trace.margin <= MARGIN, "inputs near a branch or kink")
+
+    decisions = []
+
+    def recorded(*args):
+        """f, recording which way each decision went: finite differences are only valid if
+        every perturbed run takes the same path as the unperturbed one."""
+        result, trace = traced_run(traced, args)
+        decisions.append(trace.decisions)
+        return result
+
+    finite = [numerical_gradient(recorded, case.args, k) for k in case.wrt]
+    _reject_if(any(d != trace.decisions for d in decisions), "a finite step changes a branch")
+    try:
+        assert_gradients_agree(module.f, case.args, case.wrt, finite, jit)
+    except UnsupportedSyntaxError as error:
+        known = [why for message, why in KNOWN_REFUSALS.items() if message in str(error)]
+        if not known:
+            raise
+        _reject_if(True, f"refused: {known[0]}")
+    finally:
+        remove_generated(module.f, case.wrt)
+
+
+def _reject_if(condition: bool, why: str) -> None:
+    if condition:
+        event(f"rejected: {why}")  # hypothesis counts the reasons in its statistics
+    assume(not condition)
+
+
+def remove_generated(function, wrt) -> None:
+    """Delete what astgrad wrote to its cache folder for `function`'s gradients (the modules,
+    and numba's compiled code beside them): a generated program never comes back, and a long
+    run would otherwise leave about a megabyte per program there."""
+    for make in (astgrad.grad, astgrad.value_and_grad):
+        try:
+            path = Path(make(function, wrt, jit=False).__globals__["__file__"])
+        except AstgradError:  # refused: nothing written
+            return
+        for stale in [path, *path.parent.glob(f"__pycache__/{path.stem}.*")]:
+            stale.unlink(missing_ok=True)

@@ -1,0 +1,633 @@
+"""Random programs in the language astgrad differentiates, as a hypothesis strategy.
+
+`cases()` draws a `Case` (tests/fuzz/syntax.py): a `Program` (a module of constants, helper
+functions and a main function `f` that returns a float) and the arguments to call `f` with.
+Programs are built top down from the shape each expression must have, so every program runs:
+a variable keeps one shape for its life, indices stay in bounds, np.log and np.sqrt get
+positive arguments, and only arrays made inside the function (np.zeros, np.ones, np.copy, ...)
+are written into, never through a second name. Each choice is a hypothesis draw whose first
+option is the simplest, so hypothesis shrinks a failing program towards a short one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from .syntax import (
+    Assign,
+    BinOp,
+    BoolOp,
+    Call,
+    Case,
+    Compare,
+    Expr,
+    For,
+    Function,
+    If,
+    IfExp,
+    Index,
+    Int,
+    Integer,
+    Jump,
+    Method,
+    Name,
+    Neg,
+    Not,
+    Number,
+    Pair,
+    Program,
+    Return,
+    Store,
+    Transpose,
+    While,
+)
+
+SHAPES = [(), (3,), (2, 3), (1, 3), (2,)]  # float shapes; () is a Python float
+MAX_TRIPS = 4  # a loop's trip count, at most
+LOW, HIGH = -1.5, 1.5  # the inputs' elements
+
+
+# -- the builder ---------------------------------------------------------------------------------
+
+
+def _parts(shape: tuple) -> list[tuple]:
+    """The shapes that broadcast to `shape` without changing it: () and the trailing axes, each
+    kept or set to 1."""
+    out = {()}
+    for start in range(len(shape)):
+        tail = shape[start:]
+        for ones in itertools.product([False, True], repeat=len(tail)):
+            out.add(tuple(1 if one else d for one, d in zip(ones, tail)))
+    return sorted(out, key=lambda s: (len(s), s))
+
+
+def _statements(body: list):
+    """The statements of a block and of the blocks inside it."""
+    for statement in body:
+        yield statement
+        for inner in [getattr(statement, "body", None), getattr(statement, "orelse", None),
+                      *getattr(statement, "bodies", [])]:
+            yield from _statements(inner or [])
+
+
+def _without_shared_updates(function: Function) -> Function:
+    """Rewrite `v += e` to `v = v + e` where the float `v` may be the object of another name
+    (a parameter, or bound to another name anywhere in the function).
+
+    A Python float cannot change, so in Python `w = v; v += e` leaves w alone; but the tape runs
+    the program with tensors, and `+=` changes a tensor in place, as in PyTorch. Arrays are
+    never updated in place unless made in the function and bound to one name only."""
+    shared = {name for name, _ in function.params}
+    for statement in _statements(function.body):
+        if isinstance(statement, Assign) and statement.value.aliases():
+            shared |= statement.value.aliases() | set(statement.target.split(", "))
+    for statement in _statements(function.body):
+        if isinstance(statement, Assign) and statement.op and statement.value.shape == () \
+                and statement.target in shared:
+            statement.value = BinOp(statement.op, Name(statement.target, ()), statement.value, ())
+            statement.op = ""
+    return function
+
+
+def _reduced(shape: tuple, axis, keepdims: bool) -> tuple:
+    if axis is None:
+        return ()
+    axis %= len(shape)
+    if keepdims:
+        return tuple(1 if k == axis else d for k, d in enumerate(shape))
+    return tuple(d for k, d in enumerate(shape) if k != axis)
+
+
+# shape -> the (source shape, axis, keepdims) whose reduction has that shape
+REDUCTIONS = {shape: [(source, axis, keepdims) for source in SHAPES if source
+                      for axis in [None, *range(len(source)), -1] for keepdims in (False, True)
+                      if _reduced(source, axis, keepdims) == shape
+                      and (axis is not None or not keepdims)]
+              for shape in SHAPES}
+
+
+@dataclass
+class Scope:
+    """The variables a statement can see: floats with their shapes (in the order defined),
+    integers with their intervals, and the arrays this function made (writable)."""
+
+    floats: dict = field(default_factory=dict)
+    ints: dict = field(default_factory=dict)
+    owned: set = field(default_factory=set)
+    params: set = field(default_factory=set)
+    loops: int = 0  # the enclosing loops (break and continue are allowed inside one)
+
+    def child(self) -> Scope:
+        return Scope(dict(self.floats), dict(self.ints), set(self.owned), self.params,
+                     self.loops)
+
+
+@dataclass(frozen=True)
+class Size:
+    """How large programs grow: statements in the main function's body (nested blocks hold
+    fewer), nesting of if/for/while, operations per expression, helper functions."""
+
+    statements: int = 4
+    nesting: int = 2
+    operations: int = 2
+    helpers: int = 2
+
+
+FULL = Size()
+# A size whose gradients numba compiles in about half a second (see test_fuzz.py).
+SMALL = Size(statements=2, nesting=1, operations=1, helpers=1)
+
+
+class Builder:
+    """Draws a program piece by piece; each choice is a hypothesis draw, so shrinking the draws
+    shrinks the program (the first option of each choice is the simplest)."""
+
+    def __init__(self, draw, size: Size = FULL):
+        self.draw = draw
+        self.size = size
+        self.ops = size.operations
+        self.counter = 0
+        self.helpers: list[Function] = []
+        self.constants: dict[str, np.ndarray] = {}
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def weighted(self, options: dict):
+        """A key of `options`, with probability proportional to its value."""
+        return self.pick([key for key, weight in options.items() for _ in range(weight)])
+
+    def integer(self, low, high) -> int:
+        return self.draw(st.integers(low, high))
+
+    def coin(self, chances: int = 2) -> bool:
+        """True one time in `chances`."""
+        return self.integer(1, chances) == 1
+
+    def number(self) -> Number:
+        return Number(self.pick([0.5, 2.0, -1.0, 0.3, 1.5, -0.7, 0.1, 3.0]))
+
+    def fresh(self, prefix="v") -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # -- programs ---------------------------------------------------------------------------
+
+    def program(self) -> Program:
+        if self.coin(4):
+            shape = self.pick([(3,), (2, 3)])
+            self.constants["C0"] = np.round(np.linspace(-0.9, 1.1, np.prod(shape)), 2) \
+                .reshape(shape)
+        for k in range(self.integer(0, self.size.helpers)):
+            self.helpers.append(self.helper(f"h{k}"))
+        self.counter = 0
+        self.returns = ()
+        params = [(f"x{k}", self.pick(SHAPES)) for k in range(self.integer(1, 3))]
+        if self.coin(3):
+            params.append(("n", "int"))
+        scope = Scope(params=set(p for p, _ in params))
+        for name, shape in params:
+            if shape == "int":
+                scope.ints[name] = (0, MAX_TRIPS - 1)
+            else:
+                scope.floats[name] = shape
+        body = self.block(scope, 0, self.size.statements)
+        body.append(Return(self.result(scope)))
+        return Program(self.constants, self.helpers,
+                       _without_shared_updates(Function("f", params, body)))
+
+    def helper(self, name: str) -> Function:
+        self.counter = 0
+        params = [(f"p{k}", self.pick(SHAPES)) for k in range(self.integer(1, 2))]
+        # one value, or (a list of shapes) two, which only the function's end may return
+        returns = self.returns = self.pick(SHAPES) if not self.coin(4) else [
+            self.pick(SHAPES), self.pick(SHAPES)]
+        scope = Scope(floats=dict(params), params=set(p for p, _ in params))
+        body = self.block(scope, 1, 2) if self.coin() else []
+        if isinstance(returns, list):
+            value = Pair(*(self.returned(shape, scope) for shape in returns))
+        else:
+            value = self.returned(returns, scope)
+        body.append(Return(value))
+        return _without_shared_updates(Function(name, params, body, returns))
+
+    def returned(self, shape, scope) -> Expr:
+        value = self.expr(shape, scope, self.ops)
+        if value.aliases() and shape:  # an array returned as is would alias the argument
+            value = Call("np.copy", (value,), shape)
+        return value
+
+    def result(self, scope: Scope) -> Expr:
+        """The main function's float: a sum over a fresh expression and the latest variables,
+        so that what the body computed reaches the output."""
+        shape = self.shape(scope)
+        terms = [self.expr(shape, scope, self.ops)]
+        latest = [n for n in scope.floats if n not in scope.params][-2:]
+        terms += [Name(n, scope.floats[n]) for n in latest]
+        total = None
+        for term in terms:
+            if term.shape != ():
+                term = Call(self.pick(["np.sum", "np.mean"]), (term,), ())
+            total = term if total is None else BinOp("+", total, term, ())
+        return total
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def block(self, scope: Scope, depth: int, size: int) -> list:
+        return [statement for _ in range(self.integer(1, size))
+                for statement in self.statement(scope, depth)]
+
+    def statement(self, scope: Scope, depth: int) -> list:
+        nested = depth < self.size.nesting
+        kind = self.weighted({
+            "assign": 6, "update": 3, "create": 2, "store": 4 if scope.owned else 0,
+            "if": 2 if nested else 0, "for": 2 if nested else 0, "while": 1 if nested else 0,
+            "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0, "return": 1,
+            "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
+            else 0})
+        return getattr(self, f"_{kind}")(scope, depth)
+
+    def shape(self, scope: Scope) -> tuple:
+        """A shape for a new value: often one that variables already have."""
+        return self.pick([*SHAPES, *scope.floats.values()])
+
+    def part(self, shape: tuple, scope: Scope) -> tuple:
+        """A shape that broadcasts to `shape`: often one that variables already have."""
+        parts = _parts(shape)
+        return self.pick(parts + [s for s in scope.floats.values() if s in parts] * 2)
+
+    def _assign(self, scope, depth):
+        name, shape = self.fresh(), self.shape(scope)
+        value = self.value(shape, scope)
+        scope.floats[name] = shape
+        return [Assign(name, value)]
+
+    def value(self, shape, scope) -> Expr:
+        """An expression to bind to a name: a copy if it may be a view of an array made here
+        (after `b = a[0]`, writing into a would change b)."""
+        value = self.expr(shape, scope, self.ops)
+        if shape and value.aliases() & scope.owned:
+            value = Call("np.copy", (value,), shape)
+        return value
+
+    def _update(self, scope, depth):
+        name = self.pick(list(scope.floats)[::-1])
+        shape = scope.floats[name]
+        if name in scope.owned:  # in place, through `+=`, `*=`, ...
+            return [Assign(name, self.expr(shape, scope, self.ops), self.pick(["+", "-", "*"]))]
+        if shape == ():
+            op = self.pick(["", "+", "-", "*"])
+            return [Assign(name, self.expr(shape, scope, self.ops), op)]
+        # arrays not made here are rebound, never changed in place: they may be arguments
+        return [Assign(name, self.value(shape, scope))]
+
+    def _create(self, scope, depth):
+        name, shape = self.fresh("a"), self.pick([s for s in SHAPES if s])
+        alike = [n for n, s in scope.floats.items() if s == shape]
+        kinds = ["np.zeros", "np.ones", "np.full"] + (["np.zeros_like", "np.copy"] if alike else [])
+        kind = self.pick(kinds)
+        if kind in ("np.zeros", "np.ones"):
+            value = Call(kind, (shape,), shape)
+        elif kind == "np.full":
+            value = Call(kind, (shape, self.number().render()), shape)
+        else:
+            value = Call(kind, (Name(self.pick(alike), shape),), shape)
+        scope.floats[name] = shape
+        scope.owned.add(name)
+        return [Assign(name, value)]
+
+    def _store(self, scope, depth):
+        name = self.pick(sorted(scope.owned))
+        shape = scope.floats[name]
+        index, target = self.index(shape, scope, None)
+        value = self.expr(self.part(target, scope), scope, self.ops)
+        return [Store(name, index, value, self.pick(["", "", "+", "*"]))]
+
+    def _if(self, scope, depth):
+        tests = [self.condition(scope)]
+        tests += [self.condition(scope) for _ in range(self.integer(0, 1))]
+        orelse = self.coin()
+        joint = (self.fresh(), self.pick(SHAPES)) if orelse and self.coin() else None
+        bodies = [self.branch(scope, depth, joint) for _ in tests]
+        other = self.branch(scope, depth, joint) if orelse else None
+        if joint:  # defined on every path: visible after the if
+            scope.floats[joint[0]] = joint[1]
+        return [If(tests, bodies, other)]
+
+    def branch(self, scope, depth, joint) -> list:
+        inner = scope.child()
+        body = self.block(inner, depth + 1, 2)
+        if joint:
+            body.append(Assign(joint[0], self.value(joint[1], inner)))
+        return body
+
+    def _for(self, scope, depth):
+        target = next((n for n in "ij" if n not in scope.ints), None) or self.fresh("i")
+        bounds, interval = self.loop_range(scope)
+        inner = scope.child()
+        inner.ints[target] = interval
+        inner.loops += 1
+        return [For(target, bounds, self.block(inner, depth + 1, min(3, self.size.statements)))]
+
+    def counts(self, scope) -> list[Int]:
+        """Integers that can bound a loop: constants, integer variables, array lengths."""
+        out = [Int(str(k), k, k) for k in range(1, MAX_TRIPS)]
+        out += [Int(n, max(lo, 0), hi) for n, (lo, hi) in scope.ints.items() if hi < MAX_TRIPS]
+        return out + [Int(f"{n}.shape[{axis}]", d, d) for n, s in scope.floats.items()
+                      for axis, d in enumerate(s)]
+
+    def _count(self, scope, depth):
+        """An integer variable, new (`m1 = (n + 1) % 3`) or counting on (`m1 = (m1 + 1) % 3`):
+        a loop bound that changes between the loops that read it."""
+        counters = [n for n in scope.ints if n.startswith("m")]
+        if counters and self.coin():
+            name = self.pick(counters)
+            value = f"({name} + 1) % 3"
+        else:
+            name = self.fresh("m")
+            value = f"({self.pick(self.counts(scope)).text} + {self.integer(0, 2)}) % 3"
+        scope.ints[name] = (0, 2)
+        return [Assign(name, Integer(value))]
+
+    def loop_range(self, scope) -> tuple[str, tuple]:
+        """`range(...)` with computed bounds, and the interval of the loop variable."""
+        stop = self.pick(self.counts(scope))
+        form = self.pick(["range(stop)", "range(1, stop + 1)", "reversed", "range(0, stop, 2)",
+                          "range(stop - 1)"])
+        if form == "range(stop)":
+            return f"range({stop.text})", (0, max(stop.high - 1, 0))
+        if form == "range(1, stop + 1)":
+            return f"range(1, {stop.text} + 1)", (1, max(stop.high, 1))
+        if form == "reversed":
+            return f"range({stop.text} - 1, -1, -1)", (0, max(stop.high - 1, 0))
+        if form == "range(0, stop, 2)":
+            return f"range(0, {stop.text}, 2)", (0, max(stop.high - 1, 0))
+        return f"range({stop.text} - 1)", (0, max(stop.high - 2, 0))
+
+    def _while(self, scope, depth):
+        counter, limit = self.fresh("k"), self.integer(1, MAX_TRIPS)
+        test = self.condition(scope)
+        inner = scope.child()
+        inner.ints[counter] = (1, limit)
+        inner.loops += 1
+        return [While(counter, limit, test, self.block(inner, depth + 1, 2))]
+
+    def _foreach(self, scope, depth):
+        """`for v in x:` over the elements (or rows) of an array not made here (a loop over
+        an array it writes into would see the writes)."""
+        arrays = [n for n, s in scope.floats.items() if s and n not in scope.owned]
+        if not arrays:
+            return self._for(scope, depth)
+        array = self.pick(arrays[::-1])
+        inner = scope.child()
+        inner.loops += 1
+        target = self.fresh()
+        inner.floats[target] = scope.floats[array][1:]
+        form = self.pick(["in", "enumerate", "zip"])
+        if form == "enumerate":  # for c1, v2 in enumerate(x):
+            position = self.fresh("c")
+            inner.ints[position] = (0, scope.floats[array][0] - 1)
+            target, walked = f"{position}, {target}", f"enumerate({array})"
+        elif form == "zip":  # for v1, v2 in zip(x, y):
+            other = self.pick(arrays)
+            second = self.fresh()
+            inner.floats[second] = scope.floats[other][1:]
+            target, walked = f"{target}, {second}", f"zip({array}, {other})"
+        else:
+            walked = array
+        body = self.block(inner, depth + 1, min(3, self.size.statements))
+        return [For(target, walked, body)]
+
+    def _jump(self, scope, depth):
+        return [If([self.condition(scope)], [[Jump(self.pick(["break", "continue"]))]])]
+
+    def _return(self, scope, depth):
+        """An early return (`if test: return value`), of the function's own shape."""
+        if isinstance(self.returns, list):  # a pair may be returned only at the end
+            return self._assign(scope, depth)
+        return [If([self.condition(scope)], [[Return(self.returned(self.returns, scope))]])]
+
+    def _unpack(self, scope, depth):
+        """`v1, v2 = helper(...)`, from a helper that returns two values."""
+        helper = self.pick([h for h in self.helpers if isinstance(h.returns, list)])
+        names = [self.fresh(), self.fresh()]
+        call = Call(helper.name, tuple(self.expr(s, scope, self.ops - 1)
+                                       for _, s in helper.params), None)
+        scope.floats.update(zip(names, helper.returns))
+        return [Assign(", ".join(names), call)]
+
+    # -- expressions --------------------------------------------------------------------------
+
+    def condition(self, scope: Scope) -> Expr:
+        """A data-dependent test: a comparison of floats, maybe chained, combined or negated."""
+        form = self.pick(["compare", "compare", "chain", "and", "or", "not"])
+        if form in ("and", "or"):
+            return BoolOp(form, (self.comparison((), scope), self.comparison((), scope)))
+        if form == "not":
+            return Not(self.comparison((), scope))
+        if form == "chain":
+            middle = self.expr((), scope, 1)
+            return Compare((Number(round(-1.0 + self.integer(0, 5) * 0.1, 1)), middle,
+                            Number(round(self.integer(0, 8) * 0.1, 1))), ("<", "<="))
+        return self.comparison((), scope)
+
+    def comparison(self, shape, scope) -> Compare:
+        left = self.expr(shape, scope, 1)
+        right = self.expr(self.part(shape, scope), scope, 1) if self.coin(3) else self.number()
+        return Compare((left, right), (self.pick(["<", ">", "<=", ">="]),))
+
+    def expr(self, shape: tuple, scope: Scope, depth: int) -> Expr:
+        """An expression of exactly `shape`, nested at most `depth` operations deep."""
+        if depth == 0:
+            return self.leaf(shape, scope)
+        kinds = {"leaf": 3, "arithmetic": 5, "function": 3, "divide": 1, "power": 2,
+                 "negate": 1, "extremum": 1, "index": 2, "ifexp": 1,
+                 "reduce": 2 if REDUCTIONS.get(shape) else 0,
+                 "matmul": 1 if shape in ((), (2,), (3,)) else 0,
+                 "where": 1 if shape else 0,
+                 "helper": 2 if any(h.returns == shape for h in self.helpers) else 0}
+        kind = self.weighted(kinds)
+        return getattr(self, f"_{kind}")(shape, scope, depth - 1)
+
+    def leaf(self, shape, scope) -> Expr:
+        """A variable, an element or slice of one, a smaller variable broadcast to `shape`,
+        or a constant."""
+        names = [n for n, s in scope.floats.items() if s == shape][::-1]  # the latest first
+        smaller = [n for n, s in scope.floats.items() if s != shape and s in _parts(shape)]
+        constants = [n for n, v in self.constants.items() if v.shape == shape]
+        options = (["name"] * 4 if names else []) + ["index"] * 2 + (
+            ["lift"] * 2 if smaller else []) + ["constant"]
+        kind = self.pick(options)
+        if kind == "name":
+            return Name(self.pick(names), shape)
+        if kind == "lift":
+            name = self.pick(smaller[::-1])
+            ones = Call("np.ones", (shape,), shape)
+            return BinOp("*", Name(name, scope.floats[name]), ones, shape)
+        if kind == "index":
+            read = self.read(shape, scope)
+            if read is not None:
+                return read
+        if constants and self.coin():
+            return Name(self.pick(constants), shape)
+        if shape == ():
+            return self.number()
+        return Call("np.full", (shape, self.number().render()), shape)
+
+    def _leaf(self, shape, scope, depth):
+        return self.leaf(shape, scope)
+
+    def _arithmetic(self, shape, scope, depth):
+        op = self.pick(["+", "*", "-"])
+        part = self.part(shape, scope)
+        sides = [self.expr(shape, scope, depth), self.expr(part, scope, depth)]
+        if self.coin():
+            sides.reverse()
+        return BinOp(op, *sides, shape)
+
+    def _function(self, shape, scope, depth):
+        name = self.pick(["np.sin", "np.tanh", "np.exp", "np.cos", "np.log", "np.sqrt",
+                          "np.arctan", "np.abs"])
+        if name in ("np.log", "np.sqrt"):
+            return Call(name, (self.positive(shape, scope, depth),), shape)
+        kink = "abs" if name == "np.abs" else None
+        return Call(name, (self.expr(shape, scope, depth),), shape, kink=kink)
+
+    def positive(self, shape, scope, depth) -> Expr:
+        """An expression whose elements are positive (at least 0.5): for log, sqrt and ** 0.5."""
+        inner = self.expr(shape, scope, max(depth - 1, 0))
+        form = self.pick(["square", "exp", "cosh"])
+        if form == "square":
+            return BinOp("+", BinOp("*", inner, inner, shape), Number(0.5), shape)
+        return Call(f"np.{form}", (inner,), shape)
+
+    def _divide(self, shape, scope, depth):
+        part = self.part(shape, scope)
+        return BinOp("/", self.expr(shape, scope, depth), self.positive(part, scope, depth),
+                     shape)
+
+    def _power(self, shape, scope, depth):
+        form = self.pick(["square", "cube", "root", "variable"])
+        if form in ("square", "cube"):
+            exponent = Number(2.0) if form == "square" else Number(3.0)
+            if self.coin():
+                exponent = Number(int(exponent.value))  # an integer power: x ** 2
+            return BinOp("**", self.expr(shape, scope, depth), exponent, shape)
+        base = self.positive(shape, scope, depth)
+        if form == "root":
+            return BinOp("**", base, Number(self.pick([0.5, 1.5])), shape)
+        return BinOp("**", base, self.expr(self.part(shape, scope), scope, 0), shape)
+
+    def _negate(self, shape, scope, depth):
+        return Neg(self.expr(shape, scope, depth), shape)
+
+    def _extremum(self, shape, scope, depth):
+        name = self.pick(["maximum", "minimum"])
+        return Call(f"np.{name}", (self.expr(shape, scope, depth),
+                                   self.expr(self.part(shape, scope), scope, depth)),
+                    shape, kink=name)
+
+    def _reduce(self, shape, scope, depth):
+        """np.sum, np.mean, np.max or np.min (or the method) of a larger array, to `shape`."""
+        source, axis, keepdims = self.pick(REDUCTIONS[shape])
+        function = self.pick(["sum", "mean", "max", "min"])
+        operand = self.expr(source, scope, depth)
+        keywords = (("axis", axis),) if axis is not None else ()
+        if keepdims:
+            keywords += (("keepdims", True),)
+        if function in ("sum", "mean") and self.coin(4):
+            return Method(operand, function, shape, keywords)
+        kink = function if function in ("max", "min") else None
+        return Call(f"np.{function}", (operand,), shape, keywords, kink)
+
+    def _matmul(self, shape, scope, depth):
+        options = {(): [((3,), (3,)), ((2,), (2,))], (2,): [((2, 3), (3,))],
+                   (3,): [((2,), (2, 3)), ("T", (2,))]}[shape]
+        left, right = self.pick(options)
+        if left == "T":  # m.T @ v
+            m = self.expr((2, 3), scope, 0)
+            return BinOp("@", Transpose(m, (3, 2)), self.expr(right, scope, depth), shape)
+        a, b = self.expr(left, scope, depth), self.expr(right, scope, depth)
+        if self.coin(3):
+            return Call("np.dot", (a, b), shape)
+        return BinOp("@", a, b, shape)
+
+    def _index(self, shape, scope, depth) -> Expr:
+        return self.read(shape, scope) or self.leaf(shape, scope)
+
+    def read(self, shape, scope) -> Index | None:
+        """A read `name[...]` of `shape` from a larger variable, or None if none fits."""
+        sources = [n for n, s in scope.floats.items() if len(s) > len(shape)]
+        if not sources:
+            return None
+        name = self.pick(sources[::-1])
+        index = self.index(scope.floats[name], scope, shape)
+        if index is None:
+            return None
+        return Index(Name(name, scope.floats[name]), index[0], shape)
+
+    def index(self, shape: tuple, scope: Scope, want: tuple | None):
+        """An index into an array of `shape` (text, shape of what it selects), selecting an
+        array of shape `want` if given; None if no index does."""
+        slices = {":": lambda d: d, "1:": lambda d: d - 1, ":-1": lambda d: d - 1,
+                  ":2": lambda d: min(d, 2)}
+        patterns = []
+        for length in range(1, len(shape) + 1):
+            for items in itertools.product(["int", *slices], repeat=length):
+                selected = tuple(slices[i](d) for i, d in zip(items, shape) if i != "int")
+                selected += shape[length:]
+                if 0 in selected or (want is not None and selected != want):
+                    continue
+                patterns.append((items, selected))
+        if not patterns:
+            return None
+        items, selected = self.pick(patterns)
+        text = [self.position(d, scope) if i == "int" else i for i, d in zip(items, shape)]
+        return ", ".join(text), selected
+
+    def position(self, size: int, scope: Scope) -> str:
+        """An integer index into an axis of `size`: a constant, a loop variable or `i % size`."""
+        fitting = [n for n, (lo, hi) in scope.ints.items() if -size <= lo and hi < size]
+        wrapped = [f"{n} % {size}" for n, (lo, hi) in scope.ints.items() if lo >= 0]
+        options = [str(k) for k in range(-1, size)] + fitting * 2 + wrapped
+        return self.pick(options)
+
+    def _ifexp(self, shape, scope, depth):
+        return IfExp(self.expr(shape, scope, depth), self.condition(scope),
+                     self.expr(shape, scope, depth), shape)
+
+    def _where(self, shape, scope, depth):
+        test = self.comparison(shape, scope)
+        return Call("np.where", (test, self.expr(shape, scope, depth),
+                                 self.expr(self.part(shape, scope), scope, depth)), shape)
+
+    def _helper(self, shape, scope, depth):
+        helper = self.pick([h for h in self.helpers if h.returns == shape])
+        return Call(helper.name, tuple(self.expr(s, scope, depth) for _, s in helper.params),
+                    shape)
+
+
+
+
+def _argument(shape):
+    elements = st.floats(LOW, HIGH, allow_nan=False, allow_infinity=False)
+    if shape == "int":
+        return st.integers(0, MAX_TRIPS - 1)
+    if shape == ():
+        return elements
+    return arrays(np.float64, shape, elements=elements)
+
+
+@st.composite
+def cases(draw, size: Size = FULL) -> Case:
+    """A random program of at most `size`, and arguments for it."""
+    program = Builder(draw, size).program()
+    args = draw(st.tuples(*(_argument(shape) for _, shape in program.main.params)))
+    return Case(program, args)

@@ -1,0 +1,200 @@
+"""Programs the fuzzer found astgrad getting wrong, shrunk by hand to a few lines.
+
+Each is a plain function, with a docstring saying what went wrong; `CASES` lists the arguments
+each is checked at (clear of its branch boundaries), on both sides of its branches.
+tests/fuzz/test_regressions.py runs them through the four gradients.
+"""
+
+import numpy as np
+
+C = np.array([[-0.9, -0.5, -0.1], [0.3, 0.7, 1.1]])
+
+
+def overwritten_in_branch(x):
+    """A constant replaced x in a branch, but x's adjoint still reached the argument: the
+    assignment had no varied operand, so it got no adjoint code, and neither did the `if`."""
+    if x < 0.5:
+        x = 1.0
+    return x * 2.0
+
+
+def array_overwritten_in_branch(x):
+    """The same, as the fuzzer found it: an array argument replaced by a new one."""
+    if x[0] < 0.5:
+        x = np.ones(3)
+    y = x[1] + x
+    return y[1]
+
+
+def overwritten_in_loop(x, n):
+    """The same in a loop, which had no adjoint code at all: the gradient was 2 for any n."""
+    for _ in range(n):
+        x = 1.0
+    return x * 2.0
+
+
+def overwritten_twice_in_loop(x):
+    """The same, overwritten twice in a trip: neither assignment replaced a varied value (the
+    first one's is not, in the trip; the second one's is the first one's constant), so the
+    loop still had no adjoint code. What decides is whether an adjoint flows back into it."""
+    for _ in range(2):
+        x = 1.0
+        x = 2.0
+    return x * x
+
+
+def overwritten_by_a_helper(x, c):
+    """The same through tuple unpacking from a helper called with constants."""
+    if c > 0.0:
+        x, y = pair(1.0)
+    return x * 3.0
+
+
+def pair(a):
+    return a * 2.0, a
+
+
+def slice_updated_in_place(x):
+    """`a[1:] *= x[1]` reads `a[1:]` into a temporary, a view of a, which the store then
+    overwrote: the adjoint of the product read the new values of a, not the old."""
+    a = np.ones(2)
+    a[1:] *= x[1]
+    return np.mean(a)
+
+
+def rebound_after_for(x):
+    """The loop's reverse trips read x, which the statement after the loop rebinds: they read
+    the new x (0.97 where 3 x**2 is 0.27 at x = 0.3)."""
+    v = x
+    for _ in range(2):
+        v = v * x
+    x = x + 0.5
+    return v
+
+
+def rebound_after_while(x):
+    """The same with a while loop."""
+    v = x
+    k = 0
+    while k < 2:
+        v = v * x
+        k += 1
+    x = x + 0.5
+    return v
+
+
+def rebound_after_inner_loop(x):
+    """The same for a loop inside a loop: the copy is taken and put back in each reverse
+    trip of the outer loop."""
+    s = 0.0
+    v = x
+    for _ in range(2):
+        for _ in range(2):
+            s = s + v * x
+        v = v * 0.5 + x
+    return s
+
+
+def bound_rebound_after_inner_loop(x, n):
+    """Not found by the fuzzer but by fixing the above: the inner loop's bound m is rebound
+    after it, so a reverse trip of the outer loop reruns the inner loop from a copy of m
+    taken before it, which must be made even though only the rerun reads it."""
+    s = 0.0
+    m = n
+    for _ in range(2):
+        for j in range(1, m):
+            s = s + x * j * s + x
+        m = m + 1
+        s = s * x * m
+    return s
+
+
+def returns_from_a_loop(x):
+    """A second return in a loop is guarded by `if _returned: ... else: <the rest>`, and the
+    rest sets the flag: reversing the guard read the flag's new value, and took the branch
+    that skipped the rest's adjoint (a zero gradient)."""
+    for i in range(3):
+        if x[0] > 5.0:
+            return x[1]
+        if x[i] < 0.3:
+            return x[1] * 2.0
+    return x[0]
+
+
+def loop_after_an_early_return(x, c):
+    """Refused: "'v' is read in the loop before the loop assigns it, and it may have no value
+    when the loop starts". It has one whenever the loop runs: only the path that returned
+    skips the assignment, and the loop with it."""
+    if c > 0.0:
+        v = x * 2.0
+    else:
+        if x > 5.0:
+            return x
+        v = x * 3.0
+    for _ in range(2):
+        v = v * x
+    return v
+
+
+def walks_an_array_it_rebinds(x):
+    """`for v in x` walks the array x was when the loop began; the loop read `x[k]` each trip,
+    from the x the body had rebound (the value itself was wrong)."""
+    s = 0.0
+    for v in x:
+        x = x * 2.0
+        s = s + v * np.sum(x)
+    return s
+
+
+def zips_an_array_it_rebinds(x, y):
+    """The same through zip."""
+    s = 0.0
+    for a, b in zip(x, y):
+        y = y + a
+        s = s + a * b
+    return s + np.sum(y)
+
+
+def decided_before_it_runs(x, n):
+    """Did not compile: numba prunes the branch of a test on constants (`0.1 <= 3.0`) in the
+    forward loop and not in its reverse, then cannot type what only the pruned branch bound
+    (the test of the elif). astgrad now decides such tests itself, keeping the branch taken."""
+    for _ in range(n):
+        if 0.1 <= 3.0:
+            x = x * 0.5 + 0.1
+        elif x < 0.3:
+            x = x * 2.0
+    return x
+
+
+def transpose_of_module_array(x):
+    """`C.T` of a module-level array was refused: 'C' is a ndarray; attributes of objects are
+    not supported (only module attributes were looked up)."""
+    return np.sum(C.T @ x)
+
+
+def method_of_module_array(x):
+    """The same for a method: `C.mean(axis=0)`."""
+    return np.sum(C.mean(axis=0) * x)
+
+
+CASES = [
+    (overwritten_in_branch, [(0.1,), (0.7,)]),
+    (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
+    (overwritten_in_loop, [(0.3, 0), (0.3, 2)]),
+    (overwritten_twice_in_loop, [(0.3,)]),
+    (overwritten_by_a_helper, [(0.3, -1.0), (0.3, 1.0)]),
+    (slice_updated_in_place, [(np.array([1.17, 0.11, -1.28]),)]),
+    (rebound_after_for, [(0.3,)]),
+    (rebound_after_while, [(0.3,)]),
+    (rebound_after_inner_loop, [(0.3,)]),
+    (bound_rebound_after_inner_loop, [(0.3, 3)]),
+    (returns_from_a_loop, [(np.array([0.5, 0.7, 0.1]),), (np.array([0.1, 0.7, 0.9]),),
+                           (np.array([0.5, 0.7, 0.9]),)]),
+    (loop_after_an_early_return, [(0.3, 1.0), (0.3, -1.0), (6.0, -1.0)]),
+    (walks_an_array_it_rebinds, [(np.array([0.3, -0.2, 0.5]),)]),
+    (zips_an_array_it_rebinds, [(np.array([0.3, -0.2, 0.5]), np.array([0.1, 0.7, -0.4]))]),
+    (decided_before_it_runs, [(0.1, 2)]),
+    (transpose_of_module_array, [(np.array([0.3, -0.2]),)]),
+    (method_of_module_array, [(np.array([0.3, -0.2, 0.5]),)]),
+]
