@@ -270,6 +270,9 @@ class GeneratedCode:
         if re.match(r"cannot convert float (NaN|infinity) to integer", str(error)):
             hint = ("a NaN or infinite value reached a count or an index here; check the inputs "
                     "with np.isfinite before computing the gradient")
+        elif "cannot be interpreted as an integer" in str(error):
+            hint = ("range() takes integers: compute the bound with integers (n // 2, not "
+                    "n / 2), or convert it with int(...)")
         elif isinstance(error, UnboundLocalError):
             hint = ("a name the function assigns is local to all of it: give it a value before "
                     "reading it (to update a module-level value, pass it in as an argument and "

@@ -174,6 +174,8 @@ CALLED = [
     Bad(bad.trips_from_a_float, RUN, "cannot convert float NaN", "np.isfinite", (2.0, NAN)),
     Bad(bad.trips_from_a_float, RUN, "cannot convert float infinity", "np.isfinite", (2.0, INF)),
     Bad(bad.trips_from_a_floor, RUN, "cannot convert float NaN", "np.isfinite", (2.0, NAN)),
+    Bad(bad.trips_from_a_half, RUN, "'float' object cannot be interpreted as an integer",
+        "n // 2", (2.0, 4)),
     Bad(bad.picks_a_rounded_position, RUN, "cannot convert float NaN", "np.isfinite",
         (np.ones(3), NAN)),
     Bad(bad.picks_an_element, RUN, "IndexError", None, (np.ones(3), NAN)),
@@ -250,6 +252,24 @@ def test_nan_in_the_data_propagates_to_the_gradient(jit):
     assert astgrad.grad(bad.sums_over_trips, jit=jit)(NAN, 3) == 3.0
     assert astgrad.grad(bad.sums_over_trips, wrt="x", jit=jit)(INF, 2) == 2.0
     assert astgrad.grad(bad.breaks_when_small, jit=jit)(8.0) == 0.25
+
+
+def counts_to_computed_bounds(x, n):
+    half, s = n // 2, 0.0
+    for _i in range(half):
+        s = s + x
+    for _i in range(n - half, 2 * n):
+        s = s + x * x
+    for _i in range(int(n * 1.5)):
+        s = s + 0.5 * x
+    return s
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_range_takes_bounds_computed_as_integers(jit):
+    # each bound the function computes is checked to be an integer, as Python's range does
+    dx = astgrad.grad(counts_to_computed_bounds, jit=jit)(3.0, 5)
+    assert dx == 2 + 2 * 3.0 * (10 - 3) + 0.5 * 7
 
 
 @pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])

@@ -14,6 +14,7 @@ of a `while`; `continue` through a flag reset at the start of each trip.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from dataclasses import dataclass
 
@@ -22,8 +23,16 @@ import numpy as np
 from .. import ir
 from ..analysis import defined_before, live_in
 from ..parse import dotted
-from ..runtime import check_progress, trip_count
+from ..runtime import check_progress, loop_bound, trip_count
 from .statements import LoopFlags
+
+# Calls of one argument whose result is an int (round with ndigits is not among them)
+_INTEGER_RESULTS = (len, int, round, math.floor, math.ceil, math.trunc, np.size, np.ndim)
+
+
+def _stored(tree: ast.FunctionDef) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)}
 
 
 @dataclass
@@ -131,10 +140,36 @@ class LoopNormalizer:
     def range_of(self, node: ast.Call) -> _Range:
         if node.keywords or not 1 <= len(node.args) <= 3:
             self.fail(node, "range() takes one to three positional arguments")
-        args = [self.atom(a) for a in node.args]
+        args = [self.atom(a) if self.integral(a) else self.emit(ir.Call(loop_bound, (
+            self.atom(a),))) for a in node.args]
         if len(args) == 1:
             return _Range(ir.Const(0), args[0], ir.Const(1))
         return _Range(args[0], args[1], args[2] if len(args) == 3 else ir.Const(1))
+
+    def integral(self, node: ast.expr) -> bool:
+        """Whether a bound of range() is an integer by its form (`len(x)`, `x.shape[0]`,
+        `n - 1`, ...) or a parameter the gradient checks on entry. Other bounds go through
+        loop_bound: Python refuses range(2.5), which numba would run for two trips."""
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, bool)
+        if isinstance(node, ast.Name):
+            return node.id in self.parsed.params and node.id not in _stored(self.parsed.tree)
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.FloorDiv | ast.Mod) \
+                and self.integral(node.left) and self.integral(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, ast.USub) and self.integral(node.operand)
+        if isinstance(node, ast.Attribute):
+            return node.attr in ("size", "ndim")
+        if isinstance(node, ast.Subscript):
+            return isinstance(node.value, ast.Attribute) and node.value.attr == "shape"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute) \
+                and not node.keywords and not self.is_local_callee(node.func):
+            callee = self.resolve_path(self.callee_path(node.func), node.func)
+            if callee in (min, max):
+                return all(self.integral(a) for a in node.args)
+            return callee in _INTEGER_RESULTS and len(node.args) == 1
+        return False
 
     def is_local_callee(self, func: ast.expr) -> bool:
         path = self.callee_path(func)

@@ -13,6 +13,7 @@ from ..runtime import (
     astype_adjoint,
     check_progress,
     extremum_adjoint,
+    loop_bound,
     matmul_adjoint_a,
     matmul_adjoint_b,
     not_shared,
@@ -126,5 +127,5 @@ zero_derivative(
     np.identity, np.shape, np.ndim, np.size, len, range,
     np.argmax, np.argmin, np.argsort, Method("argmax"), Method("argmin"), Method("argsort"),
     Attribute("shape"), Attribute("ndim"), Attribute("size"), Attribute("dtype"),
-    stop_gradient, trip_count, not_shared, check_progress,
+    stop_gradient, trip_count, loop_bound, not_shared, check_progress,
 )

@@ -23,6 +23,7 @@ from .integers import (
     ceil_int,
     check_progress,
     floor_int,
+    loop_bound,
     require_int,
     round_int,
     to_int,
@@ -69,5 +70,5 @@ __all__ = [
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
     "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
     "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
-    "require_int", "round_int", "to_int", "trunc_int",
+    "loop_bound", "require_int", "round_int", "to_int", "trunc_int",
 ]

@@ -7,7 +7,8 @@ These helpers raise instead, with the same exceptions in both modes:
 
 - `to_int`, `floor_int`, `ceil_int`, `trunc_int`, `round_int`: what generated code calls for
   `int(x)`, `math.floor(x)`, `math.ceil(x)`, `math.trunc(x)` and `round(x)`;
-- `require_int(n, name, line)`: an argument used as a loop's trip count must be an integer;
+- `require_int(n, name, line)`: an argument used as a loop's trip count must be an integer,
+  and `loop_bound(n)` a bound the function computes;
 - `check_progress(test, seen, line, *carried)`: the test of a `while` loop, which raises
   `EndlessLoop` when the loop can never end.
 """
@@ -15,9 +16,11 @@ These helpers raise instead, with the same exceptions in both modes:
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 from numba import literal_unroll, types
+from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
 from ..errors import EndlessLoop, IntegerExpected
@@ -99,6 +102,20 @@ def _require_int(n, name, line):
         raise IntegerExpected(name, line)
 
     return impl
+
+
+def loop_bound(n):
+    """`n`, a bound of range() computed in the function: an integer, as Python's range()
+    requires (numba would run range(2.5) for two trips; this refuses it when compiling, and
+    astgrad then reports Python's error on the loop's line)."""
+    return operator.index(n)
+
+
+@overload(loop_bound)
+def _loop_bound(n):
+    if isinstance(n, (types.Integer, types.Boolean)):
+        return lambda n: n
+    raise TypingError(f"range() takes integers, and a bound of this loop is {n}")
 
 
 def check_progress(test, seen, line, carried):

@@ -473,6 +473,13 @@ def trips_from_a_floor(x, t):
     return s
 
 
+def trips_from_a_half(x, n):
+    s = 0.0
+    for i in range(n / 2):  # error
+        s = s + x
+    return s
+
+
 def picks_a_rounded_position(x, t):
     return x[round(t)] * 2.0  # error
 
