@@ -100,7 +100,7 @@ def parse(func: object) -> ParsedFunction:
     parsed.kwonly = [a.arg for a in tree.args.kwonlyargs]
     parsed.defaults = _defaults(func)
     _Checker(parsed).check(tree)
-    parsed.local_names = frozenset(parsed.params + parsed.kwonly) | _assigned_names(tree)
+    parsed.local_names = frozenset(parsed.params + parsed.kwonly) | assigned_names(tree)
     return parsed
 
 
@@ -141,7 +141,8 @@ def _defaults(func) -> dict[str, object]:
     return out
 
 
-def _assigned_names(tree: ast.FunctionDef) -> frozenset[str]:
+def assigned_names(tree: ast.FunctionDef) -> frozenset[str]:
+    """The names a function assigns anywhere in its body, nested defs' names included."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

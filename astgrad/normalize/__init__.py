@@ -26,7 +26,7 @@ from .. import ir
 from ..analysis import refuse_shared_writes
 from ..errors import NonScalarOutputError, Origin, UnsupportedSyntaxError
 from ..names import Names
-from ..parse import ParsedFunction, parse
+from ..parse import ParsedFunction, assigned_names, parse
 from ..rules import lookup
 from ..runtime import not_shared
 from .loops import LoopNormalizer, watch_while_loops
@@ -227,10 +227,8 @@ def _nested_parsed(node: ast.FunctionDef, parent: ParsedFunction) -> ParsedFunct
     if node.args.kwonlyargs or node.args.defaults:
         raise UnsupportedSyntaxError("nested helper functions take plain positional parameters",
                                      parent.origin(node), "define it at module level instead")
-    assigned = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store)}
     inner = ParsedFunction(parent.func, node.name, parent.filename, node, params, [], {},
-                           frozenset(params) | frozenset(assigned))
+                           frozenset(params) | assigned_names(node))
     inner.resolve = parent.resolve  # free names not captured resolve like the parent's
     return inner
 
@@ -238,10 +236,8 @@ def _nested_parsed(node: ast.FunctionDef, parent: ParsedFunction) -> ParsedFunct
 def _free_names(node: ast.FunctionDef) -> set[str]:
     loaded = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
               and isinstance(n.ctx, ast.Load)}
-    assigned = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store)}
     params = {a.arg for a in node.args.posonlyargs + node.args.args}
-    return loaded - assigned - params
+    return loaded - assigned_names(node) - params
 
 
 def _refuse_writes_into_arguments(function: ir.Function) -> None:

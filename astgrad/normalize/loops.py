@@ -22,17 +22,12 @@ import numpy as np
 
 from .. import ir
 from ..analysis import defined_before, live_in
-from ..parse import dotted
+from ..parse import assigned_names, dotted
 from ..runtime import check_progress, loop_bound, trip_count
 from .statements import LoopFlags
 
 # Calls of one argument whose result is an int (round with ndigits is not among them)
 _INTEGER_RESULTS = (len, int, round, math.floor, math.ceil, math.trunc, np.size, np.ndim)
-
-
-def _stored(tree: ast.FunctionDef) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store)}
 
 
 @dataclass
@@ -153,7 +148,7 @@ class LoopNormalizer:
         if isinstance(node, ast.Constant):
             return type(node.value) in (int, bool)
         if isinstance(node, ast.Name):
-            return node.id in self.parsed.params and node.id not in _stored(self.parsed.tree)
+            return node.id in self.parsed.params and node.id not in assigned_names(self.parsed.tree)
         if isinstance(node, ast.BinOp):
             return isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.FloorDiv | ast.Mod) \
                 and self.integral(node.left) and self.integral(node.right)

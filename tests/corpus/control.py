@@ -765,6 +765,16 @@ def nested_helper(x, c):
     return s
 
 
+def helper_defining_a_helper(x, c):
+    def outer(y):
+        def inner(z):  # defined inside a nested helper: local to it, not captured
+            return z * z + c
+
+        return inner(y) + y
+
+    return outer(x) * c
+
+
 def helper_in_branch(x):
     if x > 0:
         y = sigmoid(x)
@@ -950,6 +960,7 @@ CASES = [
     Case(helper_with_loop, [A((3,), 0.1, 0.9), I(0, 6)]),
     Case(imported_helper, [F(0.2, 2.0)]),
     Case(nested_helper, [F(-1, 1), F(-1, 1)], (0, 1)),
+    Case(helper_defining_a_helper, [F(-2, 2), F(-2, 2)], (0, 1)),
     Case(helper_in_branch, [F(-2, 2)], away=lambda a: _off(a[0], [0])),
     Case(helper_keyword_arguments, [F(-1, 1)]),
     Case(loop_over_rows_with_branch, [A((3, 2))],
