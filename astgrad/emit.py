@@ -73,8 +73,10 @@ class _Printer:
             self._last_origin = None
             self.line(f"{indent}# {stmt.text}")
         elif isinstance(stmt, ast.FunctionDef):
-            header = to_source(function_def(stmt.name, stmt.args, [ast.Pass()])).splitlines()[0]
-            self.line(f"{indent}{header}", origin)
+            *header, _ = to_source(function_def(stmt.name, stmt.args, [ast.Pass()])).splitlines()
+            self.line(f"{indent}{header[0]}", origin)
+            for text in header[1:]:  # a long parameter list, wrapped
+                self.line(f"{indent}{text}")
             self.block(stmt.body, indent + "    ")
         elif isinstance(stmt, ast.If):
             self.line(f"{indent}if {to_source(stmt.test)}:", origin)

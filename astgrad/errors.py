@@ -195,6 +195,51 @@ def register_generated(module_name: str, code: GeneratedCode) -> None:
     _generated[module_name] = code
 
 
+class _NotGiven:
+    """The default of every parameter of a gradient's entry function: no argument was passed."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven()
+
+
+def bind_arguments(module_name: str, given: tuple, more: tuple, named: dict) -> tuple:
+    """The arguments of a call of a generated gradient that was not simply every argument by
+    position, in parameter order with the function's defaults filled in, as Python binds
+    them; or an InputError on the user's `def` line naming what is missing or too much.
+
+    `given` holds what came by position, NOT_GIVEN after the last one; `more` the positional
+    arguments beyond the parameters; `named` the keyword arguments."""
+    code = _generated[module_name]
+    params, call = code.params, f"{code.function}({', '.join(code.params)})"
+    passed = next((i for i, value in enumerate(given) if value is NOT_GIVEN), len(given))
+    values = list(given)
+    problem = None
+    if more:
+        problem = (f"takes {len(params)} positional argument{'s' * (len(params) != 1)} but "
+                   f"{len(params) + len(more)} were given")
+    for name, value in named.items():
+        if name not in params:
+            problem = problem or f"got an unexpected keyword argument '{name}'"
+        elif params.index(name) < passed:
+            problem = problem or f"got multiple values for argument '{name}'"
+        else:
+            values[params.index(name)] = value
+    for position, name in enumerate(params):
+        if values[position] is NOT_GIVEN and name in code.defaults:
+            values[position] = code.defaults[name]
+    absent = [name for name, value in zip(params, values) if value is NOT_GIVEN]
+    if absent and problem is None:
+        problem = f"is missing the argument{'s' * (len(absent) > 1)} " + ", ".join(
+            f"'{name}'" for name in absent)
+    if problem is not None:
+        raise InputError(f"the gradient of {code.function} {problem}", code.definition,
+                         f"call it with the arguments of {call}")
+    return tuple(values)
+
+
 def translate_error(error: BaseException, module_name: str, args: tuple) -> BaseException:
     """An exception raised by a generated gradient, as an AstgradError on the user's line."""
     code = _generated.get(module_name)
@@ -213,6 +258,7 @@ class GeneratedCode:
     definition: Origin  # the user's `def` line
     returned: Origin  # the user's return statement
     params: list[str]
+    defaults: dict[str, object]
     wrt: tuple[str, ...]
     jit: bool
     python: Callable[[], Callable] | None = None  # the same gradient as plain Python

@@ -298,10 +298,39 @@ def test_a_call_without_a_rule_is_fine_when_nothing_differentiable_flows_into_it
     assert astgrad.grad(f, jit=False)(2.0, np.ones(3)) == 3.0
 
 
-def test_a_call_with_the_wrong_number_of_arguments_is_pythons_type_error():
-    # the gradient has the function's signature, and Python checks a call against it
-    with pytest.raises(TypeError, match="missing 1 required positional argument: 'factor'"):
-        astgrad.grad(bad.scales)(np.ones(2))
+WRONG_CALLS = [  # (positional, keyword arguments, what the message says) for bad.scales
+    ((np.ones(2),), {}, "is missing the argument 'factor'"),
+    ((), {}, "is missing the arguments 'x', 'factor'"),
+    ((np.ones(2), 2.0, 3.0), {}, "takes 2 positional arguments but 3 were given"),
+    ((np.ones(2), 2.0), {"scale": 3.0}, "got an unexpected keyword argument 'scale'"),
+    ((np.ones(2), 2.0), {"x": np.ones(2)}, "got multiple values for argument 'x'"),
+    ((np.ones(2),), {"x": np.ones(2), "factor": 2.0}, "got multiple values for argument 'x'"),
+]
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+@pytest.mark.parametrize("args, kwargs, words", WRONG_CALLS, ids=[w for *_, w in WRONG_CALLS])
+def test_a_call_with_wrong_arguments_names_the_def_line(args, kwargs, words, jit):
+    with pytest.raises(astgrad.InputError) as caught:
+        astgrad.grad(bad.scales, jit=jit)(*args, **kwargs)
+    assert_names_line(caught.value, bad.scales)
+    assert caught.value.message == f"the gradient of scales {words}"
+    assert caught.value.hint == "call it with the arguments of scales(x, factor)"
+
+
+def weighted_power(x, factor, power=2):
+    return np.sum(factor * x**power)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+def test_a_gradient_takes_keywords_and_defaults_as_the_function_does(jit):
+    gradient, x = astgrad.grad(weighted_power, jit=jit), np.array([0.5, -2.0])
+    expected = {2: 3.0 * 2 * x, 3: 3.0 * 3 * x**2}  # d/dx of factor * x**power
+    for power, call in [(2, lambda: gradient(x, 3.0)), (2, lambda: gradient(x, factor=3.0)),
+                        (3, lambda: gradient(factor=3.0, power=3, x=x)),
+                        (3, lambda: gradient(x, 3.0, 3))]:
+        np.testing.assert_allclose(call(), expected[power], rtol=1e-15)
+    assert str(inspect.signature(gradient)) == "(x, factor, power=2)"
 
 
 # -- functions without a source file ----------------------------------------------------------

@@ -199,12 +199,30 @@ def _arguments(params: list[str], defaults: dict | None = None,
 
 
 def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> ast.FunctionDef:
-    """The Python function the user calls: the compiled gradient, with errors translated."""
+    """The Python function the user calls: the compiled gradient, with errors translated.
+
+    Its parameters are positional-only and default to `NOT_GIVEN`, with `*more, **named`
+    after them, so that a call with missing, extra, unknown or repeated arguments reaches its
+    body: the common call (every argument by position) costs one test per argument, and any
+    other is bound by `bind_arguments` as Python would, or refused with the user's `def` line.
+    """
     args = [load(p) for p in function.params]
+    more, named, error = (ns.names.fresh(word) for word in ("more", "named", "error"))
+    given = ast.Tuple(args, ast.Load())
+    missing = ast.Name(ns.import_from("astgrad.errors", "NOT_GIVEN"), ast.Load())
+    unusual = ast.BoolOp(ast.Or(), [load(more), load(named)] + [
+        ast.Compare(arg, [ast.Is()], [missing]) for arg in args])
+    bind = ast.Call(load(ns.import_from("astgrad.errors", "bind_arguments")),
+                    [load("__name__"), given, load(more), load(named)], [])
+    targets = ast.Tuple([ast.Name(p, ast.Store()) for p in function.params], ast.Store())
     call = ast.Call(load(compiled), args, [])
     translate = ast.Call(load(ns.import_from("astgrad.errors", "translate_error")),
-                         [load("error"), load("__name__"), ast.Tuple(args, ast.Load())], [])
-    handler = ast.ExceptHandler(load("Exception"), "error",
+                         [load(error), load("__name__"), given], [])
+    handler = ast.ExceptHandler(load("Exception"), error,
                                 [ast.Raise(translate, ast.Constant(None))])
-    body = [ast.Try([ast.Return(call)], [handler], [], [])]
-    return function_def(entry, _arguments(function.params, function.defaults, ns), body)
+    body = [ast.Try([ast.If(unusual, [ast.Assign([targets], bind)], []), ast.Return(call)],
+                    [handler], [], [])]
+    parameters = ast.arguments(posonlyargs=[ast.arg(p) for p in function.params], args=[],
+                               vararg=ast.arg(more), kwonlyargs=[], kw_defaults=[],
+                               kwarg=ast.arg(named), defaults=[missing] * len(args))
+    return function_def(entry, parameters, body)
