@@ -1,7 +1,7 @@
 """The runtime helpers compiled by numba agree with their plain NumPy versions."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, broadcastable_shapes
 from numba import njit
@@ -20,6 +20,11 @@ def _unreduce_axis(g, like, axis):
 
 
 @njit
+def _unreduce_keepdims(g, like, axis):
+    return runtime.unreduce(g, like, axis, True)
+
+
+@njit
 def _reduce_max_axis(a, axis):
     return runtime.reduce_max(a, axis=axis)
 
@@ -32,12 +37,31 @@ def _reduce_mean_keepdims(a, axis):
 shapes = array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
 
 
+def _laid_out(a, layout: str):
+    """`a` with the same values, C-ordered, Fortran-ordered, or a strided view."""
+    if layout == "F":
+        return np.asfortranarray(a)
+    if layout == "strided":
+        wider = np.zeros(a.shape[:-1] + (2 * a.shape[-1],))
+        wider[..., ::2] = a
+        return wider[..., ::2]
+    return a
+
+
+@settings(max_examples=50)  # cheap: a compile per rank and layout, not per example
 @given(shapes.flatmap(lambda s: st.tuples(st.just(s), broadcastable_shapes(s, min_dims=1))),
-       st.integers(0, 2 ** 32 - 1))
-def test_unbroadcast_sums_back_to_the_operand_shape(shape_pair, seed):
+       st.integers(0, 2 ** 32 - 1), st.sampled_from(["C", "F", "strided"]))
+@example(((3, 2), (3, 1)), 0, "C")  # a column: summed along rows
+@example(((3, 2), (1, 2)), 0, "F")  # a row
+@example(((3, 2), (1, 1)), 0, "strided")
+@example(((3, 2), (2,)), 0, "strided")  # a bias
+@example(((3, 2), (1,)), 0, "C")
+@example(((4,), (1,)), 0, "strided")
+@example(((2, 3, 2), (3, 1)), 0, "F")
+def test_unbroadcast_sums_back_to_the_operand_shape(shape_pair, seed, layout):
     result_shape, operand_shape = shape_pair
     result_shape = np.broadcast_shapes(result_shape, operand_shape)
-    g = np.random.default_rng(seed).normal(size=result_shape)
+    g = _laid_out(np.random.default_rng(seed).normal(size=result_shape), layout)
     like = np.zeros(operand_shape)
     expected = runtime.unbroadcast(g, like)
     assert np.shape(expected) == operand_shape
@@ -47,15 +71,20 @@ def test_unbroadcast_sums_back_to_the_operand_shape(shape_pair, seed):
     assert np.isclose(np.sum(g * np.broadcast_to(v, result_shape)), np.sum(expected * v))
 
 
-@given(shapes, st.data())
-def test_axis_reductions_and_their_adjoint_agree_with_numpy(shape, data):
+@settings(max_examples=40)  # cheap: a compile per rank and layout, not per example
+@given(shapes, st.data(), st.sampled_from(["C", "F", "strided"]))
+def test_axis_reductions_and_their_adjoint_agree_with_numpy(shape, data, layout):
     axis = data.draw(st.integers(-len(shape), len(shape) - 1))
-    a = np.random.default_rng(data.draw(st.integers(0, 1000))).normal(size=shape)
+    a = _laid_out(np.random.default_rng(data.draw(st.integers(0, 1000))).normal(size=shape),
+                  layout)
     np.testing.assert_allclose(_reduce_max_axis(a, axis), np.max(a, axis=axis))
     np.testing.assert_allclose(_reduce_mean_keepdims(a, axis),
                                np.mean(a, axis=axis, keepdims=True))
     g = np.sum(a, axis=axis)
     np.testing.assert_allclose(_unreduce_axis(g, a, axis), runtime.unreduce(g, a, axis, False))
+    kept = np.max(a, axis=axis, keepdims=True)
+    np.testing.assert_allclose(_unreduce_keepdims(kept, a, axis),
+                               runtime.unreduce(kept, a, axis, True))
 
 
 def test_reductions_propagate_nan_like_numpy():

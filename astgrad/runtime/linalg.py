@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 from numba.core.errors import TypingError
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -113,7 +113,7 @@ def _matmul_adjoint_a(g, a, b):
     if ranks[1] == 0 or ranks == (1, 1):
         return lambda g, a, b: g * b
     if ranks == (2, 1):
-        return lambda g, a, b: np.outer(dtype_of(g, a), dtype_of(b, a))
+        return lambda g, a, b: outer_product(dtype_of(g, a), dtype_of(b, a))
     if ranks == (1, 2):
         return lambda g, a, b: np.dot(dtype_of(b, a), dtype_of(g, a))
     if ranks == (2, 2):
@@ -131,10 +131,21 @@ def _matmul_adjoint_b(g, a, b):
     if ranks == (2, 1):
         return lambda g, a, b: np.dot(dtype_of(a, b).T, dtype_of(g, b))
     if ranks == (1, 2):
-        return lambda g, a, b: np.outer(dtype_of(a, b), dtype_of(g, b))
+        return lambda g, a, b: outer_product(dtype_of(a, b), dtype_of(g, b))
     if ranks == (2, 2):
         return lambda g, a, b: np.dot(dtype_of(a, b).T, dtype_of(g, b))
     raise TypingError(_rank_message(ranks))
+
+
+@register_jitable
+def outer_product(u, v):
+    """`np.outer` of two vectors, as a loop: numba compiles numba's `np.outer` (a broadcast
+    multiply) in about a second, this in a tenth of that, and it runs as fast."""
+    out = np.empty((u.shape[0], v.shape[0]), u.dtype)  # the callers give both one dtype
+    for i in range(u.shape[0]):
+        for j in range(v.shape[0]):
+            out[i, j] = u[i] * v[j]
+    return out
 
 
 def outer_adjoint_a(g, a, b):

@@ -75,6 +75,8 @@ def _reduction(whole, along):
                 ones = (1,) * ndim
                 return lambda a, axis=None, keepdims=False: np.full(ones, whole(a))
             return lambda a, axis=None, keepdims=False: whole(a)
+        if ndim == 2:
+            return _matrix_reduction(along, keep)
         out_ndim = ndim if keep else ndim - 1
 
         def impl(a, axis=None, keepdims=False):
@@ -99,6 +101,20 @@ def _reduction(whole, along):
         return impl
 
     return typer
+
+
+def _matrix_reduction(along, keep: bool):
+    """`_reduction` along one axis of a matrix: its shapes written out, which numba compiles
+    in a fraction of the time of the general case's shape computed in a loop."""
+
+    def impl(a, axis=None, keepdims=False):
+        rows, columns = a.shape
+        down = axis % 2 == 0
+        middle = (1, rows, columns) if down else (rows, columns, 1)
+        reduced = along(np.ascontiguousarray(a).reshape(middle))  # (1, columns) or (rows, 1)
+        return reduced if keep else reduced.ravel()
+
+    return impl
 
 
 def sum_middle(v):
@@ -185,13 +201,43 @@ def _unreduce(g, like, axis=None, keepdims=False):
     if axis_value is None or keep:
         if axis_value is None and g.ndim != like.ndim:
             return lambda g, like, axis=None, keepdims=False: np.full(like.shape, g.ravel()[0])
+        if like.ndim == 2:
+            return _matrix_from_row_or_column
         return lambda g, like, axis=None, keepdims=False: np.broadcast_to(g, like.shape).copy()
     ndim = like.ndim
+    if ndim == 2:
+        return _matrix_from_vector
 
     def impl(g, like, axis=None, keepdims=False):
         return np.broadcast_to(np.expand_dims(g, axis % ndim), like.shape).copy()
 
     return impl
+
+
+# `unreduce` to a matrix, as loops (numba compiles broadcast_to and expand_dims slowly)
+
+
+def _matrix_from_row_or_column(g, like, axis=None, keepdims=False):
+    """`g`, a matrix of one row or one column (or 1 x 1), repeated to `like`'s shape."""
+    rows, columns = like.shape
+    down, across = int(g.shape[0] != 1), int(g.shape[1] != 1)
+    out = np.empty((rows, columns), g.dtype)
+    for i in range(rows):
+        for j in range(columns):
+            out[i, j] = g[i * down, j * across]
+    return out
+
+
+def _matrix_from_vector(g, like, axis=None, keepdims=False):
+    """`g`, the adjoint of a reduction along `axis` without keepdims, repeated to `like`'s
+    shape: one value per column if the axis was 0, per row if it was 1."""
+    rows, columns = like.shape
+    per_column = axis % 2 == 0
+    out = np.empty((rows, columns), g.dtype)
+    for i in range(rows):
+        for j in range(columns):
+            out[i, j] = g[j] if per_column else g[i]
+    return out
 
 
 def extremum_adjoint(g, a, ans, axis=None, keepdims=False):
