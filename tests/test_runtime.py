@@ -25,6 +25,16 @@ def _unreduce_keepdims(g, like, axis):
 
 
 @njit
+def _share_of_array(g, a, number, larger):
+    return runtime.extremum_share(g, a, number, larger)
+
+
+@njit
+def _share_of_number(g, number, b, larger):
+    return runtime.extremum_share(g, number, b, larger)
+
+
+@njit
 def _reduce_max_axis(a, axis):
     return runtime.reduce_max(a, axis=axis)
 
@@ -91,3 +101,18 @@ def test_reductions_propagate_nan_like_numpy():
     a = np.array([[1.0, np.nan], [3.0, 2.0]])
     np.testing.assert_array_equal(_reduce_max_axis(a, 1), np.max(a, axis=1))
     np.testing.assert_array_equal(_reduce_max_axis(a, 0), np.max(a, axis=0))
+
+
+@settings(max_examples=40)  # cheap: a compile per rank and layout, not per example
+@given(array_shapes(min_dims=0, max_dims=3, max_side=3), st.integers(0, 2 ** 32 - 1),
+       st.sampled_from(["C", "F", "strided"]), st.booleans())
+def test_extremum_share_with_a_number_agrees_with_numpy(shape, seed, layout, larger):
+    # ties (values equal to the number) share g evenly, NaN counts as chosen, as in PyTorch
+    rng = np.random.default_rng(seed)
+    a = rng.choice([-1.0, 0.0, 2.0, np.nan], size=shape)
+    a = _laid_out(a, layout) if a.ndim else a
+    g = rng.normal(size=shape)
+    np.testing.assert_array_equal(_share_of_array(g, a, 0.0, larger),
+                                  runtime.extremum_share(g, a, 0.0, larger))
+    np.testing.assert_array_equal(_share_of_number(g, 0.0, a, larger),
+                                  runtime.extremum_share(g, 0.0, a, larger))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 from numba.core.errors import TypingError
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -286,11 +286,12 @@ def extremum_share(g, a, b, larger):
 def _extremum_share(g, a, b, larger):
     operands = (g, a, b)
     if all(isinstance(t, _SCALAR) for t in operands):
-        return lambda g, a, b, larger: 0.0 if (a < b if larger else a > b) else (
-            g / 2 if a == b else g)
+        return lambda g, a, b, larger: _share(g, a, b, larger)
     # one loop: a pair of selects and their comparisons take numba seconds to compile
     ndim = max(t.ndim for t in operands if isinstance(t, types.Array))
     dtype = _numba_float(g.dtype if isinstance(g, types.Array) else g)
+    if isinstance(g, types.Array) and isinstance(a, _SCALAR) != isinstance(b, _SCALAR):
+        return _extremum_share_with_number(dtype, array_first=isinstance(a, types.Array))
     widest = next(i for i, t in enumerate(operands) if isinstance(t, types.Array) and
                   t.ndim == ndim)
 
@@ -302,12 +303,37 @@ def _extremum_share(g, a, b, larger):
         adjoint, first, second = spread(g, shape), spread(a, shape), spread(b, shape)
         out = np.empty(shape, dtype).ravel()
         for i in range(out.size):
-            x, y = element(first, i), element(second, i)
-            if (x < y) if larger else (x > y):
-                out[i] = 0.0
-            else:
-                out[i] = element(adjoint, i) / 2 if x == y else element(adjoint, i)
+            out[i] = _share(element(adjoint, i), element(first, i), element(second, i), larger)
         return out.reshape(shape)
+
+    return impl
+
+
+@register_jitable
+def _share(g, x, y, larger):
+    """The part of `g` that goes to `x` in max(x, y) (`larger`) or min(x, y), for numbers."""
+    if (x < y) if larger else (x > y):
+        return 0.0
+    return g / 2 if x == y else g
+
+
+def _extremum_share_with_number(dtype, array_first: bool):
+    """`extremum_share` when one of a, b is a number (ReLU's `np.maximum(h, 0.0)`): `g` and
+    the array then have the result's shape, and one loop over their elements needs no
+    broadcasting, which numba compiles in a fraction of the time of the general loop."""
+
+    def impl(g, a, b, larger):
+        array = a if array_first else b
+        if g.shape != array.shape:
+            raise ValueError("astgrad: an adjoint does not have its value's shape")
+        out = np.empty(g.shape, dtype)
+        result, adjoint, values = out.ravel(), g.ravel(), array.ravel()  # views if contiguous
+        for k in range(result.size):
+            if array_first:
+                result[k] = _share(adjoint[k], values[k], b, larger)
+            else:
+                result[k] = _share(adjoint[k], a, values[k], larger)
+        return out
 
     return impl
 
