@@ -27,8 +27,9 @@ class Optimizer:
         return [getattr(self, name) for name in self.hyperparameters]
 
     def call(self, parameter: str, gradient: str, state: list[str]) -> str:
-        """The update of one parameter, as a line of the training loop."""
-        arguments = [parameter, gradient, *state, "t + step", *self.hyperparameters]
+        """The update of one parameter, as a line of the training loop (on flat views)."""
+        flat = [f"{array}.ravel()" for array in (parameter, gradient, *state)]
+        arguments = [*flat, "t + step", *self.hyperparameters]
         return f"{self.update}({', '.join(arguments)})"
 
     def __repr__(self) -> str:

@@ -73,7 +73,7 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
     arguments += ["correct"] if correct else []
     arguments += [*optimizer.hyperparameters, *(name for names in states for name in names)]
     value = "(loss, h)" if aux else "loss"
-    finite = " and ".join(["np.isfinite(loss)"] + [f"all_finite({g})" for g in gradients])
+    finite = " and ".join(["np.isfinite(loss)"] + [f"all_finite({g}.ravel())" for g in gradients])
     body = [
         "steps = losses.shape[0]",
         "for step in range(steps):",

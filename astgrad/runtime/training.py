@@ -4,10 +4,12 @@ a check that a step stayed finite, and counts of correct classifications.
 Each update changes the parameter and the optimizer's state in place, element by element, with
 PyTorch's formulas operation for operation (`_single_tensor_sgd`, `_single_tensor_adam`:
 `lerp`, `addcmul`, `addcdiv` spelled out), so that a run from the same weights and batches
-matches PyTorch's to rounding. Written as loops over flat views: numba compiles them in a
-tenth of the time the same update takes as array expressions, and they make no temporaries.
-Parameters and state arrays must be C-contiguous (the trainer makes them so). `t` counts the
-steps taken before this one.
+matches PyTorch's to rounding. Written as loops: numba compiles them in a tenth of the time
+the same update takes as array expressions, and they make no temporaries. The updates and
+`all_finite` take flat arrays: the training loop passes `W.ravel()`, a view of the parameter
+(parameters and state arrays are C-contiguous; the trainer makes them so), so that numba
+compiles each once for all the parameters, whatever their rank. `t` counts the steps taken
+before this one.
 """
 
 import numpy as np
@@ -17,7 +19,6 @@ from numba.extending import register_jitable
 @register_jitable
 def sgd_update(p, g, buffer, t, lr, momentum, dampening, weight_decay, nesterov):
     """SGD with momentum, dampening, Nesterov momentum and L2 weight decay."""
-    p, g, buffer = p.ravel(), g.ravel(), buffer.ravel()
     for i in range(p.size):
         d = g[i]
         if weight_decay != 0:
@@ -35,9 +36,6 @@ def sgd_update(p, g, buffer, t, lr, momentum, dampening, weight_decay, nesterov)
 def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, t, lr, beta1, beta2, eps,
                 weight_decay, decoupled, amsgrad):
     """Adam (and AdamW, with `decoupled` weight decay), with AMSGrad."""
-    p, g = p.ravel(), g.ravel()
-    exp_avg, exp_avg_sq, max_exp_avg_sq = exp_avg.ravel(), exp_avg_sq.ravel(), \
-        max_exp_avg_sq.ravel()
     step = t + 1.0
     bias_correction1 = 1 - beta1 ** step
     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
@@ -65,8 +63,8 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, t, lr, beta1, beta2, 
 
 @register_jitable
 def all_finite(a) -> bool:
-    """Whether every element of the array `a` is finite (without making a mask)."""
-    for value in a.ravel():
+    """Whether every element of the flat array `a` is finite (without making a mask)."""
+    for value in a:
         if not np.isfinite(value):
             return False
     return True

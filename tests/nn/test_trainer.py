@@ -153,7 +153,7 @@ def test_the_generated_sources_are_readable():
     trainer = nn.Trainer(small_model(), loss="mse", optimizer=nn.SGD(0.1, momentum=0.9))
     assert "def loss(W1, b1, W2, b2, X, Y):" in trainer.source
     assert "h = np.tanh(h)" in trainer.source
-    assert "sgd_update(W1, dW1, momentum_buffer_W1" in trainer.epoch_source
+    assert "sgd_update(W1.ravel(), dW1.ravel(), momentum_buffer_W1.ravel()" in trainer.epoch_source
 
 
 def test_a_loss_function_trains_like_a_model():
