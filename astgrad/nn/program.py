@@ -11,12 +11,20 @@ can read them, and a second process loads them compiled):
 - `train_epoch(...)`: for every minibatch of an epoch, the loss and its gradient, a check that
   both are finite, and the optimizer's update of every parameter in place; Python is entered
   once per epoch.
+
+numba optimizes a function once when it compiles it and again inside every caller it is linked
+into. The gradient runs alone only once, to check it (`lightly_optimized`); its real work is
+inside `train_epoch`, which optimizes it fully.
 """
 
 from __future__ import annotations
 
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from numba.core import config
+from numba.core.compiler_lock import global_compiler_lock
 
 from .. import loader
 from ..api import value_and_grad
@@ -101,6 +109,25 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
             f"from {function.__module__} import {function.__name__}\n\n\n"
             f"def train_epoch({', '.join(arguments)}):\n" + _indent(body))
     return text, states
+
+
+@contextmanager
+def lightly_optimized():
+    """numba compiles with LLVM's light optimizations (as NUMBA_OPT=1 would) inside the block.
+
+    For the gradient's first compile, which runs alone only once, to check it: the training
+    loop links it in and runs LLVM's full optimization over it again, so optimizing it fully
+    here too would cost seconds of the first fit for nothing. numba reads `config.OPT` each
+    time it builds a pass manager; holding its compiler lock keeps other threads from
+    compiling meanwhile.
+    """
+    with global_compiler_lock:
+        saved = config.OPT
+        config.OPT = type(saved)(min(int(saved), 1))
+        try:
+            yield
+        finally:
+            config.OPT = saved
 
 
 def loaded_loss(text: str):

@@ -22,7 +22,7 @@ from ..parse import plain_function
 from .layers import Sequential, check_inputs
 from .losses import loss_named, prepared_targets
 from .optimizers import Adam, Optimizer
-from .program import compiled_epoch, loaded_loss, loss_source
+from .program import compiled_epoch, lightly_optimized, loaded_loss, loss_source
 
 
 class Trainer:
@@ -92,7 +92,8 @@ class Trainer:
         if X is not None and not self._checked:
             # One gradient through its entry point first: a mistake in the loss (or a type
             # numba cannot compile) is then reported on the loss's own line.
-            self.gradient(*self.parameters, X, Y)
+            with lightly_optimized():  # the epoch loop optimizes the gradient fully
+                self.gradient(*self.parameters, X, Y)
             self._checked = True
         return self._epoch
 

@@ -3,8 +3,9 @@ any loss function, and every bad input as a TrainingError naming the caller's li
 
 import numpy as np
 import pytest
+from numba.core import config
 
-from astgrad import AstgradError, nn
+from astgrad import AstgradError, nn, stop_gradient
 from astgrad.errors import TrainingError
 
 from ..corpus import training
@@ -170,6 +171,22 @@ def test_a_loss_function_trains_like_a_model():
                                                                                 y))
     with pytest.raises(TrainingError, match="no forward pass"):
         trainer.predict(x)
+
+
+def median_loss(w, X, Y):
+    center = np.median(stop_gradient(X), axis=1)  # numba compiles no median along an axis
+    return np.mean((X @ w - center - Y[:, 0]) ** 2)
+
+
+def test_the_first_compile_leaves_numbas_optimization_level_as_it_was():
+    # the gradient's check compiles with light optimizations, then restores numba's setting
+    level = config.OPT
+    trainer = nn.Trainer.from_function(median_loss, [np.ones(3)], nn.SGD(0.1))
+    with pytest.raises(AstgradError, match="median"):
+        trainer.fit(*regression(), progress=False)
+    assert config.OPT is level
+    nn.Trainer(small_model(), loss="mse").fit(*regression(), progress=False)
+    assert config.OPT is level
 
 
 # -- errors -------------------------------------------------------------------------------------
