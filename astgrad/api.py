@@ -134,14 +134,15 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     stem = f"{kind}_{function.name}"
     module = loader.load(text, stem, namespace.injected, gradient.compiled, jit)
     entry = getattr(module, entry_name)
+    signature = inspect.signature(plain_function(f))
     code = GeneratedCode(module.__file__, origins, function.name, function.origin,
-                         function.body[-1].origin, function.params, function.defaults, wrt, jit)
+                         function.body[-1].origin, function.params, signature, wrt, jit)
     if jit:
         code.python = lambda: getattr(
             loader.load(text, stem, namespace.injected, gradient.compiled, False), compiled_name)
     register_generated(module.__name__, code)
     entry.__name__ = entry.__qualname__ = compiled_name
-    entry.__signature__ = inspect.signature(plain_function(f))  # not NOT_GIVEN, *more, ...
+    entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text
     entry.compiled = getattr(module, compiled_name)  # for generated code that calls it
     entry.saved = gradient.saved

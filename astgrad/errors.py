@@ -12,6 +12,7 @@ from generated lines to user lines that the loader registers for each generated 
 
 from __future__ import annotations
 
+import inspect
 import linecache
 import os
 import re
@@ -207,37 +208,28 @@ NOT_GIVEN = _NotGiven()
 
 def bind_arguments(module_name: str, given: tuple, more: tuple, named: dict) -> tuple:
     """The arguments of a call of a generated gradient that was not simply every argument by
-    position, in parameter order with the function's defaults filled in, as Python binds
-    them; or an InputError on the user's `def` line naming what is missing or too much.
+    position, bound as Python binds the user's function (keywords, defaults) and in
+    parameter order; or an InputError on the user's `def` line saying what is wrong.
 
-    `given` holds what came by position, NOT_GIVEN after the last one; `more` the positional
-    arguments beyond the parameters; `named` the keyword arguments."""
+    `given` holds the entry's parameters (NOT_GIVEN where nothing came), `more` the positional
+    arguments beyond them, `named` the other keyword arguments."""
     code = _generated[module_name]
-    params, call = code.params, f"{code.function}({', '.join(code.params)})"
-    passed = next((i for i, value in enumerate(given) if value is NOT_GIVEN), len(given))
-    values = list(given)
-    problem = None
-    if more:
-        problem = (f"takes {len(params)} positional argument{'s' * (len(params) != 1)} but "
-                   f"{len(params) + len(more)} were given")
-    for name, value in named.items():
-        if name not in params:
-            problem = problem or f"got an unexpected keyword argument '{name}'"
-        elif params.index(name) < passed:
-            problem = problem or f"got multiple values for argument '{name}'"
-        else:
-            values[params.index(name)] = value
-    for position, name in enumerate(params):
-        if values[position] is NOT_GIVEN and name in code.defaults:
-            values[position] = code.defaults[name]
-    absent = [name for name, value in zip(params, values) if value is NOT_GIVEN]
-    if absent and problem is None:
-        problem = f"is missing the argument{'s' * (len(absent) > 1)} " + ", ".join(
-            f"'{name}'" for name in absent)
-    if problem is not None:
-        raise InputError(f"the gradient of {code.function} {problem}", code.definition,
-                         f"call it with the arguments of {call}")
-    return tuple(values)
+    positional, keywords = [], dict(named)
+    for name, value in zip(code.params, given):
+        kind = code.signature.parameters[name].kind
+        if kind is inspect.Parameter.KEYWORD_ONLY:
+            if value is not NOT_GIVEN:
+                keywords[name] = value
+        elif value is not NOT_GIVEN and len(positional) == code.params.index(name):
+            positional.append(value)  # by position, up to the first one not given
+    try:
+        bound = code.signature.bind(*positional, *more, **keywords)
+    except TypeError as error:
+        raise InputError(f"wrong arguments for the gradient of {code.function}: {error}",
+                         code.definition,
+                         f"call it as {code.function}{code.signature}") from None
+    bound.apply_defaults()
+    return tuple(bound.arguments[name] for name in code.params)
 
 
 def translate_error(error: BaseException, module_name: str, args: tuple) -> BaseException:
@@ -258,7 +250,7 @@ class GeneratedCode:
     definition: Origin  # the user's `def` line
     returned: Origin  # the user's return statement
     params: list[str]
-    defaults: dict[str, object]
+    signature: inspect.Signature  # the user's function's
     wrt: tuple[str, ...]
     jit: bool
     python: Callable[[], Callable] | None = None  # the same gradient as plain Python

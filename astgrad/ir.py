@@ -208,6 +208,7 @@ class Function:
     returns_tuple: bool = False
     aux: bool = False  # returns (value, aux): only the value is differentiated
     flags: frozenset = frozenset()  # `_break`/`_returned` flags: False when each trip starts
+    keyword_only: frozenset = frozenset()  # the parameters after `*`
 
 
 def atom_names(atoms) -> list[str]:

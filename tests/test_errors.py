@@ -299,12 +299,12 @@ def test_a_call_without_a_rule_is_fine_when_nothing_differentiable_flows_into_it
 
 
 WRONG_CALLS = [  # (positional, keyword arguments, what the message says) for bad.scales
-    ((np.ones(2),), {}, "is missing the argument 'factor'"),
-    ((), {}, "is missing the arguments 'x', 'factor'"),
-    ((np.ones(2), 2.0, 3.0), {}, "takes 2 positional arguments but 3 were given"),
+    ((np.ones(2),), {}, "missing a required argument: 'factor'"),
+    ((), {"factor": 2.0}, "missing a required argument: 'x'"),
+    ((np.ones(2), 2.0, 3.0), {}, "too many positional arguments"),
     ((np.ones(2), 2.0), {"scale": 3.0}, "got an unexpected keyword argument 'scale'"),
-    ((np.ones(2), 2.0), {"x": np.ones(2)}, "got multiple values for argument 'x'"),
-    ((np.ones(2),), {"x": np.ones(2), "factor": 2.0}, "got multiple values for argument 'x'"),
+    ((np.ones(2), 2.0), {"x": np.ones(2)}, "multiple values for argument 'x'"),
+    ((np.ones(2),), {"x": np.ones(2), "factor": 2.0}, "multiple values for argument 'x'"),
 ]
 
 
@@ -314,11 +314,11 @@ def test_a_call_with_wrong_arguments_names_the_def_line(args, kwargs, words, jit
     with pytest.raises(astgrad.InputError) as caught:
         astgrad.grad(bad.scales, jit=jit)(*args, **kwargs)
     assert_names_line(caught.value, bad.scales)
-    assert caught.value.message == f"the gradient of scales {words}"
-    assert caught.value.hint == "call it with the arguments of scales(x, factor)"
+    assert caught.value.message == f"wrong arguments for the gradient of scales: {words}"
+    assert caught.value.hint == "call it as scales(x, factor)"
 
 
-def weighted_power(x, factor, power=2):
+def weighted_power(x, factor, *, power=2):
     return np.sum(factor * x**power)
 
 
@@ -328,9 +328,11 @@ def test_a_gradient_takes_keywords_and_defaults_as_the_function_does(jit):
     expected = {2: 3.0 * 2 * x, 3: 3.0 * 3 * x**2}  # d/dx of factor * x**power
     for power, call in [(2, lambda: gradient(x, 3.0)), (2, lambda: gradient(x, factor=3.0)),
                         (3, lambda: gradient(factor=3.0, power=3, x=x)),
-                        (3, lambda: gradient(x, 3.0, 3))]:
+                        (3, lambda: gradient(x, 3.0, power=3))]:
         np.testing.assert_allclose(call(), expected[power], rtol=1e-15)
-    assert str(inspect.signature(gradient)) == "(x, factor, power=2)"
+    assert str(inspect.signature(gradient)) == "(x, factor, *, power=2)"
+    with pytest.raises(astgrad.InputError, match="too many positional arguments"):
+        gradient(x, 3.0, 3)  # power is keyword-only, as in the function
 
 
 # -- functions without a source file ----------------------------------------------------------

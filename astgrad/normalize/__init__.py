@@ -60,6 +60,7 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
                                frozenset(self.names.taken), key)
         function.returns_tuple = isinstance(body[-1].value, tuple)
         function.flags = frozenset(self.flag_names)
+        function.keyword_only = frozenset(self.parsed.kwonly)
         watch_while_loops(function, self.names)
         checked = refuse_shared_writes(function, self.program)
         if checked:

@@ -201,10 +201,11 @@ def _arguments(params: list[str], defaults: dict | None = None,
 def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> ast.FunctionDef:
     """The Python function the user calls: the compiled gradient, with errors translated.
 
-    Its parameters are positional-only and default to `NOT_GIVEN`, with `*more, **named`
-    after them, so that a call with missing, extra, unknown or repeated arguments reaches its
-    body: the common call (every argument by position) costs one test per argument, and any
-    other is bound by `bind_arguments` as Python would, or refused with the user's `def` line.
+    Its parameters default to `NOT_GIVEN`, positional-only (keyword-only after `*`), with
+    `*more, **named` to take whatever else comes, so that a call with missing, extra, unknown
+    or repeated arguments reaches its body: the common call (every argument given, by
+    position) costs one test per argument, and any other is bound by `bind_arguments` as
+    Python binds the user's function, or refused with the user's `def` line.
     """
     args = [load(p) for p in function.params]
     more, named, error = (ns.names.fresh(word) for word in ("more", "named", "error"))
@@ -222,7 +223,9 @@ def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> a
                                 [ast.Raise(translate, ast.Constant(None))])
     body = [ast.Try([ast.If(unusual, [ast.Assign([targets], bind)], []), ast.Return(call)],
                     [handler], [], [])]
-    parameters = ast.arguments(posonlyargs=[ast.arg(p) for p in function.params], args=[],
-                               vararg=ast.arg(more), kwonlyargs=[], kw_defaults=[],
-                               kwarg=ast.arg(named), defaults=[missing] * len(args))
+    positional = [ast.arg(p) for p in function.params if p not in function.keyword_only]
+    keyword = [ast.arg(p) for p in function.params if p in function.keyword_only]
+    parameters = ast.arguments(posonlyargs=positional, args=[], vararg=ast.arg(more),
+                               kwonlyargs=keyword, kw_defaults=[missing] * len(keyword),
+                               kwarg=ast.arg(named), defaults=[missing] * len(positional))
     return function_def(entry, parameters, body)
