@@ -274,6 +274,14 @@ def _select(condition, a, b):
     return impl
 
 
+@register_jitable
+def _share(g, x, y, larger):
+    """The part of `g` that goes to `x` in max(x, y) (`larger`) or min(x, y), for numbers."""
+    if (x < y) if larger else (x > y):
+        return 0.0
+    return g / 2 if x == y else g
+
+
 def extremum_share(g, a, b, larger):
     """The part of the adjoint `g` of `np.maximum(a, b)` (`larger`) or `np.minimum(a, b)`
     that goes to `a`: all where `a` is chosen, half at a tie, none where `b` is (PyTorch's
@@ -307,14 +315,6 @@ def _extremum_share(g, a, b, larger):
         return out.reshape(shape)
 
     return impl
-
-
-@register_jitable
-def _share(g, x, y, larger):
-    """The part of `g` that goes to `x` in max(x, y) (`larger`) or min(x, y), for numbers."""
-    if (x < y) if larger else (x > y):
-        return 0.0
-    return g / 2 if x == y else g
 
 
 def _extremum_share_with_number(dtype, array_first: bool):
