@@ -257,6 +257,7 @@ class LoopWriter:
         kept, copied, live = self.recomputed(body, reads(ending), reads_at)
         needed = set().union(reads(ending), *reads_at.values())
         adjoint = _without_restores(adjoint, kept)
+        needed |= _names_in(adjoint) & primal  # and what the put-backs it keeps read
         # a copy is needed only if the recomputed trip rebinds its source after it
         redundant = self.redundant_captures(body, kept)
         adjoint = [_Rename(redundant).visit(stmt) for stmt in adjoint]

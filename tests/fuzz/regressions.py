@@ -178,6 +178,18 @@ def method_of_module_array(x):
     return np.sum(C.mean(axis=0) * x)
 
 
+def puts_back_into_a_rebound_array(x, n):
+    """A trip stored into a slice of `a` and then rebound `a`: the reverse trip put the old
+    slice back into the copy of `a` made before the store, but did not make that copy
+    (NameError in plain NumPy; compiled, even a loop that never runs did not compile)."""
+    a = np.zeros(3)
+    for _ in range(n):
+        a[1:] += x if a[0] > 3.0 else x * x
+        a -= np.full(3, 0.5)
+        a[:2] *= x
+    return np.sum(a)
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -197,4 +209,5 @@ CASES = [
     (decided_before_it_runs, [(0.1, 2)]),
     (transpose_of_module_array, [(np.array([0.3, -0.2]),)]),
     (method_of_module_array, [(np.array([0.3, -0.2, 0.5]),)]),
+    (puts_back_into_a_rebound_array, [(1.5, 0), (1.5, 2), (-2.5, 3)]),
 ]
