@@ -215,12 +215,11 @@ def bind_arguments(module_name: str, given: tuple, more: tuple, named: dict) -> 
     arguments beyond them, `named` the other keyword arguments."""
     code = _generated[module_name]
     positional, keywords = [], dict(named)
-    for name, value in zip(code.params, given):
-        kind = code.signature.parameters[name].kind
-        if kind is inspect.Parameter.KEYWORD_ONLY:
+    for position, (name, value) in enumerate(zip(code.params, given)):
+        if code.signature.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY:
             if value is not NOT_GIVEN:
                 keywords[name] = value
-        elif value is not NOT_GIVEN and len(positional) == code.params.index(name):
+        elif value is not NOT_GIVEN and len(positional) == position:
             positional.append(value)  # by position, up to the first one not given
     try:
         bound = code.signature.bind(*positional, *more, **keywords)

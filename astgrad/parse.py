@@ -18,6 +18,7 @@ import inspect
 import linecache
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -32,6 +33,11 @@ class ParsedFunction:
     kwonly: list[str]
     defaults: dict[str, object]
     local_names: frozenset[str]
+
+    @cached_property
+    def assigned(self) -> frozenset[str]:
+        """The names the function assigns anywhere in its body."""
+        return assigned_names(self.tree)
 
     def origin(self, node: ast.AST) -> Origin:
         """Where `node` is in the user's file."""
@@ -100,7 +106,7 @@ def parse(func: object) -> ParsedFunction:
     parsed.kwonly = [a.arg for a in tree.args.kwonlyargs]
     parsed.defaults = _defaults(func)
     _Checker(parsed).check(tree)
-    parsed.local_names = frozenset(parsed.params + parsed.kwonly) | assigned_names(tree)
+    parsed.local_names = frozenset(parsed.params + parsed.kwonly) | parsed.assigned
     return parsed
 
 

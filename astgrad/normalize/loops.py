@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import ir
 from ..analysis import defined_before, live_in
-from ..parse import assigned_names, dotted
+from ..parse import dotted
 from ..runtime import check_progress, loop_bound, trip_count
 from .statements import LoopFlags
 
@@ -148,7 +148,7 @@ class LoopNormalizer:
         if isinstance(node, ast.Constant):
             return type(node.value) in (int, bool)
         if isinstance(node, ast.Name):
-            return node.id in self.parsed.params and node.id not in assigned_names(self.parsed.tree)
+            return node.id in self.parsed.params and node.id not in self.parsed.assigned
         if isinstance(node, ast.BinOp):
             return isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.FloorDiv | ast.Mod) \
                 and self.integral(node.left) and self.integral(node.right)
