@@ -1,12 +1,14 @@
 """The runtime helpers compiled by numba agree with their plain NumPy versions."""
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, broadcastable_shapes
 from numba import njit
 
 from astgrad import runtime
+from astgrad.runtime.training import call_compiled, compiled_address
 
 
 @njit
@@ -116,3 +118,41 @@ def test_extremum_share_with_a_number_agrees_with_numpy(shape, seed, layout, lar
                                   runtime.extremum_share(g, a, 0.0, larger))
     np.testing.assert_array_equal(_share_of_number(g, 0.0, a, larger),
                                   runtime.extremum_share(g, 0.0, a, larger))
+
+
+# -- call_compiled: the training loop's call of the gradient's machine code -------------------
+
+
+@njit
+def _scaled_and_total(a, scale):
+    if scale < 0:
+        raise ValueError("a negative scale")
+    return a * scale, a.sum()
+
+
+@njit
+def _through_the_address(address, a, scale):
+    return call_compiled(_scaled_and_total, address, (a, scale))
+
+
+@settings(max_examples=40)  # cheap: one compile per dtype
+@given(st.sampled_from([np.float64, np.float32]), array_shapes(max_dims=2, max_side=4),
+       st.floats(0, 10), st.integers(0, 2 ** 32 - 1))
+def test_call_compiled_runs_the_version_for_its_argument_types(dtype, shape, scale, seed):
+    a = np.random.default_rng(seed).normal(size=shape).astype(dtype)
+    address = compiled_address(_scaled_and_total, (a, scale))
+    scaled, total = _through_the_address(address, a, scale)  # garbage from another version
+    expected = _scaled_and_total(a, scale)
+    assert scaled.dtype == expected[0].dtype
+    np.testing.assert_array_equal(scaled, expected[0])
+    assert total == expected[1]
+    in_python = _scaled_and_total.py_func
+    assert call_compiled(in_python, 0, (a, scale))[1] == in_python(a, scale)[1]
+
+
+def test_call_compiled_raises_what_the_function_raises():
+    a = np.ones(3)
+    address = compiled_address(_scaled_and_total, (a, -1.0))
+    with pytest.raises(ValueError, match="a negative scale"):
+        _through_the_address(address, a, -1.0)
+    assert _through_the_address(address, a, 2.0)[1] == 3.0  # and is called again after it

@@ -12,19 +12,15 @@ can read them, and a second process loads them compiled):
   both are finite, and the optimizer's update of every parameter in place; Python is entered
   once per epoch.
 
-numba optimizes a function once when it compiles it and again inside every caller it is linked
-into. The gradient runs alone only once, to check it (`lightly_optimized`); its real work is
-inside `train_epoch`, which optimizes it fully.
+`train_epoch` calls the compiled gradient at the address of its machine code (an argument,
+`gradient_address`, see `astgrad.runtime.training.call_compiled`), rather than linking it in:
+numba would optimize it all over again inside the loop.
 """
 
 from __future__ import annotations
 
 import textwrap
-from contextlib import contextmanager
 from dataclasses import dataclass
-
-from numba.core import config
-from numba.core.compiler_lock import global_compiler_lock
 
 from .. import loader
 from ..api import value_and_grad
@@ -77,7 +73,7 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
     correct = loss.correct("h", "Y_batch") if loss is not None else None
     gradients = [f"d{p}" for p in params]
     states = [[f"{state}_{p}" for p in params] for state in optimizer.state_names]
-    arguments = [*params, "X", "Y", "order", "batch_size", "t", "losses"]
+    arguments = [*params, "X", "Y", "order", "batch_size", "t", "losses", "gradient_address"]
     arguments += ["correct"] if correct else []
     arguments += [*optimizer.hyperparameters, *(name for names in states for name in names)]
     value = "(loss, h)" if aux else "loss"
@@ -88,8 +84,8 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
         "    rows = order[step * batch_size:(step + 1) * batch_size]",
         "    X_batch = X[rows]",
         "    Y_batch = Y[rows]",
-        f"    {value}, ({', '.join(gradients)},) = {function.__name__}("
-        f"{', '.join(params)}, X_batch, Y_batch)",
+        f"    {value}, ({', '.join(gradients)},) = call_compiled({function.__name__}, "
+        f"gradient_address, ({', '.join(params)}, X_batch, Y_batch))",
         f"    if not ({finite}):",
         "        return step  # the parameters stay as they were before this step",
         "    losses[step] = loss",
@@ -99,7 +95,7 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
     for i, (p, g) in enumerate(zip(params, gradients)):
         body.append("    " + optimizer.call(p, g, [names[i] for names in states]))
     body.append("return steps")
-    helpers = ", ".join(sorted({"all_finite", optimizer.update} | (
+    helpers = ", ".join(sorted({"all_finite", "call_compiled", optimizer.update} | (
         {loss.counter} if correct else set())))
     text = (f'"""One epoch of minibatch training with {type(optimizer).__name__}, written by '
             f'astgrad.nn.\n\nEach step: the loss of a batch and its gradient '
@@ -109,25 +105,6 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
             f"from {function.__module__} import {function.__name__}\n\n\n"
             f"def train_epoch({', '.join(arguments)}):\n" + _indent(body))
     return text, states
-
-
-@contextmanager
-def lightly_optimized():
-    """numba compiles with LLVM's light optimizations (as NUMBA_OPT=1 would) inside the block.
-
-    For the gradient's first compile, which runs alone only once, to check it: the training
-    loop links it in and runs LLVM's full optimization over it again, so optimizing it fully
-    here too would cost seconds of the first fit for nothing. numba reads `config.OPT` each
-    time it builds a pass manager; holding its compiler lock keeps other threads from
-    compiling meanwhile.
-    """
-    with global_compiler_lock:
-        saved = config.OPT
-        config.OPT = type(saved)(min(int(saved), 1))
-        try:
-            yield
-        finally:
-            config.OPT = saved
 
 
 def loaded_loss(text: str):

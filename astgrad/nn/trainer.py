@@ -19,10 +19,11 @@ import numpy as np
 
 from ..errors import TrainingError
 from ..parse import plain_function
+from ..runtime.training import compiled_address
 from .layers import Sequential, check_inputs
 from .losses import loss_named, prepared_targets
 from .optimizers import Adam, Optimizer
-from .program import compiled_epoch, lightly_optimized, loaded_loss, loss_source
+from .program import compiled_epoch, loaded_loss, loss_source
 
 
 class Trainer:
@@ -78,24 +79,31 @@ class Trainer:
         self.steps_taken = 0  # Adam's bias corrections and SGD's first step count these
         self.jit = jit
         self._epoch = None
-        self._checked = False
+        self._gradient_addresses = {}  # of the gradient's machine code, per batch types
 
     @property
     def epoch_source(self) -> str:
         """The generated loop of one epoch (what `fit` runs, compiled)."""
         return self._compiled().source
 
-    def _compiled(self, X=None, Y=None):
+    def _compiled(self):
         if self._epoch is None:
             self._epoch, self.gradient = compiled_epoch(
                 self.loss_function, self.parameter_names, self.optimizer, self.loss, self.jit)
-        if X is not None and not self._checked:
-            # One gradient through its entry point first: a mistake in the loss (or a type
-            # numba cannot compile) is then reported on the loss's own line.
-            with lightly_optimized():  # the epoch loop optimizes the gradient fully
-                self.gradient(*self.parameters, X, Y)
-            self._checked = True
         return self._epoch
+
+    def _gradient_for(self, X, Y) -> int:
+        """The address of the compiled gradient for batches of X and Y (the epoch calls it
+        there), after one gradient through its entry point: a mistake in the loss (or a type
+        numba cannot compile) is then reported on the loss's own line."""
+        types = (X.dtype, X.ndim, Y.dtype, Y.ndim)  # all a batch's type depends on
+        if types not in self._gradient_addresses:
+            batch = (*self.parameters, X[[0]], Y[[0]])  # taken as the epoch takes batches
+            self._compiled()
+            self.gradient(*batch)
+            self._gradient_addresses[types] = compiled_address(self.gradient.compiled,
+                                                               batch) if self.jit else 0
+        return self._gradient_addresses[types]
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -161,7 +169,7 @@ class Trainer:
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise TrainingError(f"epochs must be a positive integer, not {epochs!r}")
         X, Y = self._data(X, Y)
-        epoch = self._compiled(X[:1], Y[:1])
+        epoch, gradient_address = self._compiled(), self._gradient_for(X, Y)
         history: dict[str, list[float]] = {"loss": []}
         if self.loss is not None and self.loss.counter:
             history["accuracy"] = []
@@ -172,10 +180,15 @@ class Trainer:
             steps = -(-len(order) // size)
             losses = np.zeros(steps)
             correct = np.zeros(steps, dtype=np.int64)
-            arguments = [*self.parameters, X, Y, order, size, self.steps_taken, losses]
+            arguments = [*self.parameters, X, Y, order, size, self.steps_taken, losses,
+                         gradient_address]
             arguments += [correct] if "accuracy" in history else []
             arguments += self.optimizer.values() + [a for arrays in self.state for a in arrays]
-            taken = epoch.function(*arguments)
+            try:
+                taken = epoch.function(*arguments)
+            except Exception as error:
+                bar.close()
+                raise self._located(error, X, Y, order, size) from None
             self.steps_taken += taken
             if taken < steps:
                 bar.close()
@@ -192,6 +205,16 @@ class Trainer:
             bar.set_postfix({k: f"{v[-1]:.4f}" for k, v in history.items()})
         bar.close()
         return history
+
+    def _located(self, error: Exception, X, Y, order, size) -> Exception:
+        """An error the compiled epoch raised, as the gradient's entry point reports it: on the
+        line of the loss. The epoch's batches go through the entry point, from the parameters
+        the failed step started from, until one raises."""
+        for start in range(0, len(order), size):
+            rows = order[start:start + size]
+            self.gradient(*self.parameters, X[rows], Y[rows])
+        return TrainingError(f"training stopped: {type(error).__name__}: {error}",
+                             "the loss raised it for one of this epoch's batches")
 
     # -- using the model ------------------------------------------------------------------------
 
