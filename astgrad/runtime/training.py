@@ -41,7 +41,10 @@ def call_compiled(function, address, arguments):
 
 def compiled_address(function, arguments) -> int:
     """Where the machine code of numba-compiled `function` for the types of `arguments`
-    starts, compiling it (or loading it from the cache) first."""
+    starts, compiling it (or loading it from the cache) first.
+
+    >>> address = compiled_address(gradient, (W1, b1, X_batch, Y_batch))
+    """
     signature = tuple(typeof(a) for a in arguments)
     function.compile(signature)
     compiled = function.overloads[signature]
