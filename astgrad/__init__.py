@@ -11,7 +11,7 @@
 """
 
 from . import testing
-from .api import __version__, grad, value_and_grad
+from .api import __version__, grad, specialized, value_and_grad
 from .errors import (
     AstgradError,
     CompileError,
@@ -30,6 +30,6 @@ from .runtime import stop_gradient
 __all__ = [
     "AstgradError", "Attribute", "CompileError", "GradientRuntimeError", "InputError", "Method",
     "NoRuleError", "NonScalarOutputError", "SourceUnavailableError", "UnsupportedSyntaxError",
-    "WrtError", "__version__", "d", "grad", "rule", "stop_gradient", "testing",
-    "value_and_grad", "zero_derivative",
+    "WrtError", "__version__", "d", "grad", "rule", "specialized", "stop_gradient",
+    "testing", "value_and_grad", "zero_derivative",
 ]

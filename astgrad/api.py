@@ -20,6 +20,7 @@ from .names import Names, Namespace
 from .normalize import normalize_program
 from .parse import parse, plain_function
 from .reverse import reverse_program
+from .specialize import argument_pattern, specialize
 
 __version__ = "0.1.0"
 
@@ -66,6 +67,29 @@ def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
     if key not in cache:
         cache[key] = _build(f, names, single, bool(jit), with_value, bool(has_aux))
     return cache[key]
+
+
+def specialized(gradient, arguments):
+    """The function behind `gradient` (what grad or value_and_grad returned) rewritten for
+    arguments like these: their ranks, dtype, and which dimensions are 1 or equal
+    (astgrad/specialize.py). Compiled if the gradient is; it raises
+    astgrad.runtime.ShapePatternError for arguments of another pattern, and reports errors
+    without the user's line (the gradient itself does). The generic function if the gradient
+    cannot be specialized.
+
+        fast = specialized(value_and_grad(loss, wrt=(0, 1)), (W, b, X, Y))
+        value, (dW, db) = fast(W, b, X, Y)
+    """
+    generic = gradient.compiled
+    function = getattr(generic, "py_func", generic)
+    pattern = argument_pattern(arguments)
+    text = None if pattern is None else specialize(gradient.source, function.__name__,
+                                                   *pattern, function.__module__)
+    if text is None:
+        return generic
+    module = loader.load(text, f"{function.__name__}_specialized", {}, (function.__name__,),
+                         gradient.jit)
+    return getattr(module, function.__name__)
 
 
 def _wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:

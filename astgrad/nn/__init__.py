@@ -7,7 +7,8 @@
     history = trainer.fit(X, labels, epochs=10, batch_size=32)
 
 The model's loss is written as plain Python (`trainer.source`), its gradient comes from
-`astgrad.value_and_grad`, and the epoch loop (`trainer.epoch_source`) is generated and
+`astgrad.value_and_grad` (compiled, specialized for the batches' shapes by
+`astgrad.specialized`), and the epoch loop (`trainer.epoch_source`) is generated and
 compiled with it. `Trainer.from_function(loss, parameters, ...)` trains any model whose loss
 is a NumPy function of its parameters and the data.
 """

@@ -6,7 +6,8 @@ optimizer. Produces three generated modules, each a file in astgrad's cache fold
 can read them, and a second process loads them compiled):
 
 - `loss(W1, b1, ..., X, Y)`: the model and its loss in plain NumPy, returning `(loss, h)`;
-  its gradient comes from `astgrad.value_and_grad(loss, has_aux=True)`;
+  its gradient comes from `astgrad.value_and_grad(loss, has_aux=True)`, and the loop calls
+  it specialized for the batches' shapes (`astgrad.specialized`, chosen by the trainer);
 - `forward(W1, b1, ..., X)`: the predictions;
 - `train_epoch(...)`: for every minibatch of an epoch, the loss and its gradient, a check that
   both are finite, and the optimizer's update of every parameter in place; Python is entered
@@ -117,12 +118,16 @@ def compiled_forward(model: Sequential):
     return module.forward
 
 
-def compiled_epoch(loss_function, params: list[str], optimizer: Optimizer,
-                   loss: Loss | None, jit: bool):
-    """The gradient of `loss_function` with respect to `params`, and the epoch loop using it.
-    With a `loss` (a Sequential's), the function also returns the outputs, for accuracy."""
-    aux = loss is not None
-    gradient = value_and_grad(loss_function, wrt=tuple(params), jit=jit, has_aux=aux)
-    text, states = epoch_source(gradient.compiled, params, optimizer, loss, aux)
+def loss_gradient(loss_function, params: list[str], loss: Loss | None, jit: bool):
+    """The value and gradient of `loss_function` with respect to `params`; with a `loss` (a
+    Sequential's), the function also returns the outputs, for accuracy."""
+    return value_and_grad(loss_function, wrt=tuple(params), jit=jit, has_aux=loss is not None)
+
+
+def compiled_epoch(gradient, params: list[str], optimizer: Optimizer, loss: Loss | None,
+                   jit: bool) -> Epoch:
+    """The epoch loop calling `gradient`, the compiled function of `loss_gradient`'s result
+    (or a version specialized for the data, astgrad.api.specialized)."""
+    text, states = epoch_source(gradient, params, optimizer, loss, loss is not None)
     module = loader.load(text, "nn_epoch", {}, ("train_epoch",), jit)
-    return Epoch(module.train_epoch, text, states), gradient
+    return Epoch(module.train_epoch, text, states)

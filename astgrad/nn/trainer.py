@@ -14,16 +14,18 @@ error naming the epoch and step, and leaves the parameters as they were before i
 from __future__ import annotations
 
 import inspect
+import itertools
 
 import numpy as np
 
+from ..api import specialized
 from ..errors import TrainingError
 from ..parse import plain_function
 from ..runtime.training import compiled_address
 from .layers import Sequential, check_inputs
 from .losses import loss_named, prepared_targets
 from .optimizers import Adam, Optimizer
-from .program import compiled_epoch, loaded_loss, loss_source
+from .program import compiled_epoch, loaded_loss, loss_gradient, loss_source
 
 
 class Trainer:
@@ -78,32 +80,44 @@ class Trainer:
         self.state = self.optimizer.new_state(parameters)
         self.steps_taken = 0  # Adam's bias corrections and SGD's first step count these
         self.jit = jit
-        self._epoch = None
-        self._gradient_addresses = {}  # of the gradient's machine code, per batch types
+        self.gradient = loss_gradient(loss_function, names, self.loss, jit)
+        self._loops = {}  # per kind of batch: the epoch loop and its gradient's address
 
     @property
     def epoch_source(self) -> str:
-        """The generated loop of one epoch (what `fit` runs, compiled)."""
-        return self._compiled().source
+        """The generated loop of one epoch (what `fit` runs, compiled; `fit` gives it the
+        gradient specialized for the data's shapes where it can, see `_loop_for`)."""
+        return compiled_epoch(self.gradient.compiled, self.parameter_names, self.optimizer,
+                              self.loss, self.jit).source
 
-    def _compiled(self):
-        if self._epoch is None:
-            self._epoch, self.gradient = compiled_epoch(
-                self.loss_function, self.parameter_names, self.optimizer, self.loss, self.jit)
-        return self._epoch
+    def _loop_for(self, X, Y, batch_sizes: set[int]):
+        """The epoch loop for batches of X and Y of these sizes, and the address of the
+        compiled gradient it calls (0 when not compiled).
 
-    def _gradient_for(self, X, Y) -> int:
-        """The address of the compiled gradient for batches of X and Y (the epoch calls it
-        there), after one gradient through its entry point: a mistake in the loss (or a type
-        numba cannot compile) is then reported on the loss's own line."""
-        types = (X.dtype, X.ndim, Y.dtype, Y.ndim)  # all a batch's type depends on
-        if types not in self._gradient_addresses:
-            batch = (*self.parameters, X[[0]], Y[[0]])  # taken as the epoch takes batches
-            self._compiled()
-            self.gradient(*batch)
-            self._gradient_addresses[types] = compiled_address(self.gradient.compiled,
-                                                               batch) if self.jit else 0
-        return self._gradient_addresses[types]
+        Compiled, the gradient is the version specialized for the batches' shapes
+        (astgrad.api.specialized: loops instead of NumPy's broadcasting, compiled in a
+        fraction of the time) when all batches have one pattern of shapes (a batch of one row
+        has another), else the generic one. It is first called on one batch: a mistake in the
+        loss is then reported on the loss's own line, by the generic gradient's entry point.
+        """
+        rows = np.arange(min(batch_sizes))  # a batch, taken as the loop takes its batches
+        batch = (*self.parameters, X[rows], Y[rows])
+        one_pattern = len({size == 1 for size in batch_sizes}) == 1
+        key = (X.dtype, X.ndim, Y.dtype, Y.ndim, one_pattern and min(batch_sizes) == 1,
+               one_pattern)
+        if key not in self._loops:
+            function = self.gradient.compiled
+            if self.jit and one_pattern:
+                function = specialized(self.gradient, batch)
+            try:
+                function(*batch)
+            except Exception:
+                self.gradient(*batch)  # raises the error on the loss's line
+                function = self.gradient.compiled  # which the specialization did not pass
+            epoch = compiled_epoch(function, self.parameter_names, self.optimizer, self.loss,
+                                   self.jit)
+            self._loops[key] = epoch, compiled_address(function, batch) if self.jit else 0
+        return self._loops[key]
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -169,13 +183,17 @@ class Trainer:
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise TrainingError(f"epochs must be a positive integer, not {epochs!r}")
         X, Y = self._data(X, Y)
-        epoch, gradient_address = self._compiled(), self._gradient_for(X, Y)
         history: dict[str, list[float]] = {"loss": []}
         if self.loss is not None and self.loss.counter:
             history["accuracy"] = []
-        bar = _progress(epochs, progress)
         batches = self._batches(len(X), epochs, batch_size, seed, shuffle, batch_indices,
                                 drop_last)
+        first = next(batches)  # every epoch has as many rows, in batches of the same sizes
+        batches = itertools.chain([first], batches)
+        order, size = first
+        epoch, gradient_address = self._loop_for(X, Y, {min(size, len(order)),
+                                                        len(order) % size or size})
+        bar = _progress(epochs, progress)
         for number, (order, size) in enumerate(batches, 1):
             steps = -(-len(order) // size)
             losses = np.zeros(steps)

@@ -9,6 +9,7 @@ floats and arrays, float32 and float64.
 from .adjoints import (
     cast_like,
     extremum_share,
+    extremum_share_scalar,
     not_shared,
     output_seed,
     own,
@@ -19,6 +20,7 @@ from .adjoints import (
     unbroadcast,
     zeros_like,
 )
+from .broadcasting import ShapePatternError
 from .integers import (
     ceil_int,
     check_progress,
@@ -63,7 +65,8 @@ from .tapes import (
 )
 
 __all__ = [
-    "astype_adjoint", "cast_like", "extremum_share", "not_shared", "clip", "extremum_adjoint",
+    "ShapePatternError", "astype_adjoint", "cast_like", "extremum_share",
+    "extremum_share_scalar", "not_shared", "clip", "extremum_adjoint",
     "matmul_adjoint_a", "matmul_adjoint_b", "promoted_dot", "promoted_matmul",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",

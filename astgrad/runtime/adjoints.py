@@ -275,7 +275,7 @@ def _select(condition, a, b):
 
 
 @register_jitable
-def _share(g, x, y, larger):
+def extremum_share_scalar(g, x, y, larger):
     """The part of `g` that goes to `x` in max(x, y) (`larger`) or min(x, y), for numbers."""
     if (x < y) if larger else (x > y):
         return 0.0
@@ -294,7 +294,7 @@ def extremum_share(g, a, b, larger):
 def _extremum_share(g, a, b, larger):
     operands = (g, a, b)
     if all(isinstance(t, _SCALAR) for t in operands):
-        return lambda g, a, b, larger: _share(g, a, b, larger)
+        return lambda g, a, b, larger: extremum_share_scalar(g, a, b, larger)
     # one loop: a pair of selects and their comparisons take numba seconds to compile
     ndim = max(t.ndim for t in operands if isinstance(t, types.Array))
     dtype = _numba_float(g.dtype if isinstance(g, types.Array) else g)
@@ -311,7 +311,8 @@ def _extremum_share(g, a, b, larger):
         adjoint, first, second = spread(g, shape), spread(a, shape), spread(b, shape)
         out = np.empty(shape, dtype).ravel()
         for i in range(out.size):
-            out[i] = _share(element(adjoint, i), element(first, i), element(second, i), larger)
+            out[i] = extremum_share_scalar(element(adjoint, i), element(first, i),
+                                           element(second, i), larger)
         return out.reshape(shape)
 
     return impl
@@ -330,9 +331,9 @@ def _extremum_share_with_number(dtype, array_first: bool):
         result, adjoint, values = out.ravel(), g.ravel(), array.ravel()  # views if contiguous
         for k in range(result.size):
             if array_first:
-                result[k] = _share(adjoint[k], values[k], b, larger)
+                result[k] = extremum_share_scalar(adjoint[k], values[k], b, larger)
             else:
-                result[k] = _share(adjoint[k], a, values[k], larger)
+                result[k] = extremum_share_scalar(adjoint[k], a, values[k], larger)
         return out
 
     return impl

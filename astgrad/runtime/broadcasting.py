@@ -14,6 +14,11 @@ from numba import types
 from numba.extending import overload, register_jitable
 
 
+class ShapePatternError(ValueError):
+    """Raised by a gradient specialized for one pattern of argument shapes (astgrad/
+    specialize.py) when called with another: the caller falls back to the generic one."""
+
+
 @register_jitable
 def broadcast_shape(ndim, first, second, third):
     """The shape (an integer array of length `ndim`) three shapes broadcast to."""

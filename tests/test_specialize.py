@@ -1,0 +1,142 @@
+"""Specialized gradients (astgrad/specialize.py, astgrad.specialized) against the generic ones
+they are rewritten from, and the generic ones against the tape engine: values and gradients
+agree on drawn shapes (dimensions of 1 included, so that every operand broadcasts somewhere)
+and values, run as Python and compiled."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import astgrad
+from astgrad import stop_gradient, tape
+from astgrad.runtime import ShapePatternError
+
+from .strategies import values
+
+
+def mlp_mse(W1, b1, W2, b2, X, Y):
+    h = np.maximum(X @ W1.T + b1, 0.0)
+    h = h @ W2.T + b2
+    return np.mean((h - Y) ** 2)
+
+
+def softmax_cross_entropy(W, b, X, Y):
+    h = X @ W.T + b
+    shifted = h - stop_gradient(np.max(h, axis=1, keepdims=True))
+    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(np.sum(Y * log_p, axis=1))
+
+
+def broadcasts(a, b, c):
+    t = np.tanh(a * b - c) + np.exp(-c) / (1.0 + b ** 2)
+    u = np.minimum(t, 0.5) * np.sum(a, axis=0) + np.mean(t, axis=1, keepdims=True)
+    v = np.max(u, axis=0) - np.min(u, axis=1, keepdims=True) * 2
+    return np.sum(v * v) + np.mean(np.log1p(a * a), axis=0).sum()
+
+
+def with_a_loop(a, n):
+    for _ in range(n):
+        a = a * 0.5
+    return np.sum(a)
+
+
+# each program's argument shapes, from named dimensions
+PROGRAMS = {
+    mlp_mse: ("hi", "h", "oh", "o", "ni", "no"),
+    softmax_cross_entropy: ("oi", "o", "ni", "no"),
+    broadcasts: ("nm", "m", "n1"),
+}
+
+
+def shapes_of(function, sizes: dict) -> list[tuple]:
+    return [tuple(sizes.get(d, 1) for d in spec) for spec in PROGRAMS[function]]
+
+
+def arguments(draw, function, sizes):
+    return [draw(values(shape, -2.0, 2.0)) for shape in shapes_of(function, sizes)]
+
+
+def assert_same(got, expected):
+    (value, grads), (expected_value, expected_grads) = got, expected
+    np.testing.assert_allclose(value, expected_value, rtol=1e-12, atol=1e-12)
+    for g, e in zip(grads, expected_grads):
+        assert np.shape(g) == np.shape(e)
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
+
+
+def gradient(function, jit):
+    wrt = tuple(range(len(PROGRAMS[function])))
+    return astgrad.value_and_grad(function, wrt=wrt, jit=jit)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+@pytest.mark.parametrize("function", list(PROGRAMS), ids=lambda f: f.__name__)
+def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(function, data):
+    sizes = {d: data.draw(st.integers(1, 3), label=d) for d in "hionm"}
+    args = arguments(data.draw, function, sizes)
+    generic = gradient(function, jit=False)
+    fast = astgrad.specialized(generic, args)
+    assert fast is not generic.compiled  # it was rewritten
+    assert_same(fast(*args), generic(*args))
+    wrt = tuple(range(len(args)))
+    assert_same(generic(*args), tape.value_and_grad(function, wrt=wrt)(*args))
+
+
+# compiled: one pattern per program (each compiles for seconds), values drawn
+PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
+    "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+@pytest.mark.parametrize("function", list(PROGRAMS), ids=lambda f: f.__name__)
+def test_the_compiled_version_equals_the_generic_gradient(function, data):
+    args = arguments(data.draw, function, PATTERNS[function])
+    generic = gradient(function, jit=True)
+    fast = astgrad.specialized(generic, args)
+    assert hasattr(fast, "py_func") and fast is not generic.compiled
+    assert_same(fast(*args), gradient(function, jit=False)(*args))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_arguments_of_another_pattern_raise_shape_pattern_error(jit):
+    sizes = PATTERNS[softmax_cross_entropy]
+    args = [np.ones(s) for s in shapes_of(softmax_cross_entropy, sizes)]
+    fast = astgrad.specialized(gradient(softmax_cross_entropy, jit), args)
+    fast(*args)
+    other = [np.ones(s) for s in shapes_of(softmax_cross_entropy, {**sizes, "n": 1})]
+    with pytest.raises(ShapePatternError):
+        fast(*other)
+    mismatched = [*args[:3], np.ones((4, 5))]  # 5 classes of targets for 3 outputs
+    with pytest.raises(ShapePatternError):
+        fast(*mismatched)
+
+
+def test_a_gradient_with_a_loop_stays_generic():
+    generic = astgrad.value_and_grad(with_a_loop, jit=False)
+    assert astgrad.specialized(generic, (np.ones(3), 2)) is generic.compiled
+
+
+def test_arguments_of_mixed_dtypes_or_ranks_stay_generic():
+    generic = gradient(broadcasts, jit=False)
+    shapes = shapes_of(broadcasts, {"n": 2, "m": 3})
+    mixed = [np.ones(shapes[0], np.float32), np.ones(shapes[1]), np.ones(shapes[2])]
+    assert astgrad.specialized(generic, mixed) is generic.compiled
+    cube = [np.ones((2, 3, 1)), np.ones(shapes[1]), np.ones(shapes[2])]
+    assert astgrad.specialized(generic, cube) is generic.compiled
+
+
+def test_float32_arguments_keep_float32():
+    shapes = shapes_of(softmax_cross_entropy, PATTERNS[softmax_cross_entropy])
+    rng = np.random.default_rng(0)
+    args = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    generic = gradient(softmax_cross_entropy, jit=False)
+    fast = astgrad.specialized(generic, args)
+    value, grads = fast(*args)
+    expected_value, expected = generic(*args)
+    assert all(g.dtype == np.float32 for g in grads)
+    np.testing.assert_allclose(value, expected_value, rtol=1e-5)
+    for g, e in zip(grads, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
