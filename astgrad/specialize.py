@@ -57,6 +57,11 @@ class _Unknown(Exception):
     """An expression the specializer cannot follow: its statement stays as it was."""
 
 
+class _NotFusable(Exception):
+    """A statement reads a value the open loop nest is still computing, other than element by
+    element: the nest is closed first."""
+
+
 class ShapeConflict(Exception):
     """The program needs two dimensions equal that the arguments have different (the generic
     gradient raises NumPy's error for them)."""
@@ -104,6 +109,7 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     try:
         for statement in function.body:
             writer.statement(statement, _label(lines[statement.lineno - 1]))
+        writer.flush()
     except ShapeConflict:
         return None
     if not writer.rewritten:
@@ -133,9 +139,11 @@ def _names(node: ast.AST) -> set[str]:
         a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
 
 
-def _assigned(function: ast.FunctionDef) -> set[str]:
-    return {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store)} | {a.arg for a in function.args.args}
+def _assigned(node: ast.AST) -> set[str]:
+    """The names `node` binds (a function's: its parameters too)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)} | {a.arg for a in ast.walk(node)
+                                                 if isinstance(a, ast.arg)}
 
 
 class _Dimensions:
@@ -193,6 +201,25 @@ class _Dimensions:
 
 
 @dataclass
+class _Nest:
+    """Statements written as one loop nest over `sizes`, not yet emitted: consecutive
+    statements over the same sizes share it (each still writes its own array)."""
+
+    sizes: tuple
+    indices: list[str]
+    comments: list[str] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)  # values of rank 0, allocations
+    body: list[str] = field(default_factory=list)  # inside the innermost loop
+    after: list[str] = field(default_factory=list)  # the targets bound to their arrays
+    outputs: dict = field(default_factory=dict)  # target -> (array, accumulated, shape)
+    reads: set = field(default_factory=set)  # names the statements read
+
+    def lines(self) -> list[str]:
+        return self.comments + self.before + _nest(self.indices, list(self.sizes),
+                                                   self.body) + self.after
+
+
+@dataclass
 class _Writer:
     dims: _Dimensions
     dtype: str
@@ -203,6 +230,7 @@ class _Writer:
     globals: set[str] = field(default_factory=set)  # names kept statements read
     rewritten: int = 0
     shares: bool = False  # whether a loop calls extremum_share_scalar
+    nest: _Nest | None = None  # the open loop nest
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -217,6 +245,8 @@ class _Writer:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
+            if self._alias(target, value, label):
+                return
             try:
                 shape = self.shape(value)
             except _Unknown:
@@ -234,17 +264,88 @@ class _Writer:
         self._keep(node, label)
 
     def _keep(self, node: ast.stmt, label: str) -> None:
+        node = _Simplify(self).visit(node)
+        if node is None:
+            return
         self._read_globals(node)
         first, *rest = to_source(node).splitlines()
-        self.lines.append(f"{first}  {label}" if label else first)
-        self.lines.extend(rest)
+        self._place([f"{first}  {label}" if label else first, *rest], node)
+
+    def _place(self, lines: list[str], node: ast.AST) -> None:
+        """Emit a statement that is not part of a loop nest: before the open nest if it
+        neither reads what the nest computes nor writes what it reads, else after it."""
+        nest = self.nest
+        names, written = _names(node), _assigned(node)
+        if nest is not None and (names & set(nest.outputs) or written & nest.reads):
+            self.flush()
+        self.lines += lines
+
+    def flush(self) -> None:
+        """Emit the open loop nest."""
+        if self.nest is not None:
+            self.lines += self.nest.lines()
+            self.nest = None
+
+    def _alias(self, target: str, value: ast.expr, label: str) -> bool:
+        """`target = name` of a value the open nest computes: bound after the nest too."""
+        nest = self.nest
+        if not (nest and isinstance(value, ast.Name) and value.id in nest.outputs) or (
+                target in nest.reads):
+            return False
+        nest.outputs[target] = nest.outputs[value.id]
+        nest.after.append(f"{target} = {nest.outputs[value.id][0]}" + (
+            f"  {label}" if label else ""))
+        self.shapes[target] = self.shapes[value.id]
+        return True
+
+    def _fused(self, target: str, value: ast.expr, label: str, sizes: list[str],
+               build) -> None:
+        """Write `target = value` as the statement `build(indices)` makes (lines before the
+        nest, lines of its body, lines after it, its array, whether the body adds into it): in
+        the open nest if it has these sizes and the statement reads nothing the nest computes
+        but element by element at the nest's own indices, else in a new nest."""
+        comment = f"# {target} = {to_source(value)}" + (f"  {label}" if label else "")
+        nest = self.nest
+        if nest is not None and nest.sizes == tuple(sizes):
+            try:
+                self._join(target, value, comment, build(nest.indices))
+                return
+            except _NotFusable:
+                pass
+        self.flush()
+        indices = [self.fresh("_i") for _ in sizes]
+        parts = build(indices)  # before the nest opens: it may raise _Unknown
+        self.nest = _Nest(tuple(sizes), indices)
+        self._join(target, value, comment, parts)
+
+    def _join(self, target: str, value: ast.expr, comment: str, parts) -> None:
+        before, body, after, array, accumulated = parts
+        nest = self.nest
+        nest.comments.append(comment)
+        nest.before += before
+        nest.body += body
+        nest.after += after
+        nest.reads |= _names(value) - set(nest.outputs)
+        nest.outputs[target] = (array, accumulated, self.shape(value))
+        self.rewritten += 1
+
+    def _current(self, name: str, shape: tuple, indices: list[str]) -> str:
+        """The array holding `name`'s value inside the open nest: the one the nest writes if
+        it computes it, which may only be read at the nest's own indices."""
+        nest = self.nest
+        if nest is None or name not in nest.outputs or indices != nest.indices:
+            return name
+        array, accumulated, _ = nest.outputs[name]
+        if accumulated or tuple(self._sizes(shape)) != nest.sizes:
+            raise _NotFusable(name)
+        return array
+
+    def _computing(self, node: ast.AST) -> bool:
+        """Whether `node` reads a value the open nest computes."""
+        return self.nest is not None and bool(_names(node) & set(self.nest.outputs))
 
     def _read_globals(self, node: ast.AST) -> None:
         self.globals |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - self.local
-
-    def _comment(self, target: str, value: ast.expr, label: str) -> None:
-        text = f"# {target} = {to_source(value)}"
-        self.lines.append(f"{text}  {label}" if label else text)
 
     def _loops(self, target: str, value: ast.expr, label: str) -> bool:
         """Write `target = value` as loops (or np.dot), if of a form the docstring lists."""
@@ -257,19 +358,20 @@ class _Writer:
             return self._reduction(target, value, label)
         if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or name in SAME_SHAPE:
             return False
-        rank = len(self.shape(value))
-        if rank == 0:
+        shape = self.shape(value)
+        if not shape:
             return False
-        setup: list[str] = []
-        indices = [self.fresh("_i") for _ in range(rank)]
-        body = self._element(value, indices, setup)
-        out = self.fresh("_out")
-        self._comment(target, value, label)
-        sizes = self._sizes(self.shape(value))
-        self.lines += setup + [f"{out} = np.empty(({', '.join(sizes)},), np.{self.dtype})"]
-        self.lines += _nest(indices, sizes, [f"{out}[{', '.join(indices)}] = {body}"])
-        self.lines.append(f"{target} = {out}")
-        self.rewritten += 1
+        sizes = self._sizes(shape)
+
+        def build(indices):
+            setup: list[str] = []
+            element = self._element(value, indices, setup)
+            out = self.fresh("_out")
+            allocate = f"{out} = np.empty(({', '.join(sizes)},), np.{self.dtype})"
+            return (setup + [allocate], [f"{out}[{', '.join(indices)}] = {element}"],
+                    [f"{target} = {out}"], out, False)
+
+        self._fused(target, value, label, sizes, build)
         return True
 
     # -- shapes ---------------------------------------------------------------------------------
@@ -333,6 +435,8 @@ class _Writer:
         """`node`'s element at `indices` (a nest over the result's shape); numbers and values
         of rank 0 are computed once, before the nest, into `setup`."""
         if not self.shape(node):
+            if self._computing(node):
+                raise _NotFusable(to_source(node))
             if isinstance(node, ast.Name):
                 return node.id
             if isinstance(node, ast.Constant):
@@ -344,7 +448,8 @@ class _Writer:
                          f"{scalar} = np.{self.dtype}({text})")
             return scalar
         if isinstance(node, ast.Name):
-            return self._read(node.id, self.shapes[node.id], indices)
+            shape = self.shapes[node.id]
+            return self._read(self._current(node.id, shape, indices), shape, indices)
         if isinstance(node, ast.BinOp):
             left = self._element(node.left, indices, setup)
             right = self._element(node.right, indices, setup)
@@ -383,6 +488,8 @@ class _Writer:
             return self._element(g, indices, setup)
         if not isinstance(g, ast.Name):
             raise _Unknown(to_source(node))
+        if self._computing(g) and (axis is not None or g_shape != like_shape):
+            raise _NotFusable(g.id)
         if axis is not None and not keep:  # g lacks the reduced axis: read as if it had it
             axis %= len(like_shape)
             g_shape = g_shape[:axis] + (ONE,) + g_shape[axis:]
@@ -391,7 +498,7 @@ class _Writer:
             return f"{g.id}[{', '.join(at)}]"
         if len(g_shape) != len(like_shape):
             raise _Unknown(to_source(node))
-        return self._read(g.id, g_shape, indices)
+        return self._read(self._current(g.id, g_shape, indices), g_shape, indices)
 
     # -- statements of their own form -----------------------------------------------------------
 
@@ -407,7 +514,8 @@ class _Writer:
             text = f"np.dot({names[1]}.T, {names[0]})"
         else:
             text = f"np.dot({names[0]}, {names[1]})"
-        self.lines.append(f"{target} = {text}  {label}".rstrip())
+        self._place([f"{target} = {text}  {label}".rstrip()], ast.Assign(
+            [ast.Name(target, ast.Store())], node))
         self.rewritten += 1
         return True
 
@@ -416,21 +524,28 @@ class _Writer:
         shape, like_shape = self.shape(value), self.shape(like)
         if not like_shape or len(shape) < len(like_shape):
             return False
+        if self._sizes(shape) == self._sizes(like_shape):  # nothing to sum: the adjoint itself
+            if isinstance(value, ast.Name):
+                if not self._alias(target, value, label):
+                    self._place([f"{target} = {value.id}  {label}".rstrip()], ast.Assign(
+                        [ast.Name(target, ast.Store())], value))
+                self.rewritten += 1
+                return True
+            return self._loops(target, value, label)
         first = len(shape) - len(like_shape)
         if any(dim != ONE and self.dims.find(shape[first + k]) == ONE
                for k, dim in enumerate(like_shape)):
             return False  # `like` larger than the adjoint along a dimension: not a sum
-        setup: list[str] = []
-        indices = [self.fresh("_i") for _ in range(len(shape))]
-        body = self._element(value, indices, setup)
-        out = self.fresh("_out")
-        self._comment(target, node, label)
-        sizes = self._sizes(like_shape)
-        self.lines += setup + [f"{out} = np.zeros(({', '.join(sizes)},), np.{self.dtype})"]
-        into = self._read(out, like_shape, indices)
-        self.lines += _nest(indices, self._sizes(shape), [f"{into} += {body}"])
-        self.lines.append(f"{target} = {out}")
-        self.rewritten += 1
+        def build(indices):
+            setup: list[str] = []
+            element = self._element(value, indices, setup)
+            out = self.fresh("_out")
+            allocate = (f"{out} = np.zeros(({', '.join(self._sizes(like_shape))},), "
+                        f"np.{self.dtype})")
+            into = self._read(out, like_shape, indices)
+            return setup + [allocate], [f"{into} += {element}"], [f"{target} = {out}"], out, True
+
+        self._fused(target, node, label, self._sizes(shape), build)
         return True
 
     def _reduction(self, target: str, node: ast.Call, label: str) -> bool:
@@ -439,45 +554,86 @@ class _Writer:
         shape = self.shape(source)
         if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
             return False
-        x, rank = source.id, len(shape)
-        indices = [self.fresh("_i") for _ in range(rank)]
-        sizes = self._sizes(shape)
-        element = f"{x}[{', '.join(indices)}]"
-        self._comment(target, node, label)
-        self.rewritten += 1
-        if axis is None:
-            total = self.fresh("_total")
-            self.lines.append(f"{total} = {self._number(0.0)}")
-            self.lines += _nest(indices, sizes, [f"{total} += {element}"])
-            count = f" / {x}.size" if self.dtype == "float64" else (
-                f" / np.{self.dtype}({x}.size)")
-            self.lines.append(f"{target} = {total}" + (count if kind == "mean" else ""))
+        x, rank, sizes = source.id, len(shape), self._sizes(shape)
+        if kind in ("max", "min"):
+            self._extremum(target, node, label, kind, x, axis % rank, keep, sizes)
             return True
-        axis %= rank
-        kept = [k for k in range(rank) if k != axis]
-        out = self.fresh("_out")
-        place = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
-        out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
-        at = f"{out}[{', '.join(place) or '0'}]"
-        allocate = f"np.{{}}(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
-        if kind in ("sum", "mean"):
-            self.lines.append(f"{out} = {allocate.format('zeros')}")
-            self.lines += _nest(indices, sizes, [f"{at} += {element}"])
-            if kind == "mean":
-                self.lines.append(f"{out} = {out} / {sizes[axis]}")
-        else:
-            best = self.fresh("_best")
-            start = f"{x}[{', '.join('0' if k == axis else indices[k] for k in range(rank))}]"
-            body = [f"{best} = {start}",
-                    f"for {indices[axis]} in range(1, {sizes[axis]}):",
-                    f"    if {element} != {element} or ({best} == {best} and "  # NaN wins
-                    f"{element} {'>' if kind == 'max' else '<'} {best}):",
-                    f"        {best} = {element}",
-                    f"{at} = {best}"]
-            self.lines.append(f"{out} = {allocate.format('empty')}")
-            self.lines += _nest([indices[k] for k in kept], [sizes[k] for k in kept], body)
-        self.lines.append(f"{target} = {out}" + ("" if out_sizes else "[0]"))
+
+        def build(indices):
+            element = self._read(self._current(x, shape, indices), shape, indices)
+            if axis is None:  # a sum of everything, into a number
+                total = self.fresh("_total")
+                count = f"{x}.size" if self.dtype == "float64" else f"np.{self.dtype}({x}.size)"
+                result = f"{total} / {count}" if kind == "mean" else total
+                return ([f"{total} = {self._number(0.0)}"], [f"{total} += {element}"],
+                        [f"{target} = {result}"], total, True)
+            along = axis % rank
+            out = self.fresh("_out")
+            at = [("0" if k == along else indices[k]) for k in range(rank) if keep or k != along]
+            out_sizes = [("1" if k == along else sizes[k]) for k in range(rank)
+                         if keep or k != along]
+            allocate = f"{out} = np.zeros(({', '.join(out_sizes)},), np.{self.dtype})"
+            result = f"{out} / {sizes[along]}" if kind == "mean" else out
+            return ([allocate], [f"{out}[{', '.join(at)}] += {element}"],
+                    [f"{target} = {result}"], out, True)
+
+        self._fused(target, node, label, sizes, build)
         return True
+
+    def _extremum(self, target: str, node: ast.Call, label: str, kind: str, x: str,
+                  axis: int, keep: bool, sizes: list[str]) -> None:
+        """np.max or np.min along an axis: a nest of its own (the loop along the axis starts
+        at the first element)."""
+        rank = len(sizes)
+        indices = [self.fresh("_i") for _ in range(rank)]
+        kept = [k for k in range(rank) if k != axis]
+        out, best = self.fresh("_out"), self.fresh("_best")
+        at = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
+        out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
+        element = f"{x}[{', '.join(indices)}]"
+        start = f"{x}[{', '.join('0' if k == axis else indices[k] for k in range(rank))}]"
+        body = [f"{best} = {start}",
+                f"for {indices[axis]} in range(1, {sizes[axis]}):",
+                f"    if {element} != {element} or ({best} == {best} and "  # NaN wins
+                f"{element} {'>' if kind == 'max' else '<'} {best}):",
+                f"        {best} = {element}",
+                f"{out}[{', '.join(at) or '0'}] = {best}"]
+        comment = f"# {target} = {to_source(node)}" + (f"  {label}" if label else "")
+        self._place([comment, f"{out} = np.empty(({', '.join(out_sizes) or '1'},), "
+                     f"np.{self.dtype})"] + _nest([indices[k] for k in kept],
+                                                  [sizes[k] for k in kept], body)
+                    + [f"{target} = {out}" + ("" if out_sizes else "[0]")],
+                    ast.Assign([ast.Name(target, ast.Store())], node))
+        self.rewritten += 1
+
+
+class _Simplify(ast.NodeTransformer):
+    """Helper calls of a kept statement that are the identity (or a copy) for arrays of the one
+    float dtype, as the identity (or `.copy()`): numba then compiles no helper for them."""
+
+    def __init__(self, writer: _Writer):
+        self.writer = writer
+
+    def _array(self, node: ast.expr) -> bool:
+        try:
+            return len(self.writer.shape(node)) > 0
+        except _Unknown:
+            return False
+
+    def visit_Expr(self, node: ast.Expr):
+        call = node.value
+        if isinstance(call, ast.Call) and _call_name(call) == "require_float" and self._array(
+                call.args[0]):
+            return None  # the arguments' dtype is the float dtype of the pattern
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call):
+        name = _call_name(node)
+        if name in ("stop_gradient", "cast_like") and all(self._array(a) for a in node.args):
+            return self.visit(node.args[0])
+        if name == "own" and self._array(node.args[0]):
+            return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
+        return self.generic_visit(node)
 
 
 def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
