@@ -503,19 +503,23 @@ class _Writer:
     # -- statements of their own form -----------------------------------------------------------
 
     def _product(self, target: str, node: ast.Call, label: str) -> bool:
-        """A product of matrices (or its adjoints) of the one dtype: numba's np.dot itself."""
+        """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
+        array allocated here (numba compiles np.dot with an output array in half the time:
+        without one, it compiles both versions)."""
         name = _call_name(node)
         if not all(isinstance(a, ast.Name) and len(self.shape(a)) == 2 for a in node.args):
             return False
         names = [a.id for a in node.args]
         if name == "matmul_adjoint_a":  # g @ b.T
-            text = f"np.dot({names[0]}, {names[2]}.T)"
+            operands = f"{names[0]}, {names[2]}.T"
         elif name == "matmul_adjoint_b":  # a.T @ g
-            text = f"np.dot({names[1]}.T, {names[0]})"
+            operands = f"{names[1]}.T, {names[0]}"
         else:
-            text = f"np.dot({names[0]}, {names[1]})"
-        self._place([f"{target} = {text}  {label}".rstrip()], ast.Assign(
-            [ast.Name(target, ast.Store())], node))
+            operands = f"{names[0]}, {names[1]}"
+        sizes = ", ".join(self._sizes(self.shape(node)))
+        self._place([f"{target} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
+                     f"np.dot({operands}, {target})"],
+                    ast.Assign([ast.Name(target, ast.Store())], node))
         self.rewritten += 1
         return True
 
