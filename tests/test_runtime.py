@@ -8,7 +8,7 @@ from hypothesis.extra.numpy import array_shapes, broadcastable_shapes
 from numba import njit
 
 from astgrad import runtime
-from astgrad.runtime.training import call_compiled, compiled_address
+from astgrad.runtime.training import call_compiled, compiled_address, count_argmax_matches
 
 
 @njit
@@ -156,3 +156,21 @@ def test_call_compiled_raises_what_the_function_raises():
     with pytest.raises(ValueError, match="a negative scale"):
         _through_the_address(address, a, -1.0)
     assert _through_the_address(address, a, 2.0)[1] == 3.0  # and is called again after it
+
+
+# -- counts of correct classifications ----------------------------------------------------------
+
+_count_argmax_compiled = njit(lambda scores, one_hot: count_argmax_matches(scores, one_hot))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 5), st.integers(0, 2**32 - 1))
+@example(3, 4, 0)
+def test_count_argmax_matches_counts_as_numpys_argmax(rows, columns, seed):
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(-2, 3, size=(rows, columns)).astype(float)  # ties included
+    scores[rng.random((rows, columns)) < 0.1] = np.nan
+    one_hot = np.eye(columns)[rng.integers(0, columns, rows)]
+    expected = int(np.sum(np.argmax(scores, axis=1) == np.argmax(one_hot, axis=1)))
+    assert count_argmax_matches(scores, one_hot) == expected
+    assert _count_argmax_compiled(scores, one_hot) == expected
