@@ -34,6 +34,7 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -264,7 +265,7 @@ class _Writer:
         self._keep(node, label)
 
     def _keep(self, node: ast.stmt, label: str) -> None:
-        node = _Simplify(self).visit(node)
+        node = _Simplify(self).visit(copy.deepcopy(node))
         if node is None:
             return
         self._read_globals(node)
@@ -442,6 +443,7 @@ class _Writer:
             if isinstance(node, ast.Constant):
                 return self._number(node.value)
             scalar = self.fresh("_s")
+            node = _Simplify(self).visit(copy.deepcopy(node))
             self._read_globals(node)
             text = to_source(node)
             setup.append(f"{scalar} = {text}" if self.dtype == "float64" else
@@ -612,8 +614,8 @@ class _Writer:
 
 
 class _Simplify(ast.NodeTransformer):
-    """Helper calls of a kept statement that are the identity (or a copy) for arrays of the one
-    float dtype, as the identity (or `.copy()`): numba then compiles no helper for them."""
+    """Helper calls that are the identity (or a copy, or an attribute) for arrays of the one
+    float dtype, written as such: numba then compiles no helper for them."""
 
     def __init__(self, writer: _Writer):
         self.writer = writer
@@ -637,7 +639,19 @@ class _Simplify(ast.NodeTransformer):
             return self.visit(node.args[0])
         if name == "own" and self._array(node.args[0]):
             return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
+        if name == "size" and self._array(node.args[0]):
+            return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
+        if name == "size" and self._number(node.args[0]):
+            return ast.Constant(1)
+        if name == "output_seed" and self._number(node.args[0]):  # the value's own dtype
+            return ast.parse(f"np.{self.writer.dtype}(1.0)", mode="eval").body
         return self.generic_visit(node)
+
+    def _number(self, node: ast.expr) -> bool:
+        try:
+            return self.writer.shape(node) == ()
+        except _Unknown:
+            return False
 
 
 def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
