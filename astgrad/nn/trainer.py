@@ -82,11 +82,15 @@ class Trainer:
         self.jit = jit
         self.gradient = loss_gradient(loss_function, names, self.loss, jit)
         self._loops = {}  # per kind of batch: the epoch loop and its gradient's address
+        self._last_loop = None
 
     @property
     def epoch_source(self) -> str:
-        """The generated loop of one epoch (what `fit` runs, compiled; `fit` gives it the
-        gradient specialized for the data's shapes where it can, see `_loop_for`)."""
+        """The generated loop of one epoch: the one the last `fit` ran (with the gradient
+        specialized for its batches' shapes where it could be, see `_loop_for`), before any
+        fit the one with the generic gradient."""
+        if self._last_loop is not None:
+            return self._last_loop.source
         return compiled_epoch(self.gradient.compiled, self.parameter_names, self.optimizer,
                               self.loss, self.jit).source
 
@@ -103,8 +107,8 @@ class Trainer:
         rows = np.arange(min(batch_sizes))  # a batch, taken as the loop takes its batches
         batch = (*self.parameters, X[rows], Y[rows])
         one_pattern = len({size == 1 for size in batch_sizes}) == 1
-        key = (X.dtype, X.ndim, Y.dtype, Y.ndim, one_pattern and min(batch_sizes) == 1,
-               one_pattern)
+        key = (X.dtype, X.shape[1:], Y.dtype, Y.shape[1:], one_pattern and min(
+            batch_sizes) == 1, one_pattern)  # all a batch's type and pattern depend on
         if key not in self._loops:
             function = self.gradient.compiled
             if self.jit and one_pattern:
@@ -193,6 +197,7 @@ class Trainer:
         order, size = first
         epoch, gradient_address = self._loop_for(X, Y, {min(size, len(order)),
                                                         len(order) % size or size})
+        self._last_loop = epoch
         bar = _progress(epochs, progress)
         for number, (order, size) in enumerate(batches, 1):
             steps = -(-len(order) // size)

@@ -156,6 +156,23 @@ def test_the_generated_sources_are_readable():
     assert "sgd_update(W1.ravel(), dW1.ravel(), momentum_buffer_W1.ravel()" in trainer.epoch_source
 
 
+def test_fit_runs_the_gradient_specialized_for_batches_of_one_shape_pattern():
+    # 96 rows: batches of 32 rows, one pattern; 97: the last batch has one row, whose
+    # dimension of 1 broadcasts where the others' do not, so the loop calls the generic gradient
+    for samples, specialized in ((96, True), (97, False)):
+        X, Y = regression(samples)
+        trained = {}
+        for jit in (True, False):
+            model = small_model(seed=1)
+            trainer = nn.Trainer(model, loss="mse", optimizer=nn.Adam(0.01), jit=jit)
+            trainer.fit(X, Y, epochs=2, batch_size=32, progress=False)
+            trained[jit] = model.parameters()
+            if jit:
+                assert ("_specialized_" in trainer.epoch_source) == specialized
+        for ours, plain in zip(trained[True], trained[False]):
+            np.testing.assert_allclose(ours, plain, rtol=1e-12, atol=1e-15)
+
+
 def test_a_loss_function_trains_like_a_model():
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, 200)
