@@ -513,17 +513,42 @@ class _Writer:
             return False
         names = [a.id for a in node.args]
         if name == "matmul_adjoint_a":  # g @ b.T
-            operands = f"{names[0]}, {names[2]}.T"
+            operands = [(names[0], False), (names[2], True)]
         elif name == "matmul_adjoint_b":  # a.T @ g
-            operands = f"{names[1]}.T, {names[0]}"
+            operands = [(names[1], True), (names[0], False)]
         else:
-            operands = f"{names[0]}, {names[1]}"
+            operands = [(names[0], False), (names[1], False)]
+        (a, a_t), (b, b_t) = operands
+        m, k = self._sizes(self.shapes[a][::-1] if a_t else self.shapes[a])
+        n = self._sizes(self.shapes[b][::-1] if b_t else self.shapes[b])[1]
+        if ONE in (m, k, n):  # an outer or matrix-vector product: a loop beats a BLAS call
+            self._small_product(target, node, label, operands, (m, k, n))
+            return True
+        operands = ", ".join(f"{x}.T" if t else x for x, t in operands)
         sizes = ", ".join(self._sizes(self.shape(node)))
         self._place([f"{target} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
                      f"np.dot({operands}, {target})"],
                     ast.Assign([ast.Name(target, ast.Store())], node))
         self.rewritten += 1
         return True
+
+    def _small_product(self, target: str, node: ast.Call, label: str, operands,
+                       sizes: tuple) -> None:
+        """A product with a dimension of 1 as a loop nest over (rows, inner, columns)."""
+        (a, a_t), (b, b_t) = operands
+
+        def build(indices):
+            if self.nest is not None and {a, b} & set(self.nest.outputs):
+                raise _NotFusable(f"{a}, {b}")
+            i, l, j = [("0" if size == ONE else index) for size, index in zip(sizes, indices)]
+            left = f"{a}[{l}, {i}]" if a_t else f"{a}[{i}, {l}]"
+            right = f"{b}[{j}, {l}]" if b_t else f"{b}[{l}, {j}]"
+            out = self.fresh("_out")
+            allocate = f"{out} = np.zeros(({sizes[0]}, {sizes[2]}), np.{self.dtype})"
+            return ([allocate], [f"{out}[{i}, {j}] += {left} * {right}"], [f"{target} = {out}"],
+                    out, True)
+
+        self._fused(target, node, label, list(sizes), build)
 
     def _unbroadcast(self, target: str, node: ast.Call, label: str) -> bool:
         value, like = node.args
