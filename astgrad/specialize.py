@@ -540,13 +540,14 @@ class _Writer:
         def build(indices):
             if self.nest is not None and {a, b} & set(self.nest.outputs):
                 raise _NotFusable(f"{a}, {b}")
-            i, l, j = [("0" if size == ONE else index) for size, index in zip(sizes, indices)]
-            left = f"{a}[{l}, {i}]" if a_t else f"{a}[{i}, {l}]"
-            right = f"{b}[{j}, {l}]" if b_t else f"{b}[{l}, {j}]"
+            row, inner, column = [("0" if size == ONE else index)
+                                  for size, index in zip(sizes, indices)]
+            left = f"{a}[{inner}, {row}]" if a_t else f"{a}[{row}, {inner}]"
+            right = f"{b}[{column}, {inner}]" if b_t else f"{b}[{inner}, {column}]"
             out = self.fresh("_out")
             allocate = f"{out} = np.zeros(({sizes[0]}, {sizes[2]}), np.{self.dtype})"
-            return ([allocate], [f"{out}[{i}, {j}] += {left} * {right}"], [f"{target} = {out}"],
-                    out, True)
+            return ([allocate], [f"{out}[{row}, {column}] += {left} * {right}"],
+                    [f"{target} = {out}"], out, True)
 
         self._fused(target, node, label, list(sizes), build)
 
