@@ -112,6 +112,9 @@ def test_arguments_of_another_pattern_raise_shape_pattern_error(jit):
     mismatched = [*args[:3], np.ones((4, 5))]  # 5 classes of targets for 3 outputs
     with pytest.raises(ShapePatternError):
         fast(*mismatched)
+    empty = [*args[:2], np.ones((0, 2)), np.ones((0, 3))]  # no rows: a max over none
+    with pytest.raises(ShapePatternError):
+        fast(*empty)
 
 
 def test_a_gradient_with_a_loop_stays_generic():

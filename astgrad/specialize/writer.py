@@ -1,35 +1,6 @@
-"""Specialize: a generated gradient rewritten for arguments of known ranks and shape pattern,
-its elementwise, broadcasting and reduction steps as plain loops.
-
-Takes the text of a generated gradient module and the arguments of a call: arrays of rank 1
-or 2 of one float dtype, and numbers. Produces the text of a module whose function computes
-the same values for arguments of the same ranks, dtype and *shape pattern*, or None when the
-gradient is not straight-line code (loops, branches and tapes stay generic).
-
-The shape pattern: which of the arguments' dimensions are 1, and which are equal to which. The
-specializer follows every dimension of every value back to the arguments' (a class of equal
-dimensions, or 1), so each loop nest knows its sizes and which operand repeats along which
-dimension: no broadcasting machinery is left at run time. The function starts by checking the
-pattern and raises `ShapePatternError` on arguments of another one (the caller then uses the
-generic gradient).
-
-Why: numba compiles each NumPy array expression and each generic helper (`unbroadcast`,
-`unreduce`, the reductions) of the generic gradient as its own piece of machine code with its
-own broadcasting machinery, then optimizes all of it again inside the gradient; loop nests for
-the shapes at hand compile in a fraction of that time. Statements the specializer does not
-write as loops (anything of unknown shape) are kept as they were: the generic helpers remain
-the fallback.
-
-Grammar rewritten (statements of the generic gradient, one operation per line):
-
-    t = E                                 E elementwise of rank 1 or 2: one loop nest
-    t = unbroadcast(E, like)              the loop nest adds into `like`'s shape
-    t = reduce_f(x, axis=k, keepdims=b)   f in sum, mean, max, min: a loop nest
-    t = np.sum(x) | np.mean(x)            a loop
-    t = promoted_matmul(a, b), matmul_adjoint_a/b(g, a, b)   of matrices: np.dot
-    E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
-         | unreduce(E, like, axis, keepdims) | extremum_share(E, E, E, larger) | size(x)
-"""
+"""The writer of a specialized gradient's body: statement by statement, loop nests for
+what astgrad/specialize/__init__.py lists, the rest kept (simplified where the dtype
+allows)."""
 
 from __future__ import annotations
 
@@ -37,168 +8,31 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .emit import to_source
-
-ELEMENTWISE_FUNCTIONS = {"exp", "log", "log1p", "expm1", "tanh", "sqrt", "sin", "cos", "abs",
-                         "sinh", "cosh", "arctan"}
-BINARY_FUNCTIONS = {"maximum", "minimum"}
-SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-AXIS_REDUCTIONS = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max",
-                   "reduce_min": "min"}
-WHOLE_REDUCTIONS = {"sum", "mean", "max", "min"}
-SAME_SHAPE = {"stop_gradient", "own", "cast_like", "output_seed"}  # shape of the first argument
-PRODUCTS = {"promoted_matmul", "promoted_dot", "matmul_adjoint_a", "matmul_adjoint_b"}
-
-ONE = "1"  # a dimension of size 1; any other dimension is a class of argument dimensions
-
-
-class _Unknown(Exception):
-    """An expression the specializer cannot follow: its statement stays as it was."""
+from ..emit import to_source
+from .dimensions import ONE, Dimensions
+from .syntax import (
+    AXIS_REDUCTIONS,
+    BINARY_FUNCTIONS,
+    ELEMENTWISE_FUNCTIONS,
+    PRODUCTS,
+    SAME_SHAPE,
+    SYMBOLS,
+    WHOLE_REDUCTIONS,
+    Unknown,
+    assigned_in,
+    call_name,
+    constant,
+    is_flag,
+    is_np,
+    names_in,
+    reduction_arguments,
+)
 
 
 class _NotFusable(Exception):
     """A statement reads a value the open loop nest is still computing, other than element by
     element: the nest is closed first."""
 
-
-class ShapeConflict(Exception):
-    """The program needs two dimensions equal that the arguments have different (the generic
-    gradient raises NumPy's error for them)."""
-
-
-def argument_pattern(arguments) -> tuple | None:
-    """The shapes of `arguments` (() for a number) and their common float dtype, or None if
-    they are not arrays of rank 1 or 2 of one float dtype and numbers."""
-    shapes, dtypes = [], set()
-    for value in arguments:
-        if isinstance(value, np.ndarray):
-            if value.ndim not in (1, 2) or value.dtype not in (np.float32, np.float64):
-                return None
-            shapes.append(value.shape)
-            dtypes.add(value.dtype)
-        elif isinstance(value, (float, int)) and not isinstance(value, bool):
-            shapes.append(())
-        else:
-            return None
-    return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
-
-
-def specialize(text: str, function_name: str, shapes: tuple, dtype,
-               module_name: str) -> str | None:
-    """The text of a module defining `function_name` for arguments with the pattern of
-    `shapes` and of `dtype`, rewritten from the generic module `text` (importable as
-    `module_name`), or None if nothing in it can be.
-
-    >>> specialize(gradient.source, "value_and_grad_loss", ((3, 2), (64, 2)), np.float64, name)
-    """
-    module = ast.parse(text)
-    function = next((node for node in module.body if isinstance(node, ast.FunctionDef)
-                     and node.name == function_name), None)
-    if function is None or not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return))
-                                   for s in function.body):
-        return None
-    params = [a.arg for a in function.args.args]
-    if len(params) != len(shapes):
-        return None
-    dims = _Dimensions(dict(zip(params, shapes)))
-    writer = _Writer(dims, np.dtype(dtype).name, _names(function), _assigned(function))
-    for name, shape in zip(params, shapes):
-        writer.shapes[name] = dims.of_argument(name, shape)
-    lines = text.splitlines()
-    try:
-        for statement in function.body:
-            writer.statement(statement, _label(lines[statement.lineno - 1]))
-        writer.flush()
-    except ShapeConflict:
-        return None
-    if not writer.rewritten:
-        return None
-    name = np.dtype(dtype).name
-    header = [f'"""{function_name} of {module_name}, specialized by astgrad for arguments '
-              f'of shapes like {shapes} and dtype {name}:\nits elementwise, broadcasting and '
-              f'reduction steps written as loops for them."""', "", "import numpy as np",
-              "from astgrad.runtime import ShapePatternError" + (
-                  ", extremum_share_scalar" if writer.shares else "")]
-    imports = sorted(writer.globals - {"np"})
-    if imports:
-        header.append(f"from {module_name} import {', '.join(imports)}")
-    body = dims.guard() + writer.lines
-    return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
-                     + ["    " + line for line in body]) + "\n"
-
-
-def _label(line: str) -> str:
-    """The `# line N: ...` comment of a generated line ('' if none)."""
-    at = line.find("# line ")
-    return line[at:] if at >= 0 else ""
-
-
-def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
-        a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
-
-
-def _assigned(node: ast.AST) -> set[str]:
-    """The names `node` binds (a function's: its parameters too)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store)} | {a.arg for a in ast.walk(node)
-                                                 if isinstance(a, ast.arg)}
-
-
-class _Dimensions:
-    """Classes of argument dimensions known equal (union-find), and the check of the pattern
-    the specialized function assumes."""
-
-    def __init__(self, shapes: dict[str, tuple]):
-        self.actual = {f"{name}.shape[{k}]": size for name, shape in shapes.items()
-                       for k, size in enumerate(shape)}
-        self.parent = {dim: dim for dim in self.actual}
-
-    def of_argument(self, name: str, shape: tuple) -> tuple:
-        return tuple(ONE if size == 1 else f"{name}.shape[{k}]" for k, size in enumerate(shape))
-
-    def find(self, dim: str) -> str:
-        if dim == ONE:
-            return ONE
-        while self.parent[dim] != dim:
-            dim = self.parent[dim]
-        return dim
-
-    def same(self, a: str, b: str) -> str:
-        """The class of a and b, which the program needs equal."""
-        a, b = self.find(a), self.find(b)
-        if a == b:
-            return a
-        if ONE in (a, b) or self.actual[a] != self.actual[b]:
-            raise ShapeConflict(a, b)
-        self.parent[b] = a
-        return a
-
-    def broadcast(self, shapes: list[tuple]) -> tuple:
-        """NumPy's broadcast of shapes (trailing dimensions aligned)."""
-        rank = max(len(s) for s in shapes)
-        out = []
-        for k in range(rank):
-            present = {self.find(s[k - rank + len(s)]) for s in shapes if k >= rank - len(s)}
-            grown = sorted(present - {ONE})
-            dim = ONE
-            for other in grown:
-                dim = other if dim == ONE else self.same(dim, other)
-            out.append(dim)
-        return tuple(out)
-
-    def guard(self) -> list[str]:
-        conditions = [f"{dim} {'==' if size == 1 else '!='} 1"
-                      for dim, size in self.actual.items()]
-        conditions += [f"{dim} == {self.find(dim)}" for dim in self.actual
-                       if self.actual[dim] != 1 and self.find(dim) != dim]
-        if not conditions:
-            return []
-        return ["if not (" + " and ".join(conditions) + "):",
-                "    raise ShapePatternError('arguments of another shape pattern than the "
-                "one this version was written for')"]
 
 
 @dataclass
@@ -221,8 +55,8 @@ class _Nest:
 
 
 @dataclass
-class _Writer:
-    dims: _Dimensions
+class Writer:
+    dims: Dimensions
     dtype: str
     used: set[str]
     local: set[str]  # the function's parameters and assigned names
@@ -250,13 +84,13 @@ class _Writer:
                 return
             try:
                 shape = self.shape(value)
-            except _Unknown:
+            except Unknown:
                 self.shapes.pop(target, None)
                 self._keep(node, label)
                 return
             try:
                 written = self._loops(target, value, label)
-            except _Unknown:
+            except Unknown:
                 written = False
             if not written:
                 self._keep(node, label)
@@ -276,7 +110,7 @@ class _Writer:
         """Emit a statement that is not part of a loop nest: before the open nest if it
         neither reads what the nest computes nor writes what it reads, else after it."""
         nest = self.nest
-        names, written = _names(node), _assigned(node)
+        names, written = names_in(node), assigned_in(node)
         if nest is not None and (names & set(nest.outputs) or written & nest.reads):
             self.flush()
         self.lines += lines
@@ -315,7 +149,7 @@ class _Writer:
                 pass
         self.flush()
         indices = [self.fresh("_i") for _ in sizes]
-        parts = build(indices)  # before the nest opens: it may raise _Unknown
+        parts = build(indices)  # before the nest opens: it may raise Unknown
         self.nest = _Nest(tuple(sizes), indices)
         self._join(target, value, comment, parts)
 
@@ -326,7 +160,7 @@ class _Writer:
         nest.before += before
         nest.body += body
         nest.after += after
-        nest.reads |= _names(value) - set(nest.outputs)
+        nest.reads |= names_in(value) - set(nest.outputs)
         nest.outputs[target] = (array, accumulated, self.shape(value))
         self.rewritten += 1
 
@@ -343,19 +177,19 @@ class _Writer:
 
     def _computing(self, node: ast.AST) -> bool:
         """Whether `node` reads a value the open nest computes."""
-        return self.nest is not None and bool(_names(node) & set(self.nest.outputs))
+        return self.nest is not None and bool(names_in(node) & set(self.nest.outputs))
 
     def _read_globals(self, node: ast.AST) -> None:
         self.globals |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - self.local
 
     def _loops(self, target: str, value: ast.expr, label: str) -> bool:
         """Write `target = value` as loops (or np.dot), if of a form the docstring lists."""
-        name = _call_name(value) if isinstance(value, ast.Call) else None
+        name = call_name(value) if isinstance(value, ast.Call) else None
         if name in PRODUCTS:
             return self._product(target, value, label)
         if name == "unbroadcast":
             return self._unbroadcast(target, value, label)
-        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and _is_np(value)):
+        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and is_np(value)):
             return self._reduction(target, value, label)
         if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or name in SAME_SHAPE:
             return False
@@ -378,10 +212,10 @@ class _Writer:
     # -- shapes ---------------------------------------------------------------------------------
 
     def shape(self, node: ast.expr) -> tuple:
-        """The symbolic shape of an expression's value, or _Unknown."""
+        """The symbolic shape of an expression's value, or Unknown."""
         if isinstance(node, ast.Name):
             if node.id not in self.shapes:
-                raise _Unknown(node.id)
+                raise Unknown(node.id)
             return self.shapes[node.id]
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return ()
@@ -392,17 +226,17 @@ class _Writer:
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return self.shape(node.value)[::-1]
         if not isinstance(node, ast.Call):
-            raise _Unknown(to_source(node))
-        name, args = _call_name(node), node.args
-        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and _is_np(node)):
-            source, axis, keep = _reduction_arguments(node)
+            raise Unknown(to_source(node))
+        name, args = call_name(node), node.args
+        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and is_np(node)):
+            source, axis, keep = reduction_arguments(node)
             shape = self.shape(source)
             if axis is None:
                 return (ONE,) * len(shape) if keep else ()
             axis %= len(shape)
             return tuple(ONE if k == axis else d for k, d in enumerate(shape) if keep or k != axis)
         if node.keywords:
-            raise _Unknown(to_source(node))
+            raise Unknown(to_source(node))
         if name in ("unreduce", "unbroadcast"):
             return self.shape(args[1])
         if name == "size":
@@ -411,19 +245,19 @@ class _Writer:
             return self.shape(args[0])
         if name in PRODUCTS:
             return self._product_shape(node)
-        if name == "extremum_share" or (_is_np(node) and name in ELEMENTWISE_FUNCTIONS |
+        if name == "extremum_share" or (is_np(node) and name in ELEMENTWISE_FUNCTIONS |
                                         BINARY_FUNCTIONS):
-            return self.dims.broadcast([self.shape(a) for a in args if not _is_flag(a)])
-        raise _Unknown(to_source(node))
+            return self.dims.broadcast([self.shape(a) for a in args if not is_flag(a)])
+        raise Unknown(to_source(node))
 
     def _product_shape(self, node: ast.Call) -> tuple:
-        name = _call_name(node)
+        name = call_name(node)
         shapes = [self.shape(a) for a in node.args]
         if name.startswith("matmul_adjoint"):
             return shapes[1] if name.endswith("_a") else shapes[2]
         a, b = shapes
         if len(a) != 2 or len(b) != 2:
-            raise _Unknown(to_source(node))
+            raise Unknown(to_source(node))
         self.dims.same(a[1], b[0])
         return (a[0], b[1])
 
@@ -459,13 +293,13 @@ class _Writer:
         if isinstance(node, ast.UnaryOp):
             operand = self._element(node.operand, indices, setup)
             return f"(-{operand})" if isinstance(node.op, ast.USub) else operand
-        name = _call_name(node)
+        name = call_name(node)
         if name == "unreduce":
             return self._unreduced(node, indices, setup)
-        elementwise = _is_np(node) and name in ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
+        elementwise = is_np(node) and name in ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
         if name != "extremum_share" and not elementwise:
-            raise _Unknown(to_source(node))
-        args = [self._element(a, indices, setup) for a in node.args if not _is_flag(a)]
+            raise Unknown(to_source(node))
+        args = [self._element(a, indices, setup) for a in node.args if not is_flag(a)]
         if name == "extremum_share":
             self.shares = True
             return f"extremum_share_scalar({', '.join(args)}, {to_source(node.args[3])})"
@@ -484,12 +318,12 @@ class _Writer:
     def _unreduced(self, node: ast.Call, indices: list[str], setup: list[str]) -> str:
         """`unreduce(g, like, axis, keepdims)`: g repeated to like's shape."""
         g, like, axis, keep = node.args
-        axis, keep = _constant(axis), _constant(keep)
+        axis, keep = constant(axis), constant(keep)
         g_shape, like_shape = self.shape(g), self.shape(like)
         if not g_shape:
             return self._element(g, indices, setup)
         if not isinstance(g, ast.Name):
-            raise _Unknown(to_source(node))
+            raise Unknown(to_source(node))
         if self._computing(g) and (axis is not None or g_shape != like_shape):
             raise _NotFusable(g.id)
         if axis is not None and not keep:  # g lacks the reduced axis: read as if it had it
@@ -499,7 +333,7 @@ class _Writer:
             at = [indices[first + k] for k, dim in enumerate(g_shape) if k != axis]
             return f"{g.id}[{', '.join(at)}]"
         if len(g_shape) != len(like_shape):
-            raise _Unknown(to_source(node))
+            raise Unknown(to_source(node))
         return self._read(self._current(g.id, g_shape, indices), g_shape, indices)
 
     # -- statements of their own form -----------------------------------------------------------
@@ -508,7 +342,7 @@ class _Writer:
         """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
         array allocated here (numba compiles np.dot with an output array in half the time:
         without one, it compiles both versions)."""
-        name = _call_name(node)
+        name = call_name(node)
         if not all(isinstance(a, ast.Name) and len(self.shape(a)) == 2 for a in node.args):
             return False
         names = [a.id for a in node.args]
@@ -581,8 +415,8 @@ class _Writer:
         return True
 
     def _reduction(self, target: str, node: ast.Call, label: str) -> bool:
-        kind = AXIS_REDUCTIONS.get(_call_name(node), _call_name(node))
-        source, axis, keep = _reduction_arguments(node)
+        kind = AXIS_REDUCTIONS.get(call_name(node), call_name(node))
+        source, axis, keep = reduction_arguments(node)
         shape = self.shape(source)
         if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
             return False
@@ -643,24 +477,24 @@ class _Simplify(ast.NodeTransformer):
     """Helper calls that are the identity (or a copy, or an attribute) for arrays of the one
     float dtype, written as such: numba then compiles no helper for them."""
 
-    def __init__(self, writer: _Writer):
+    def __init__(self, writer: Writer):
         self.writer = writer
 
     def _array(self, node: ast.expr) -> bool:
         try:
             return len(self.writer.shape(node)) > 0
-        except _Unknown:
+        except Unknown:
             return False
 
     def visit_Expr(self, node: ast.Expr):
         call = node.value
-        if isinstance(call, ast.Call) and _call_name(call) == "require_float" and self._array(
+        if isinstance(call, ast.Call) and call_name(call) == "require_float" and self._array(
                 call.args[0]):
             return None  # the arguments' dtype is the float dtype of the pattern
         return self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call):
-        name = _call_name(node)
+        name = call_name(node)
         if name in ("stop_gradient", "cast_like") and all(self._array(a) for a in node.args):
             return self.visit(node.args[0])
         if name == "own" and self._array(node.args[0]):
@@ -676,7 +510,7 @@ class _Simplify(ast.NodeTransformer):
     def _number(self, node: ast.expr) -> bool:
         try:
             return self.writer.shape(node) == ()
-        except _Unknown:
+        except Unknown:
             return False
 
 
@@ -686,37 +520,3 @@ def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
     return lines + ["    " * len(indices) + line for line in body]
 
 
-def _reduction_arguments(node: ast.Call):
-    values = {"axis": None, "keepdims": False}
-    for name, argument in zip(("axis", "keepdims"), node.args[1:]):
-        values[name] = _constant(argument)
-    for keyword in node.keywords:
-        if keyword.arg not in values:
-            raise _Unknown(to_source(node))
-        values[keyword.arg] = _constant(keyword.value)
-    if not isinstance(node.args[0], ast.Name):
-        raise _Unknown(to_source(node))
-    return node.args[0], values["axis"], bool(values["keepdims"])
-
-
-def _call_name(node: ast.Call) -> str | None:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-
-
-def _is_np(node: ast.Call) -> bool:
-    return isinstance(node.func, ast.Attribute) and isinstance(
-        node.func.value, ast.Name) and node.func.value.id == "np"
-
-
-def _is_flag(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
-
-
-def _constant(node: ast.expr):
-    if isinstance(node, ast.Constant) and (node.value is None or type(node.value) in (int, bool)):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
-            node.operand, ast.Constant) and type(node.operand.value) is int:
-        return -node.operand.value
-    raise _Unknown(to_source(node))

@@ -1,0 +1,116 @@
+"""Specialize: a generated gradient rewritten for arguments of known ranks and shape pattern,
+its elementwise, broadcasting and reduction steps as plain loops.
+
+Takes the text of a generated gradient module and the arguments of a call: arrays of rank 1
+or 2 of one float dtype, and numbers. Produces the text of a module whose function computes
+the same values for arguments of the same ranks, dtype and *shape pattern*, or None when the
+gradient is not straight-line code (loops, branches and tapes stay generic).
+
+The shape pattern: which of the arguments' dimensions are 1 (the others are more than 1),
+and which are equal to which. The
+specializer follows every dimension of every value back to the arguments' (a class of equal
+dimensions, or 1), so each loop nest knows its sizes and which operand repeats along which
+dimension: no broadcasting machinery is left at run time. The function starts by checking the
+pattern and raises `ShapePatternError` on arguments of another one (the caller then uses the
+generic gradient).
+
+Why: numba compiles each NumPy array expression and each generic helper (`unbroadcast`,
+`unreduce`, the reductions) of the generic gradient as its own piece of machine code with its
+own broadcasting machinery, then optimizes all of it again inside the gradient; loop nests for
+the shapes at hand compile in a fraction of that time. Consecutive statements over the same
+sizes share one nest (each still writes its own array; a value the nest computes is read only
+at the nest's own indices), so that a forward or adjoint pass runs over memory once per shape
+rather than once per operation. Statements the specializer does not
+write as loops (anything of unknown shape) are kept as they were: the generic helpers remain
+the fallback.
+
+Grammar rewritten (statements of the generic gradient, one operation per line):
+
+    t = E                                 E elementwise of rank 1 or 2: one loop nest
+    t = unbroadcast(E, like)              the loop nest adds into `like`'s shape
+    t = reduce_f(x, axis=k, keepdims=b)   f in sum, mean, max, min: a loop nest
+    t = np.sum(x) | np.mean(x)            a loop
+    t = promoted_matmul(a, b), matmul_adjoint_a/b(g, a, b)   of matrices: np.dot into an
+                                  array, or a loop nest if a dimension is 1
+    E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
+         | unreduce(E, like, axis, keepdims) | extremum_share(E, E, E, larger) | size(x)
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from .dimensions import Dimensions, ShapeConflict
+from .syntax import assigned_in, names_in
+from .writer import Writer
+
+
+def argument_pattern(arguments) -> tuple | None:
+    """The shapes of `arguments` (() for a number) and their common float dtype, or None if
+    they are not arrays of rank 1 or 2 of one float dtype and numbers."""
+    shapes, dtypes = [], set()
+    for value in arguments:
+        if isinstance(value, np.ndarray):
+            if value.ndim not in (1, 2) or value.dtype not in (np.float32, np.float64):
+                return None
+            shapes.append(value.shape)
+            dtypes.add(value.dtype)
+        elif isinstance(value, (float, int)) and not isinstance(value, bool):
+            shapes.append(())
+        else:
+            return None
+    return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
+
+
+def specialize(text: str, function_name: str, shapes: tuple, dtype,
+               module_name: str) -> str | None:
+    """The text of a module defining `function_name` for arguments with the pattern of
+    `shapes` and of `dtype`, rewritten from the generic module `text` (importable as
+    `module_name`), or None if nothing in it can be.
+
+    >>> specialize(gradient.source, "value_and_grad_loss", ((3, 2), (64, 2)), np.float64, name)
+    """
+    module = ast.parse(text)
+    function = next((node for node in module.body if isinstance(node, ast.FunctionDef)
+                     and node.name == function_name), None)
+    if function is None or not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return))
+                                   for s in function.body):
+        return None
+    params = [a.arg for a in function.args.args]
+    if len(params) != len(shapes):
+        return None
+    dims = Dimensions(dict(zip(params, shapes)))
+    writer = Writer(dims, np.dtype(dtype).name, names_in(function), assigned_in(function))
+    for name, shape in zip(params, shapes):
+        writer.shapes[name] = dims.of_argument(name, shape)
+    lines = text.splitlines()
+    try:
+        for statement in function.body:
+            writer.statement(statement, _label(lines[statement.lineno - 1]))
+        writer.flush()
+    except ShapeConflict:
+        return None
+    if not writer.rewritten:
+        return None
+    name = np.dtype(dtype).name
+    header = [f'"""{function_name} of {module_name}, specialized by astgrad for arguments '
+              f'of shapes like {shapes} and dtype {name}:\nits elementwise, broadcasting and '
+              f'reduction steps written as loops for them."""', "", "import numpy as np",
+              "from astgrad.runtime import ShapePatternError" + (
+                  ", extremum_share_scalar" if writer.shares else "")]
+    imports = sorted(writer.globals - {"np"})
+    if imports:
+        header.append(f"from {module_name} import {', '.join(imports)}")
+    body = dims.guard() + writer.lines
+    return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
+                     + ["    " + line for line in body]) + "\n"
+
+
+def _label(line: str) -> str:
+    """The `# line N: ...` comment of a generated line ('' if none)."""
+    at = line.find("# line ")
+    return line[at:] if at >= 0 else ""
+
+

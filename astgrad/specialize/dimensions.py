@@ -1,0 +1,70 @@
+"""Dimensions of a specialized gradient's values: 1, or a class of the arguments'
+dimensions known equal."""
+
+from __future__ import annotations
+
+ONE = "1"  # a dimension of size 1; any other dimension is a class of argument dimensions
+
+
+class ShapeConflict(Exception):
+    """The program needs two dimensions equal that the arguments have different (the generic
+    gradient raises NumPy's error for them)."""
+
+
+
+class Dimensions:
+    """Classes of argument dimensions known equal (union-find), and the check of the pattern
+    the specialized function assumes."""
+
+    def __init__(self, shapes: dict[str, tuple]):
+        self.actual = {f"{name}.shape[{k}]": size for name, shape in shapes.items()
+                       for k, size in enumerate(shape)}
+        self.parent = {dim: dim for dim in self.actual}
+
+    def of_argument(self, name: str, shape: tuple) -> tuple:
+        return tuple(ONE if size == 1 else f"{name}.shape[{k}]" for k, size in enumerate(shape))
+
+    def find(self, dim: str) -> str:
+        if dim == ONE:
+            return ONE
+        while self.parent[dim] != dim:
+            dim = self.parent[dim]
+        return dim
+
+    def same(self, a: str, b: str) -> str:
+        """The class of a and b, which the program needs equal."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return a
+        if ONE in (a, b) or self.actual[a] != self.actual[b]:
+            raise ShapeConflict(a, b)
+        self.parent[b] = a
+        return a
+
+    def broadcast(self, shapes: list[tuple]) -> tuple:
+        """NumPy's broadcast of shapes (trailing dimensions aligned)."""
+        rank = max(len(s) for s in shapes)
+        out = []
+        for k in range(rank):
+            present = {self.find(s[k - rank + len(s)]) for s in shapes if k >= rank - len(s)}
+            grown = sorted(present - {ONE})
+            dim = ONE
+            for other in grown:
+                dim = other if dim == ONE else self.same(dim, other)
+            out.append(dim)
+        return tuple(out)
+
+    def guard(self) -> list[str]:
+        """The check that arguments have the pattern: sizes 1 or more, classes equal."""
+        conditions = [f"{dim} {'==' if size == 1 else '>'} 1"
+                      for dim, size in self.actual.items()]
+        conditions += [f"{dim} == {self.find(dim)}" for dim in self.actual
+                       if self.actual[dim] != 1 and self.find(dim) != dim]
+        if not conditions:
+            return []
+        lines = [" and ".join(conditions[k:k + 4]) for k in range(0, len(conditions), 4)]
+        return (["if not (" + lines[0]] + ["        and " + line for line in lines[1:]]
+                + ["):", "    raise ShapePatternError('arguments of another shape pattern "
+                   "than the one this version was written for')"])
+
+

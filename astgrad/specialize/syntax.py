@@ -1,0 +1,73 @@
+"""The statements and expressions of generated gradients that specialize rewrites: the
+functions and calls it knows, and small readers of their syntax trees."""
+
+from __future__ import annotations
+
+import ast
+
+from ..emit import to_source
+
+ELEMENTWISE_FUNCTIONS = {"exp", "log", "log1p", "expm1", "tanh", "sqrt", "sin", "cos", "abs",
+                         "sinh", "cosh", "arctan"}
+BINARY_FUNCTIONS = {"maximum", "minimum"}
+SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+AXIS_REDUCTIONS = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max",
+                   "reduce_min": "min"}
+WHOLE_REDUCTIONS = {"sum", "mean", "max", "min"}
+SAME_SHAPE = {"stop_gradient", "own", "cast_like", "output_seed"}  # shape of the first argument
+PRODUCTS = {"promoted_matmul", "promoted_dot", "matmul_adjoint_a", "matmul_adjoint_b"}
+
+
+class Unknown(Exception):
+    """An expression the specializer cannot follow: its statement stays as it was."""
+
+
+
+def names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+        a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+
+
+def assigned_in(node: ast.AST) -> set[str]:
+    """The names `node` binds (a function's: its parameters too)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)} | {a.arg for a in ast.walk(node)
+                                                 if isinstance(a, ast.arg)}
+
+
+
+
+def reduction_arguments(node: ast.Call):
+    values = {"axis": None, "keepdims": False}
+    for name, argument in zip(("axis", "keepdims"), node.args[1:]):
+        values[name] = constant(argument)
+    for keyword in node.keywords:
+        if keyword.arg not in values:
+            raise Unknown(to_source(node))
+        values[keyword.arg] = constant(keyword.value)
+    if not isinstance(node.args[0], ast.Name):
+        raise Unknown(to_source(node))
+    return node.args[0], values["axis"], bool(values["keepdims"])
+
+
+def call_name(node: ast.Call) -> str | None:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def is_np(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and isinstance(
+        node.func.value, ast.Name) and node.func.value.id == "np"
+
+
+def is_flag(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
+
+
+def constant(node: ast.expr):
+    if isinstance(node, ast.Constant) and (node.value is None or type(node.value) in (int, bool)):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(
+            node.operand, ast.Constant) and type(node.operand.value) is int:
+        return -node.operand.value
+    raise Unknown(to_source(node))
