@@ -35,6 +35,10 @@ def broadcasts(a, b, c):
     return np.sum(v * v) + np.mean(np.log1p(a * a), axis=0).sum()
 
 
+def summed(a, b):
+    return np.sum(a + b)
+
+
 def with_a_loop(a, n):
     for _ in range(n):
         a = a * 0.5
@@ -143,3 +147,14 @@ def test_float32_arguments_keep_float32():
     np.testing.assert_allclose(value, expected_value, rtol=1e-5)
     for g, e in zip(grads, expected):
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_gradients_that_are_one_array_are_returned_as_copies(jit):
+    # the adjoints of a and b are the same array (the sum's adjoint, unbroadcast to itself):
+    # returned twice, they must not share memory (an update of one would change the other)
+    args = (np.ones((2, 3)), np.ones((2, 3)))
+    fast = astgrad.specialized(astgrad.value_and_grad(summed, wrt=(0, 1), jit=jit), args)
+    _, (da, db) = fast(*args)
+    assert not np.shares_memory(da, db)
+    np.testing.assert_array_equal(da, np.ones((2, 3)))

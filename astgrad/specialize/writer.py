@@ -66,6 +66,8 @@ class Writer:
     rewritten: int = 0
     shares: bool = False  # whether a loop calls extremum_share_scalar
     nest: _Nest | None = None  # the open loop nest
+    allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
+    # to, if this function allocated it (its first name)
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -80,6 +82,9 @@ class Writer:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
+            self.allocated.pop(target, None)
+            if isinstance(value, ast.Name):
+                self._same_array(target, value.id)
             if self._alias(target, value, label):
                 return
             try:
@@ -99,12 +104,23 @@ class Writer:
         self._keep(node, label)
 
     def _keep(self, node: ast.stmt, label: str) -> None:
-        node = _Simplify(self).visit(copy.deepcopy(node))
+        node = _Simplify(self, self._unshared(node)).visit(copy.deepcopy(node))
         if node is None:
             return
         self._read_globals(node)
         first, *rest = to_source(node).splitlines()
         self._place([f"{first}  {label}" if label else first, *rest], node)
+
+    def _unshared(self, node: ast.stmt) -> set[str]:
+        """The names a return statement returns that are the only ones it returns of an
+        array this function allocated: returned as they are, they share memory with nothing
+        else the caller gets."""
+        if not isinstance(node, ast.Return):
+            return set()
+        returned = [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
+        arrays = [self.allocated[name] for name in returned if name in self.allocated]
+        return {name for name in returned
+                if name in self.allocated and arrays.count(self.allocated[name]) == 1}
 
     def _place(self, lines: list[str], node: ast.AST) -> None:
         """Emit a statement that is not part of a loop nest: before the open nest if it
@@ -120,6 +136,11 @@ class Writer:
         if self.nest is not None:
             self.lines += self.nest.lines()
             self.nest = None
+
+    def _same_array(self, target: str, name: str) -> None:
+        """`target` now names the array `name` does."""
+        if name in self.allocated:
+            self.allocated[target] = self.allocated[name]
 
     def _alias(self, target: str, value: ast.expr, label: str) -> bool:
         """`target = name` of a value the open nest computes: bound after the nest too."""
@@ -162,6 +183,8 @@ class Writer:
         nest.after += after
         nest.reads |= names_in(value) - set(nest.outputs)
         nest.outputs[target] = (array, accumulated, self.shape(value))
+        if self.shape(value):
+            self.allocated[target] = array
         self.rewritten += 1
 
     def _current(self, name: str, shape: tuple, indices: list[str]) -> str:
@@ -277,7 +300,7 @@ class Writer:
             if isinstance(node, ast.Constant):
                 return self._number(node.value)
             scalar = self.fresh("_s")
-            node = _Simplify(self).visit(copy.deepcopy(node))
+            node = _Simplify(self, set()).visit(copy.deepcopy(node))
             self._read_globals(node)
             text = to_source(node)
             setup.append(f"{scalar} = {text}" if self.dtype == "float64" else
@@ -363,6 +386,7 @@ class Writer:
         self._place([f"{target} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
                      f"np.dot({operands}, {target})"],
                     ast.Assign([ast.Name(target, ast.Store())], node))
+        self.allocated[target] = target
         self.rewritten += 1
         return True
 
@@ -392,6 +416,7 @@ class Writer:
             return False
         if self._sizes(shape) == self._sizes(like_shape):  # nothing to sum: the adjoint itself
             if isinstance(value, ast.Name):
+                self._same_array(target, value.id)
                 if not self._alias(target, value, label):
                     self._place([f"{target} = {value.id}  {label}".rstrip()], ast.Assign(
                         [ast.Name(target, ast.Store())], value))
@@ -475,10 +500,12 @@ class Writer:
 
 class _Simplify(ast.NodeTransformer):
     """Helper calls that are the identity (or a copy, or an attribute) for arrays of the one
-    float dtype, written as such: numba then compiles no helper for them."""
+    float dtype, written as such: numba then compiles no helper for them. `own` of an
+    `unshared` name needs no copy."""
 
-    def __init__(self, writer: Writer):
+    def __init__(self, writer: Writer, unshared: set[str]):
         self.writer = writer
+        self.unshared = unshared
 
     def _array(self, node: ast.expr) -> bool:
         try:
@@ -497,6 +524,9 @@ class _Simplify(ast.NodeTransformer):
         name = call_name(node)
         if name in ("stop_gradient", "cast_like") and all(self._array(a) for a in node.args):
             return self.visit(node.args[0])
+        if name == "own" and isinstance(node.args[0], ast.Name) and (
+                node.args[0].id in self.unshared):
+            return node.args[0]
         if name == "own" and self._array(node.args[0]):
             return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
         if name == "size" and self._array(node.args[0]):
