@@ -34,7 +34,6 @@ class _NotFusable(Exception):
     element: the nest is closed first."""
 
 
-
 @dataclass
 class _Nest:
     """Statements written as one loop nest over `sizes`, not yet emitted: consecutive
@@ -56,6 +55,10 @@ class _Nest:
 
 @dataclass
 class Writer:
+    """Takes the generic gradient's statements one by one (`statement`) and collects the
+    specialized function's body in `lines` (after `flush`), following each name's symbolic
+    shape."""
+
     dims: Dimensions
     dtype: str
     used: set[str]
