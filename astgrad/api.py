@@ -72,7 +72,7 @@ def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
 def specialized(gradient, arguments):
     """The function behind `gradient` (what grad or value_and_grad returned) rewritten for
     arguments like these: their ranks, dtype, and which dimensions are 1 or equal
-    (astgrad/specialize.py). Compiled if the gradient is; it raises
+    (astgrad/specialize/). Compiled if the gradient is; it raises
     astgrad.runtime.ShapePatternError for arguments of another pattern, and reports errors
     without the user's line (the gradient itself does). The generic function if the gradient
     cannot be specialized.

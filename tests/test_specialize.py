@@ -1,4 +1,4 @@
-"""Specialized gradients (astgrad/specialize.py, astgrad.specialized) against the generic ones
+"""Specialized gradients (astgrad/specialize/, astgrad.specialized) against the generic ones
 they are rewritten from, and the generic ones against the tape engine: values and gradients
 agree on drawn shapes (dimensions of 1 included, so that every operand broadcasts somewhere)
 and values, run as Python and compiled."""

@@ -15,8 +15,8 @@ from numba.extending import overload, register_jitable
 
 
 class ShapePatternError(ValueError):
-    """Raised by a gradient specialized for one pattern of argument shapes (astgrad/
-    specialize.py) when called with another: the caller falls back to the generic one."""
+    """Raised by a gradient specialized for one pattern of argument shapes
+    (astgrad/specialize/) when called with another: the caller falls back to the generic one."""
 
 
 @register_jitable
