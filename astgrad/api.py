@@ -70,26 +70,35 @@ def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
 
 
 def specialized(gradient, arguments):
-    """The function behind `gradient` (what grad or value_and_grad returned) rewritten for
-    arguments like these: their ranks, dtype, and which dimensions are 1 or equal
-    (astgrad/specialize/). Compiled if the gradient is; it raises
-    astgrad.runtime.ShapePatternError for arguments of another pattern, and reports errors
-    without the user's line (the gradient itself does). The generic function if the gradient
-    cannot be specialized.
+    """`gradient` (what grad or value_and_grad returned) rewritten for arguments like these:
+    their ranks, dtype, and which dimensions are 1 or equal (astgrad/specialize/), compiled
+    if the gradient is; the gradient itself if it cannot be specialized. Arguments of another
+    pattern go to the gradient itself (compiling it for them), and so do arguments that make
+    the function fail, which it reports on the function's line. `.compiled` is the
+    specialized function (which raises astgrad.runtime.ShapePatternError for another pattern).
 
         fast = specialized(value_and_grad(loss, wrt=(0, 1)), (W, b, X, Y))
         value, (dW, db) = fast(W, b, X, Y)
     """
-    generic = gradient.compiled
-    function = getattr(generic, "py_func", generic)
+    generic = getattr(gradient.compiled, "py_func", gradient.compiled)
     pattern = argument_pattern(arguments)
-    text = None if pattern is None else specialize(gradient.source, function.__name__,
-                                                   *pattern, function.__module__)
+    text = None if pattern is None else specialize(gradient.source, generic.__name__,
+                                                   *pattern, generic.__module__)
     if text is None:
-        return generic
-    module = loader.load(text, f"{function.__name__}_specialized", {}, (function.__name__,),
+        return gradient
+    module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),
                          gradient.jit)
-    return getattr(module, function.__name__)
+    function = getattr(module, generic.__name__)
+
+    def call(*args):
+        try:
+            return function(*args)
+        except Exception:  # arguments of another pattern, or an error in the function
+            return gradient(*args)  # computes the gradient, or reports the error on its line
+
+    call.__name__ = call.__qualname__ = f"{generic.__name__}_specialized"
+    call.compiled, call.source, call.jit = function, text, gradient.jit
+    return call
 
 
 def _wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:

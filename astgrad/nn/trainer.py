@@ -112,7 +112,7 @@ class Trainer:
         if key not in self._loops:
             function = self.gradient.compiled
             if self.jit and one_pattern:
-                function = specialized(self.gradient, batch)
+                function = specialized(self.gradient, batch).compiled
             try:
                 function(*batch)
             except Exception:
