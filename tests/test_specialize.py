@@ -37,6 +37,13 @@ def broadcasts(a, b, c):
     return np.sum(v * v) + np.mean(np.log1p(a * a), axis=0).sum()
 
 
+def logistic(W, b, X, Y):
+    h = X @ W.T + b
+    log_sigmoid = np.minimum(h, 0.0) - np.log1p(np.exp(-np.abs(h)))
+    hinge = np.where(h > 0.5, h, 0.0)  # a comparison and a select in the adjoint
+    return np.mean((1.0 - Y) * h - log_sigmoid) + np.sum(hinge ** 2)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -52,6 +59,7 @@ PROGRAMS = {
     mlp_mse: ("hi", "h", "oh", "o", "ni", "no"),
     softmax_cross_entropy: ("oi", "o", "ni", "no"),
     broadcasts: ("nm", "m", "n1"),
+    logistic: ("oi", "o", "ni", "no"),
 }
 
 
@@ -92,7 +100,7 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 
 # compiled: one pattern per program (each compiles for seconds), values drawn
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
-    "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}}
+    "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4}}
 
 
 @settings(max_examples=15, deadline=None)

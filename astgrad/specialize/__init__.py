@@ -33,7 +33,9 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
     t = promoted_matmul(a, b), matmul_adjoint_a/b(g, a, b)   of matrices: np.dot into an
                                   array, or a loop nest if a dimension is 1
     E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
-         | unreduce(E, like, axis, keepdims) | extremum_share(E, E, E, larger) | size(x)
+         | unreduce(E, like, axis, keepdims) | unbroadcast(E, like of E's shape)
+         | extremum_share(E, E, E, larger) | size(x)
+         | select(C, E, E) | np.where(C, E, E)    C := E < E, E == E, ... or a name of one
 """
 
 from __future__ import annotations

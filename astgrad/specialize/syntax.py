@@ -7,10 +7,14 @@ import ast
 
 from ..emit import to_source
 
-ELEMENTWISE_FUNCTIONS = {"exp", "log", "log1p", "expm1", "tanh", "sqrt", "sin", "cos", "abs",
-                         "sinh", "cosh", "arctan"}
+# NumPy's ufuncs of one argument that the rules differentiate and numba computes on numbers
+ELEMENTWISE_FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
+                         "square", "absolute", "sin", "cos", "tan", "arcsin", "arccos",
+                         "arctan", "sinh", "cosh", "tanh"}
 BINARY_FUNCTIONS = {"maximum", "minimum"}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==",
+               ast.NotEq: "!="}  # as the condition of a select only
 AXIS_REDUCTIONS = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max",
                    "reduce_min": "min"}
 WHOLE_REDUCTIONS = {"sum", "mean", "max", "min"}
@@ -20,7 +24,6 @@ PRODUCTS = {"promoted_matmul", "promoted_dot", "matmul_adjoint_a", "matmul_adjoi
 
 class Unknown(Exception):
     """An expression the specializer cannot follow: its statement stays as it was."""
-
 
 
 def names_in(node: ast.AST) -> set[str]:

@@ -13,6 +13,7 @@ from .dimensions import ONE, Dimensions
 from .syntax import (
     AXIS_REDUCTIONS,
     BINARY_FUNCTIONS,
+    COMPARISONS,
     ELEMENTWISE_FUNCTIONS,
     PRODUCTS,
     SAME_SHAPE,
@@ -69,6 +70,7 @@ class Writer:
     rewritten: int = 0
     shares: bool = False  # whether a loop calls extremum_share_scalar
     nest: _Nest | None = None  # the open loop nest
+    booleans: set[str] = field(default_factory=set)  # names of comparisons' arrays
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
 
@@ -86,6 +88,10 @@ class Writer:
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
             self.allocated.pop(target, None)
+            self.booleans.discard(target)
+            if isinstance(value, ast.Compare) or (isinstance(value, ast.Name) and
+                                                   value.id in self.booleans):
+                self.booleans.add(target)
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
             if self._alias(target, value, label):
@@ -163,7 +169,7 @@ class Writer:
         nest, lines of its body, lines after it, its array, whether the body adds into it): in
         the open nest if it has these sizes and the statement reads nothing the nest computes
         but element by element at the nest's own indices, else in a new nest."""
-        comment = f"# {target} = {to_source(value)}" + (f"  {label}" if label else "")
+        comment = f"# {target} = {_one_line(value)}" + (f"  {label}" if label else "")
         nest = self.nest
         if nest is not None and nest.sizes == tuple(sizes):
             try:
@@ -223,12 +229,13 @@ class Writer:
         if not shape:
             return False
         sizes = self._sizes(shape)
+        dtype = "bool_" if isinstance(value, ast.Compare) else self.dtype
 
         def build(indices):
             setup: list[str] = []
             element = self._element(value, indices, setup)
             out = self.fresh("_out")
-            allocate = f"{out} = np.empty(({', '.join(sizes)},), np.{self.dtype})"
+            allocate = f"{out} = np.empty(({', '.join(sizes)},), np.{dtype})"
             return (setup + [allocate], [f"{out}[{', '.join(indices)}] = {element}"],
                     [f"{target} = {out}"], out, False)
 
@@ -249,6 +256,9 @@ class Writer:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.right)])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return self.shape(node.operand)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(
+                node.ops[0]) in COMPARISONS:
+            return self.dims.broadcast([self.shape(node.left), self.shape(node.comparators[0])])
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return self.shape(node.value)[::-1]
         if not isinstance(node, ast.Call):
@@ -271,8 +281,9 @@ class Writer:
             return self.shape(args[0])
         if name in PRODUCTS:
             return self._product_shape(node)
-        if name == "extremum_share" or (is_np(node) and name in ELEMENTWISE_FUNCTIONS |
-                                        BINARY_FUNCTIONS):
+        if name in ("extremum_share", "select") or (is_np(node) and name in
+                                                     ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
+                                                     | {"where"}):
             return self.dims.broadcast([self.shape(a) for a in args if not is_flag(a)])
         raise Unknown(to_source(node))
 
@@ -292,9 +303,13 @@ class Writer:
 
     # -- elements -------------------------------------------------------------------------------
 
-    def _element(self, node: ast.expr, indices: list[str], setup: list[str]) -> str:
+    def _element(self, node: ast.expr, indices: list[str], setup: list[str],
+                 condition: bool = False) -> str:
         """`node`'s element at `indices` (a nest over the result's shape); numbers and values
-        of rank 0 are computed once, before the nest, into `setup`."""
+        of rank 0 are computed once, before the nest, into `setup`. A comparison's array is
+        read only as a `condition` (NumPy's arithmetic on booleans is not numba's)."""
+        if isinstance(node, ast.Name) and node.id in self.booleans and not condition:
+            raise Unknown(node.id)
         if not self.shape(node):
             if self._computing(node):
                 raise _NotFusable(to_source(node))
@@ -319,9 +334,20 @@ class Writer:
         if isinstance(node, ast.UnaryOp):
             operand = self._element(node.operand, indices, setup)
             return f"(-{operand})" if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Compare):
+            left = self._element(node.left, indices, setup)
+            right = self._element(node.comparators[0], indices, setup)
+            return f"({left} {COMPARISONS[type(node.ops[0])]} {right})"
         name = call_name(node)
         if name == "unreduce":
             return self._unreduced(node, indices, setup)
+        if name == "unbroadcast" and self._sizes(self.shape(node.args[0])) == self._sizes(
+                self.shape(node.args[1])):  # nothing to sum: the adjoint itself
+            return self._element(node.args[0], indices, setup)
+        if name == "select" or (is_np(node) and name == "where"):
+            condition = self._element(node.args[0], indices, setup, condition=True)
+            first, second = (self._element(a, indices, setup) for a in node.args[1:])
+            return f"({first} if {condition} else {second})"
         elementwise = is_np(node) and name in ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
         if name != "extremum_share" and not elementwise:
             raise Unknown(to_source(node))
@@ -449,6 +475,8 @@ class Writer:
         if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
             return False
         x, rank, sizes = source.id, len(shape), self._sizes(shape)
+        if x in self.booleans:
+            return False  # a count, of integers
         if kind in ("max", "min"):
             self._extremum(target, node, label, kind, x, axis % rank, keep, sizes)
             return True
@@ -492,7 +520,7 @@ class Writer:
                 f"{element} {'>' if kind == 'max' else '<'} {best}):",
                 f"        {best} = {element}",
                 f"{out}[{', '.join(at) or '0'}] = {best}"]
-        comment = f"# {target} = {to_source(node)}" + (f"  {label}" if label else "")
+        comment = f"# {target} = {_one_line(node)}" + (f"  {label}" if label else "")
         self._place([comment, f"{out} = np.empty(({', '.join(out_sizes) or '1'},), "
                      f"np.{self.dtype})"] + _nest([indices[k] for k in kept],
                                                   [sizes[k] for k in kept], body)
@@ -545,6 +573,11 @@ class _Simplify(ast.NodeTransformer):
             return self.writer.shape(node) == ()
         except Unknown:
             return False
+
+
+def _one_line(node: ast.expr) -> str:
+    """An expression's source on one line (a comment cannot go on over a line break)."""
+    return " ".join(line.strip() for line in to_source(node).splitlines())
 
 
 def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
