@@ -44,6 +44,10 @@ def logistic(W, b, X, Y):
     return np.mean((1.0 - Y) * h - log_sigmoid) + np.sum(hinge ** 2)
 
 
+def vector_reductions(v, w):
+    return np.sum(v * w, axis=0) + np.mean(np.exp(v), axis=0) * np.max(w, axis=0)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -60,6 +64,7 @@ PROGRAMS = {
     softmax_cross_entropy: ("oi", "o", "ni", "no"),
     broadcasts: ("nm", "m", "n1"),
     logistic: ("oi", "o", "ni", "no"),
+    vector_reductions: ("n", "n"),
 }
 
 
@@ -100,7 +105,8 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 
 # compiled: one pattern per program (each compiles for seconds), values drawn
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
-    "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4}}
+    "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
+    vector_reductions: {"n": 5}}
 
 
 @settings(max_examples=15, deadline=None)

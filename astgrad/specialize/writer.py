@@ -494,9 +494,11 @@ class Writer:
             at = [("0" if k == along else indices[k]) for k in range(rank) if keep or k != along]
             out_sizes = [("1" if k == along else sizes[k]) for k in range(rank)
                          if keep or k != along]
-            allocate = f"{out} = np.zeros(({', '.join(out_sizes)},), np.{self.dtype})"
-            result = f"{out} / {sizes[along]}" if kind == "mean" else out
-            return ([allocate], [f"{out}[{', '.join(at)}] += {element}"],
+            # a vector reduced to a number: into an array of one element, then read out
+            allocate = f"{out} = np.zeros(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
+            result = out if out_sizes else f"{out}[0]"
+            result = f"{result} / {sizes[along]}" if kind == "mean" else result
+            return ([allocate], [f"{out}[{', '.join(at) or '0'}] += {element}"],
                     [f"{target} = {result}"], out, True)
 
         self._fused(target, node, label, sizes, build)

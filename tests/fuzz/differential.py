@@ -123,6 +123,10 @@ def assert_gradients_agree(function, args, wrt, finite=None, jit: bool = True) -
         ("astgrad (jit=False)", python, "the tape", taped, ENGINES)]
         if (problem := _disagreement(got, reference, tolerance, scale))]
     assert not problems, "\n\n".join(problems)
+    generic = astgrad.value_and_grad(function, wrt, jit=False)
+    _, specialized = astgrad.specialized(generic, args)(*_fresh(args))  # or generic itself
+    problem = _disagreement(specialized, python, ENGINES, scale)
+    assert problem is None, f"astgrad.specialized against jit=False: {problem}"
     if not jit:
         return
     compiled = astgrad.grad(function, wrt, jit=True)(*_fresh(args))
