@@ -51,7 +51,11 @@ from .writer import Writer
 
 def argument_pattern(arguments) -> tuple | None:
     """The shapes of `arguments` (() for a number) and their common float dtype, or None if
-    they are not arrays of rank 1 or 2 of one float dtype and numbers."""
+    they are not arrays of rank 1 or 2 of one float dtype and numbers.
+
+    >>> argument_pattern((np.ones((3, 2)), np.ones(2), 0.5))
+    (((3, 2), (2,), ()), dtype('float64'))
+    """
     shapes, dtypes = [], set()
     for value in arguments:
         if isinstance(value, np.ndarray):
