@@ -104,12 +104,13 @@ class Trainer:
         has another), else the generic one. It is first called on one batch: a mistake in the
         loss is then reported on the loss's own line, by the generic gradient's entry point.
         """
-        rows = np.arange(min(batch_sizes))  # a batch, taken as the loop takes its batches
-        batch = (*self.parameters, X[rows], Y[rows])
-        one_pattern = len({size == 1 for size in batch_sizes}) == 1
-        key = (X.dtype, X.shape[1:], Y.dtype, Y.shape[1:], one_pattern and min(
-            batch_sizes) == 1, one_pattern)  # all a batch's type and pattern depend on
+        single_rows = frozenset(size == 1 for size in batch_sizes)
+        key = (X.dtype, X.shape[1:], Y.dtype, Y.shape[1:], single_rows)  # all the loop's
+        # batches' types and shape patterns depend on
         if key not in self._loops:
+            one_pattern = len(single_rows) == 1
+            rows = np.arange(min(batch_sizes))  # a batch, taken as the loop takes its batches
+            batch = (*self.parameters, X[rows], Y[rows])
             function = self.gradient.compiled
             if self.jit and one_pattern:
                 function = specialized(self.gradient, batch).compiled

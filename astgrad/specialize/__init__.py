@@ -44,8 +44,9 @@ import ast
 
 import numpy as np
 
+from ..parse import assigned_names
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import assigned_in, names_in
+from .syntax import names_in
 from .writer import Writer
 
 
@@ -88,7 +89,8 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     if len(params) != len(shapes):
         return None
     dims = Dimensions(dict(zip(params, shapes)))
-    writer = Writer(dims, np.dtype(dtype).name, names_in(function), assigned_in(function))
+    name = np.dtype(dtype).name
+    writer = Writer(dims, name, names_in(function), assigned_names(function) | set(params))
     for name, shape in zip(params, shapes):
         writer.shapes[name] = dims.of_argument(name, shape)
     lines = text.splitlines()
@@ -100,7 +102,6 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
         return None
     if not writer.rewritten:
         return None
-    name = np.dtype(dtype).name
     header = [f'"""{function_name} of {module_name}, specialized by astgrad for arguments '
               f'of shapes like {shapes} and dtype {name}:\nits elementwise, broadcasting and '
               f'reduction steps written as loops for them."""', "", "import numpy as np",

@@ -11,7 +11,6 @@ class ShapeConflict(Exception):
     gradient raises NumPy's error for them)."""
 
 
-
 class Dimensions:
     """Classes of argument dimensions known equal (union-find), and the check of the pattern
     the specialized function assumes."""

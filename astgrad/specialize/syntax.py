@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from ..emit import to_source
+from ..parse import dotted
 
 # NumPy's ufuncs of one argument that the rules differentiate and numba computes on numbers
 ELEMENTWISE_FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
@@ -27,17 +28,9 @@ class Unknown(Exception):
 
 
 def names_in(node: ast.AST) -> set[str]:
+    """The names `node` reads or binds (a function's parameters too)."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
         a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
-
-
-def assigned_in(node: ast.AST) -> set[str]:
-    """The names `node` binds (a function's: its parameters too)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store)} | {a.arg for a in ast.walk(node)
-                                                 if isinstance(a, ast.arg)}
-
-
 
 
 def reduction_arguments(node: ast.Call):
@@ -54,13 +47,14 @@ def reduction_arguments(node: ast.Call):
 
 
 def call_name(node: ast.Call) -> str | None:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    """`exp` for `np.exp(x)`, `unreduce` for `unreduce(g, x)`."""
+    parts = dotted(node.func)
+    return parts[-1] if parts else None
 
 
 def is_np(node: ast.Call) -> bool:
-    return isinstance(node.func, ast.Attribute) and isinstance(
-        node.func.value, ast.Name) and node.func.value.id == "np"
+    """Whether `node` calls a function of NumPy's namespace (`np.exp(x)`)."""
+    return dotted(node.func) == ["np", call_name(node)]
 
 
 def is_flag(node: ast.expr) -> bool:

@@ -9,6 +9,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ..emit import to_source
+from ..parse import assigned_names
 from .dimensions import ONE, Dimensions
 from .syntax import (
     AXIS_REDUCTIONS,
@@ -20,7 +21,6 @@ from .syntax import (
     SYMBOLS,
     WHOLE_REDUCTIONS,
     Unknown,
-    assigned_in,
     call_name,
     constant,
     is_flag,
@@ -135,7 +135,7 @@ class Writer:
         """Emit a statement that is not part of a loop nest: before the open nest if it
         neither reads what the nest computes nor writes what it reads, else after it."""
         nest = self.nest
-        names, written = names_in(node), assigned_in(node)
+        names, written = names_in(node), assigned_names(node)
         if nest is not None and (names & set(nest.outputs) or written & nest.reads):
             self.flush()
         self.lines += lines
@@ -169,7 +169,7 @@ class Writer:
         nest, lines of its body, lines after it, its array, whether the body adds into it): in
         the open nest if it has these sizes and the statement reads nothing the nest computes
         but element by element at the nest's own indices, else in a new nest."""
-        comment = f"# {target} = {_one_line(value)}" + (f"  {label}" if label else "")
+        comment = _comment(target, value, label)
         nest = self.nest
         if nest is not None and nest.sizes == tuple(sizes):
             try:
@@ -191,8 +191,9 @@ class Writer:
         nest.body += body
         nest.after += after
         nest.reads |= names_in(value) - set(nest.outputs)
-        nest.outputs[target] = (array, accumulated, self.shape(value))
-        if self.shape(value):
+        shape = self.shape(value)
+        nest.outputs[target] = (array, accumulated, shape)
+        if shape:
             self.allocated[target] = array
         self.rewritten += 1
 
@@ -413,8 +414,7 @@ class Writer:
         operands = ", ".join(f"{x}.T" if t else x for x, t in operands)
         sizes = ", ".join(self._sizes(self.shape(node)))
         self._place([f"{target} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
-                     f"np.dot({operands}, {target})"],
-                    ast.Assign([ast.Name(target, ast.Store())], node))
+                     f"np.dot({operands}, {target})"], _assignment(target, node))
         self.allocated[target] = target
         self.rewritten += 1
         return True
@@ -445,10 +445,7 @@ class Writer:
             return False
         if self._sizes(shape) == self._sizes(like_shape):  # nothing to sum: the adjoint itself
             if isinstance(value, ast.Name):
-                self._same_array(target, value.id)
-                if not self._alias(target, value, label):
-                    self._place([f"{target} = {value.id}  {label}".rstrip()], ast.Assign(
-                        [ast.Name(target, ast.Store())], value))
+                self.statement(_assignment(target, value), label)  # an alias
                 self.rewritten += 1
                 return True
             return self._loops(target, value, label)
@@ -456,6 +453,7 @@ class Writer:
         if any(dim != ONE and self.dims.find(shape[first + k]) == ONE
                for k, dim in enumerate(like_shape)):
             return False  # `like` larger than the adjoint along a dimension: not a sum
+
         def build(indices):
             setup: list[str] = []
             element = self._element(value, indices, setup)
@@ -491,15 +489,12 @@ class Writer:
                         [f"{target} = {result}"], total, True)
             along = axis % rank
             out = self.fresh("_out")
-            at = [("0" if k == along else indices[k]) for k in range(rank) if keep or k != along]
-            out_sizes = [("1" if k == along else sizes[k]) for k in range(rank)
-                         if keep or k != along]
-            # a vector reduced to a number: into an array of one element, then read out
+            at, out_sizes = _reduced(rank, along, keep, indices, sizes)
             allocate = f"{out} = np.zeros(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
             result = out if out_sizes else f"{out}[0]"
             result = f"{result} / {sizes[along]}" if kind == "mean" else result
-            return ([allocate], [f"{out}[{', '.join(at) or '0'}] += {element}"],
-                    [f"{target} = {result}"], out, True)
+            return ([allocate], [f"{out}[{at}] += {element}"], [f"{target} = {result}"], out,
+                    True)
 
         self._fused(target, node, label, sizes, build)
         return True
@@ -512,8 +507,7 @@ class Writer:
         indices = [self.fresh("_i") for _ in range(rank)]
         kept = [k for k in range(rank) if k != axis]
         out, best = self.fresh("_out"), self.fresh("_best")
-        at = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
-        out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
+        at, out_sizes = _reduced(rank, axis, keep, indices, sizes)
         element = f"{x}[{', '.join(indices)}]"
         start = f"{x}[{', '.join('0' if k == axis else indices[k] for k in range(rank))}]"
         body = [f"{best} = {start}",
@@ -521,13 +515,12 @@ class Writer:
                 f"    if {element} != {element} or ({best} == {best} and "  # NaN wins
                 f"{element} {'>' if kind == 'max' else '<'} {best}):",
                 f"        {best} = {element}",
-                f"{out}[{', '.join(at) or '0'}] = {best}"]
-        comment = f"# {target} = {_one_line(node)}" + (f"  {label}" if label else "")
-        self._place([comment, f"{out} = np.empty(({', '.join(out_sizes) or '1'},), "
-                     f"np.{self.dtype})"] + _nest([indices[k] for k in kept],
-                                                  [sizes[k] for k in kept], body)
+                f"{out}[{at}] = {best}"]
+        allocate = f"{out} = np.empty(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
+        self._place([_comment(target, node, label), allocate]
+                    + _nest([indices[k] for k in kept], [sizes[k] for k in kept], body)
                     + [f"{target} = {out}" + ("" if out_sizes else "[0]")],
-                    ast.Assign([ast.Name(target, ast.Store())], node))
+                    _assignment(target, node))
         self.rewritten += 1
 
 
@@ -577,9 +570,24 @@ class _Simplify(ast.NodeTransformer):
             return False
 
 
-def _one_line(node: ast.expr) -> str:
-    """An expression's source on one line (a comment cannot go on over a line break)."""
-    return " ".join(line.strip() for line in to_source(node).splitlines())
+def _comment(target: str, value: ast.expr, label: str) -> str:
+    """The statement a loop nest computes, as a comment above it, on one line (a comment
+    cannot go on over a line break)."""
+    text = " ".join(line.strip() for line in to_source(value).splitlines())
+    return f"# {target} = {text}" + (f"  {label}" if label else "")
+
+
+def _assignment(target: str, value: ast.expr) -> ast.Assign:
+    """`target = value`, for what `_place` needs to know of a statement written as text."""
+    return ast.Assign([ast.Name(target, ast.Store())], value)
+
+
+def _reduced(rank: int, axis: int, keep: bool, indices: list[str], sizes: list[str]):
+    """Where element `indices` of a reduction's operand lands in its result, and the result's
+    sizes (empty for a number, which is written at [0] of an array of one element)."""
+    at = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
+    out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
+    return ", ".join(at) or "0", out_sizes
 
 
 def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
