@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import astgrad
 from astgrad import stop_gradient, tape
 from astgrad.runtime import ShapePatternError
+from astgrad.testing import numerical_gradient
 
 from .strategies import values
 
@@ -118,6 +119,25 @@ def test_the_compiled_version_equals_the_generic_gradient(function, data):
     fast = astgrad.specialized(generic, args)
     assert hasattr(fast.compiled, "py_func") and fast is not generic
     assert_same(fast(*args), gradient(function, jit=False)(*args))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("function", list(PROGRAMS), ids=lambda f: f.__name__)
+def test_specialized_gradients_agree_with_finite_differences_and_the_tape(function, jit):
+    # values from a normal distribution: no finite step crosses a kink (ReLU, abs, where)
+    rng = np.random.default_rng(7)
+    shapes = shapes_of(function, PATTERNS[function])
+    wrt = tuple(range(len(shapes)))
+    for _ in range(2):
+        args = [rng.normal(size=shape) for shape in shapes]
+        fast = astgrad.specialized(gradient(function, jit), args)
+        assert fast is not gradient(function, jit)
+        value, grads = fast(*args)
+        taped = tape.value_and_grad(function, wrt=wrt)(*args)
+        assert_same((value, grads), taped)
+        for k, g in enumerate(grads):
+            np.testing.assert_allclose(g, numerical_gradient(function, args, k), rtol=1e-5,
+                                       atol=1e-7, err_msg=f"argument {k}")
 
 
 @pytest.mark.parametrize("jit", [False, True])
