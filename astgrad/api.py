@@ -22,6 +22,11 @@ from .parse import parse, plain_function
 from .reverse import reverse_program
 from .specialize import argument_pattern, specialize
 
+# numba's fastmath flags for specialized gradients: their loops' sums may be reordered (so
+# numba vectorizes them, as BLAS reorders its own) and multiply-adds fused; no flag that
+# assumes values finite, as the training loop's check for NaN and inf needs them
+SUMS_IN_ANY_ORDER = {"reassoc", "contract"}
+
 __version__ = "0.1.0"
 
 # function -> {(wrt names, single, jit, with_value): gradient}
@@ -87,7 +92,7 @@ def specialized(gradient, arguments):
     if text is None:
         return gradient
     module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),
-                         gradient.jit)
+                         gradient.jit, fastmath=SUMS_IN_ANY_ORDER)
     function = getattr(module, generic.__name__)
 
     def call(*args):

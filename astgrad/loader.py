@@ -59,10 +59,13 @@ def _object_fingerprint(value: object) -> str:
 
 
 def load(text: str, stem: str, injected: dict[str, object], compiled: tuple[str, ...],
-         jit: bool) -> types.ModuleType:
-    """Import generated `text` as a module, its `compiled` functions wrapped by numba if `jit`."""
+         jit: bool, **options) -> types.ModuleType:
+    """Import generated `text` as a module, its `compiled` functions wrapped by numba if `jit`
+    (with numba's `options` besides NUMBA_OPTIONS)."""
     digest = hashlib.sha256(text.encode())
     digest.update(_fingerprint().encode())
+    digest.update(repr(sorted((name, sorted(value) if isinstance(value, set) else value)
+                              for name, value in options.items())).encode())
     for name in sorted(injected):
         digest.update(f"{name}={_object_fingerprint(injected[name])}".encode())
     key = digest.hexdigest()[:20]
@@ -87,7 +90,8 @@ def load(text: str, stem: str, injected: dict[str, object], compiled: tuple[str,
         del sys.modules[module_name]
         raise
     if jit:
-        wrap = functools.partial(cache.cached_njit if folder else numba.njit, **NUMBA_OPTIONS)
+        wrap = functools.partial(cache.cached_njit if folder else numba.njit,
+                                 **NUMBA_OPTIONS, **options)
         for name in compiled:
             setattr(module, name, wrap(getattr(module, name)))
     return module

@@ -49,6 +49,12 @@ def vector_reductions(v, w):
     return np.sum(v * w, axis=0) + np.mean(np.exp(v), axis=0) * np.max(w, axis=0)
 
 
+def row_vector_products(u, A, B):
+    # u @ A sums along A's rows (into the result), u @ B.T along B's rows' elements (into
+    # numbers); their adjoints are an outer product and another vector-matrix product
+    return np.sum(np.tanh(u @ A) * (u @ B.T))
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -66,6 +72,7 @@ PROGRAMS = {
     broadcasts: ("nm", "m", "n1"),
     logistic: ("oi", "o", "ni", "no"),
     vector_reductions: ("n", "n"),
+    row_vector_products: ("1i", "ih", "hi"),
 }
 
 
@@ -107,7 +114,7 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 # compiled: one pattern per program (each compiles for seconds), values drawn
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
-    vector_reductions: {"n": 5}}
+    vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4}}
 
 
 @settings(max_examples=15, deadline=None)

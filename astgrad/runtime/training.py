@@ -125,11 +125,12 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, t, lr, beta1, beta2, 
 
 @register_jitable
 def all_finite(a) -> bool:
-    """Whether every element of the flat array `a` is finite (without making a mask)."""
+    """Whether every element of the flat array `a` is finite (without making a mask, and
+    without stopping early: numba vectorizes the loop)."""
+    finite = True
     for value in a:
-        if not np.isfinite(value):
-            return False
-    return True
+        finite &= np.isfinite(value)
+    return finite
 
 
 @register_jitable

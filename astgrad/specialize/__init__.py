@@ -20,7 +20,10 @@ own broadcasting machinery, then optimizes all of it again inside the gradient; 
 the shapes at hand compile in a fraction of that time. Consecutive statements over the same
 sizes share one nest (each still writes its own array; a value the nest computes is read only
 at the nest's own indices), so that a forward or adjoint pass runs over memory once per shape
-rather than once per operation. Statements the specializer does not
+rather than once per operation; a statement that only names an array or its transpose waits
+until after the nest, so that later ones may still join it. Compiled, the loops' sums may be
+reordered (numba's fastmath flags `reassoc` and `contract`, astgrad.api.SUMS_IN_ANY_ORDER), so
+that numba vectorizes them, as BLAS reorders its own sums. Statements the specializer does not
 write as loops (anything of unknown shape) are kept as they were: the generic helpers remain
 the fallback.
 
@@ -31,7 +34,10 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
     t = reduce_f(x, axis=k, keepdims=b)   f in sum, mean, max, min: a loop nest
     t = np.sum(x) | np.mean(x)            a loop
     t = promoted_matmul(a, b), matmul_adjoint_a/b(g, a, b)   of matrices: np.dot into an
-                                  array, or a loop nest if a dimension is 1
+                                  array, or loops if a dimension is 1 (an outer product
+                                  elementwise; a matrix-vector product summed in the
+                                  matrix's memory order)
+    t = a.T                       kept; loops read `a` itself (in its own memory order)
     E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
          | unreduce(E, like, axis, keepdims) | unbroadcast(E, like of E's shape)
          | extremum_share(E, E, E, larger) | size(x)

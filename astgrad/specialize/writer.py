@@ -73,6 +73,8 @@ class Writer:
     booleans: set[str] = field(default_factory=set)  # names of comparisons' arrays
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
+    transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
+    # loops read a itself, in its memory order
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -84,9 +86,15 @@ class Writer:
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, node: ast.stmt, label: str) -> None:
+        for name in assigned_names(node):
+            self.transposed = {view: a for view, a in self.transposed.items()
+                               if name not in (view, a)}
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
+            if _transpose_of(value) and len(self.shapes.get(value.value.id, ())) == 2 and (
+                    value.value.id not in self.transposed):
+                self.transposed[target] = value.value.id
             self.allocated.pop(target, None)
             self.booleans.discard(target)
             if isinstance(value, ast.Compare) or (isinstance(value, ast.Name) and
@@ -136,8 +144,16 @@ class Writer:
         neither reads what the nest computes nor writes what it reads, else after it."""
         nest = self.nest
         names, written = names_in(node), assigned_names(node)
-        if nest is not None and (names & set(nest.outputs) or written & nest.reads):
+        if nest is not None and written & nest.reads:
             self.flush()
+        elif nest is not None and names & set(nest.outputs):
+            if not _view(node):
+                self.flush()
+            else:  # after the nest, which stays open to later statements that do not read it
+                nest.after += lines
+                nest.reads |= names - set(nest.outputs) - written
+                nest.outputs.update((name, (name, True, None)) for name in written)
+                return
         self.lines += lines
 
     def flush(self) -> None:
@@ -366,6 +382,8 @@ class Writer:
         size 1 read at 0."""
         first = len(indices) - len(shape)
         at = ["0" if dim == ONE else indices[first + k] for k, dim in enumerate(shape)]
+        if name in self.transposed:
+            return f"{self.transposed[name]}[{', '.join(reversed(at))}]"
         return f"{name}[{', '.join(at)}]"
 
     def _unreduced(self, node: ast.Call, indices: list[str], setup: list[str]) -> str:
@@ -405,6 +423,8 @@ class Writer:
             operands = [(names[1], True), (names[0], False)]
         else:
             operands = [(names[0], False), (names[1], False)]
+        operands = [(self.transposed[x], not t) if x in self.transposed else (x, t)
+                    for x, t in operands]
         (a, a_t), (b, b_t) = operands
         m, k = self._sizes(self.shapes[a][::-1] if a_t else self.shapes[a])
         n = self._sizes(self.shapes[b][::-1] if b_t else self.shapes[b])[1]
@@ -421,22 +441,70 @@ class Writer:
 
     def _small_product(self, target: str, node: ast.Call, label: str, operands,
                        sizes: tuple) -> None:
-        """A product with a dimension of 1 as a loop nest over (rows, inner, columns)."""
+        """A product with a dimension of 1, as loops. An outer product (inner size 1) is
+        elementwise. Otherwise one operand is a vector and the sum runs along the other, the
+        matrix: into a number per result element when the summed axis is the matrix's last
+        (the loop reads it in memory order), else into the result, over the matrix in memory
+        order (a nest the matrix's other statements can share)."""
         (a, a_t), (b, b_t) = operands
+        m, k, n = sizes
 
-        def build(indices):
-            if self.nest is not None and {a, b} & set(self.nest.outputs):
-                raise _NotFusable(f"{a}, {b}")
-            row, inner, column = [("0" if size == ONE else index)
-                                  for size, index in zip(sizes, indices)]
-            left = f"{a}[{inner}, {row}]" if a_t else f"{a}[{row}, {inner}]"
-            right = f"{b}[{column}, {inner}]" if b_t else f"{b}[{inner}, {column}]"
+        def terms(row, inner, column, arrays=(a, b)):
+            """The operands' elements and the result's place for these indices."""
+            row, inner, column = (("0" if size == ONE else index) for size, index in
+                                  zip(sizes, (row, inner, column)))
+            left = f"{arrays[0]}[{inner}, {row}]" if a_t else f"{arrays[0]}[{row}, {inner}]"
+            right = f"{arrays[1]}[{column}, {inner}]" if b_t else f"{arrays[1]}[{inner}, {column}]"
+            return left, right, f"{row}, {column}"
+
+        if k == ONE:
+            def build(indices):
+                self._not_computing(a, b)
+                left, right, at = terms(indices[0], "0", indices[1])
+                out = self.fresh("_out")
+                return ([f"{out} = np.empty(({m}, {n}), np.{self.dtype})"],
+                        [f"{out}[{at}] = {left} * {right}"], [f"{target} = {out}"], out, False)
+
+            self._fused(target, node, label, [m, n], build)
+            return
+        vector_on_right = n == ONE  # (m, k) @ (k, 1); else (1, k) @ (k, n)
+        free = m if vector_on_right else n
+        if (not a_t) if vector_on_right else b_t:  # summed along the matrix's last axis
+            out, total = self.fresh("_out"), self.fresh("_total")
+            index, inner = self.fresh("_i"), self.fresh("_i")
+            left, right, at = terms(*((index, inner, "0") if vector_on_right else
+                                      ("0", inner, index)))
+            body = [f"{total} = {self._number(0.0)}", f"for {inner} in range({k}):",
+                    f"    {total} += {left} * {right}", f"{out}[{at}] = {total}"]
+            self._place([_comment(target, node, label),
+                         f"{out} = np.empty(({m}, {n}), np.{self.dtype})"]
+                        + _nest([index], [free], body) + [f"{target} = {out}"],
+                        _assignment(target, node))
+            self.allocated[target] = out
+            self.rewritten += 1
+            return
+
+        def build(indices):  # over the matrix as it is stored, (inner, free)
+            inner, index = indices
+            if vector_on_right:
+                self._not_computing(b)
+                arrays = (self._current(a, self.shapes[a], indices), b)
+                left, right, at = terms(index, inner, "0", arrays)
+            else:
+                self._not_computing(a)
+                arrays = (a, self._current(b, self.shapes[b], indices))
+                left, right, at = terms("0", inner, index, arrays)
             out = self.fresh("_out")
-            allocate = f"{out} = np.zeros(({sizes[0]}, {sizes[2]}), np.{self.dtype})"
-            return ([allocate], [f"{out}[{row}, {column}] += {left} * {right}"],
-                    [f"{target} = {out}"], out, True)
+            return ([f"{out} = np.zeros(({m}, {n}), np.{self.dtype})"],
+                    [f"{out}[{at}] += {left} * {right}"], [f"{target} = {out}"], out, True)
 
-        self._fused(target, node, label, list(sizes), build)
+        self._fused(target, node, label, [k, free], build)
+
+    def _not_computing(self, *names: str) -> None:
+        """Raise _NotFusable if the open nest computes one of `names` (read here at other
+        indices than the nest's own)."""
+        if self.nest is not None and set(names) & set(self.nest.outputs):
+            raise _NotFusable(", ".join(names))
 
     def _unbroadcast(self, target: str, node: ast.Call, label: str) -> bool:
         value, like = node.args
@@ -575,6 +643,24 @@ def _comment(target: str, value: ast.expr, label: str) -> str:
     cannot go on over a line break)."""
     text = " ".join(line.strip() for line in to_source(value).splitlines())
     return f"# {target} = {text}" + (f"  {label}" if label else "")
+
+
+def _transpose_of(value: ast.expr) -> bool:
+    """Whether `value` is `name.T`."""
+    return isinstance(value, ast.Attribute) and value.attr == "T" and isinstance(
+        value.value, ast.Name)
+
+
+def _view(node: ast.stmt) -> bool:
+    """Whether `node` only names an array another name holds, or its transpose: a statement
+    that can wait until after a loop nest."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)):
+        return False
+    value = node.value
+    while isinstance(value, ast.Attribute) and value.attr == "T":
+        value = value.value
+    return isinstance(value, ast.Name)
 
 
 def _assignment(target: str, value: ast.expr) -> ast.Assign:
