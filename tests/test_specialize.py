@@ -55,6 +55,12 @@ def row_vector_products(u, A, B):
     return np.sum(np.tanh(u @ A) * (u @ B.T))
 
 
+def transposed_product(X, W, c):
+    # A is transposed (its product is then computed transposed) and read as it is
+    A = X @ W
+    return np.sum(np.tanh(A) * c) + np.sum(A.T @ A) + np.sum(A.T)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -73,6 +79,7 @@ PROGRAMS = {
     logistic: ("oi", "o", "ni", "no"),
     vector_reductions: ("n", "n"),
     row_vector_products: ("1i", "ih", "hi"),
+    transposed_product: ("ni", "ih", "h"),
 }
 
 
@@ -114,7 +121,8 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 # compiled: one pattern per program (each compiles for seconds), values drawn
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
-    vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4}}
+    vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
+    transposed_product: {"n": 4, "i": 3, "h": 2}}
 
 
 @settings(max_examples=15, deadline=None)

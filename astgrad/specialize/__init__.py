@@ -52,7 +52,7 @@ import numpy as np
 
 from ..parse import assigned_names
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import names_in
+from .syntax import is_transpose, names_in
 from .writer import Writer
 
 
@@ -96,7 +96,9 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
         return None
     dims = Dimensions(dict(zip(params, shapes)))
     name = np.dtype(dtype).name
-    writer = Writer(dims, name, names_in(function), assigned_names(function) | set(params))
+    writer = Writer(dims, name, names_in(function), {*assigned_names(function), *params},
+                    transposed_later={node.value.id for node in ast.walk(function)
+                                      if is_transpose(node)})
     for name, shape in zip(params, shapes):
         writer.shapes[name] = dims.of_argument(name, shape)
     lines = text.splitlines()

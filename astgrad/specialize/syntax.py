@@ -57,6 +57,12 @@ def is_np(node: ast.Call) -> bool:
     return dotted(node.func) == ["np", call_name(node)]
 
 
+def is_transpose(node: ast.AST) -> bool:
+    """Whether `node` is `name.T`."""
+    return isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(
+        node.value, ast.Name)
+
+
 def is_flag(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, bool)
 

@@ -25,6 +25,7 @@ from .syntax import (
     constant,
     is_flag,
     is_np,
+    is_transpose,
     names_in,
     reduction_arguments,
 )
@@ -63,7 +64,7 @@ class Writer:
     dims: Dimensions
     dtype: str
     used: set[str]
-    local: set[str]  # the function's parameters and assigned names
+    local: set[str]  # the function's parameters and assigned names, and the writer's own
     shapes: dict[str, tuple] = field(default_factory=dict)  # symbolic shapes of known names
     lines: list[str] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)  # names kept statements read
@@ -75,12 +76,15 @@ class Writer:
     # to, if this function allocated it (its first name)
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
+    transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
+    # (`x = name.T`): a matrix product into one is computed transposed
 
     def fresh(self, stem: str) -> str:
         k = 0
         while f"{stem}{k}" in self.used:
             k += 1
         self.used.add(f"{stem}{k}")
+        self.local.add(f"{stem}{k}")
         return f"{stem}{k}"
 
     # -- statements ---------------------------------------------------------------------------
@@ -92,8 +96,10 @@ class Writer:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
-            if _transpose_of(value) and len(self.shapes.get(value.value.id, ())) == 2 and (
-                    value.value.id not in self.transposed):
+            if is_transpose(value) and value.value.id in self.transposed:  # (a.T).T is a
+                value = ast.Name(self.transposed[value.value.id], ast.Load())
+                node = _assignment(target, value)
+            elif is_transpose(value) and len(self.shapes.get(value.value.id, ())) == 2:
                 self.transposed[target] = value.value.id
             self.allocated.pop(target, None)
             self.booleans.discard(target)
@@ -344,6 +350,9 @@ class Writer:
         if isinstance(node, ast.Name):
             shape = self.shapes[node.id]
             return self._read(self._current(node.id, shape, indices), shape, indices)
+        if is_transpose(node):  # x.T: x read at the indices reversed
+            self._not_computing(node.value.id)
+            return self._read(node.value.id, self.shape(node), indices, flip=True)
         if isinstance(node, ast.BinOp):
             left = self._element(node.left, indices, setup)
             right = self._element(node.right, indices, setup)
@@ -377,14 +386,15 @@ class Writer:
     def _number(self, value) -> str:
         return repr(value) if self.dtype == "float64" else f"np.{self.dtype}({value!r})"
 
-    def _read(self, name: str, shape: tuple, indices: list[str]) -> str:
-        """`name`'s element in a nest over `indices`: trailing dimensions aligned, those of
-        size 1 read at 0."""
+    def _read(self, name: str, shape: tuple, indices: list[str], flip: bool = False) -> str:
+        """The element of `name` (of `shape`; of shape reversed if `flip`: its transpose is
+        read) in a nest over `indices`: trailing dimensions aligned, those of size 1 read at
+        0."""
         first = len(indices) - len(shape)
         at = ["0" if dim == ONE else indices[first + k] for k, dim in enumerate(shape)]
         if name in self.transposed:
-            return f"{self.transposed[name]}[{', '.join(reversed(at))}]"
-        return f"{name}[{', '.join(at)}]"
+            name, flip = self.transposed[name], not flip
+        return f"{name}[{', '.join(reversed(at) if flip else at)}]"
 
     def _unreduced(self, node: ast.Call, indices: list[str], setup: list[str]) -> str:
         """`unreduce(g, like, axis, keepdims)`: g repeated to like's shape."""
@@ -431,11 +441,18 @@ class Writer:
         if ONE in (m, k, n):  # an outer or matrix-vector product: a loop beats a BLAS call
             self._small_product(target, node, label, operands, (m, k, n))
             return True
+        shape, array = self.shape(node), target
+        lines = []
+        if target in self.transposed_later:  # (a @ b).T = b.T @ a.T, into an array of its own
+            array, shape = self.fresh(f"{target}_T"), shape[::-1]
+            operands = [(b, not b_t), (a, not a_t)]
+            lines.append(f"{target} = {array}.T")
+            self.transposed[target], self.shapes[array] = array, shape
         operands = ", ".join(f"{x}.T" if t else x for x, t in operands)
-        sizes = ", ".join(self._sizes(self.shape(node)))
-        self._place([f"{target} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
-                     f"np.dot({operands}, {target})"], _assignment(target, node))
-        self.allocated[target] = target
+        sizes = ", ".join(self._sizes(shape))
+        self._place([f"{array} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
+                     f"np.dot({operands}, {array})", *lines], _assignment(target, node))
+        self.allocated[target] = self.allocated[array] = array
         self.rewritten += 1
         return True
 
@@ -643,12 +660,6 @@ def _comment(target: str, value: ast.expr, label: str) -> str:
     cannot go on over a line break)."""
     text = " ".join(line.strip() for line in to_source(value).splitlines())
     return f"# {target} = {text}" + (f"  {label}" if label else "")
-
-
-def _transpose_of(value: ast.expr) -> bool:
-    """Whether `value` is `name.T`."""
-    return isinstance(value, ast.Attribute) and value.attr == "T" and isinstance(
-        value.value, ast.Name)
 
 
 def _view(node: ast.stmt) -> bool:
