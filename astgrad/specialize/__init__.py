@@ -21,7 +21,8 @@ the shapes at hand compile in a fraction of that time. Consecutive statements ov
 sizes share one nest (each still writes its own array; a value the nest computes is read only
 at the nest's own indices), so that a forward or adjoint pass runs over memory once per shape
 rather than once per operation; a statement that only names an array or its transpose waits
-until after the nest, so that later ones may still join it. Compiled, the loops' sums may be
+until after the nest, so that later ones may still join it; an array a nest fills element by
+element that nothing after it reads is a number in the loop instead. Compiled, the loops' sums may be
 reordered (numba's fastmath flags `reassoc` and `contract`, astgrad.api.SUMS_IN_ANY_ORDER), so
 that numba vectorizes them, as BLAS reorders its own sums. Statements the specializer does not
 write as loops (anything of unknown shape) are kept as they were: the generic helpers remain
@@ -102,9 +103,14 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     for name, shape in zip(params, shapes):
         writer.shapes[name] = dims.of_argument(name, shape)
     lines = text.splitlines()
+    read_from = [set() for _ in range(len(function.body) + 1)]  # by statements k, k+1, ...
+    for k in reversed(range(len(function.body))):
+        read_from[k] = read_from[k + 1] | names_in(function.body[k])
     try:
-        for statement in function.body:
+        for k, statement in enumerate(function.body):
+            writer.later = read_from[k]
             writer.statement(statement, _label(lines[statement.lineno - 1]))
+        writer.later = set()
         writer.flush()
     except ShapeConflict:
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass, field
 
 from ..emit import to_source
@@ -49,10 +50,25 @@ class _Nest:
     after: list[str] = field(default_factory=list)  # the targets bound to their arrays
     outputs: dict = field(default_factory=dict)  # target -> (array, accumulated, shape)
     reads: set = field(default_factory=set)  # names the statements read
+    elementwise: dict = field(default_factory=dict)  # array written element by element ->
+    # its dtype
+    read_after: set = field(default_factory=set)  # names the statements after the nest read
 
     def lines(self) -> list[str]:
         return self.comments + self.before + _nest(self.indices, list(self.sizes),
                                                    self.body) + self.after
+
+    def as_number(self, array: str, dtype: str) -> None:
+        """Compute `array`, which nothing after the nest reads, as a number per iteration:
+        no array to allocate and fill."""
+        element = re.compile(rf"\b{array}\[[^\]]*\]")
+        self.body = [element.sub(array, line) for line in self.body]
+        if dtype == "float32":  # the array's own dtype, which its element had
+            self.body = [f"{array} = np.float32({line[len(array) + 3:]})"
+                         if line.startswith(f"{array} = ") else line for line in self.body]
+        self.before = [line for line in self.before if not line.startswith(f"{array} = ")]
+        bound = re.compile(rf"\w+ = {array}($|  #)")
+        self.after = [line for line in self.after if not bound.match(line)]
 
 
 @dataclass
@@ -78,6 +94,8 @@ class Writer:
     # loops read a itself, in its memory order
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
     # (`x = name.T`): a matrix product into one is computed transposed
+    later: set[str] = field(default_factory=set)  # names the statement at hand and those after
+    # it read (set by the caller before each statement)
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -157,15 +175,23 @@ class Writer:
                 self.flush()
             else:  # after the nest, which stays open to later statements that do not read it
                 nest.after += lines
+                nest.read_after |= names - written
                 nest.reads |= names - set(nest.outputs) - written
                 nest.outputs.update((name, (name, True, None)) for name in written)
                 return
         self.lines += lines
 
     def flush(self) -> None:
-        """Emit the open loop nest."""
-        if self.nest is not None:
-            self.lines += self.nest.lines()
+        """Emit the open loop nest; an array it fills element by element that nothing after
+        it reads (`later`, and the statements waiting after it) becomes a number."""
+        nest = self.nest
+        if nest is not None:
+            live = {array for name, (array, _, _) in nest.outputs.items()
+                    if name in self.later | nest.read_after}
+            for array, dtype in nest.elementwise.items():
+                if array not in live:
+                    nest.as_number(array, dtype)
+            self.lines += nest.lines()
             self.nest = None
 
     def _same_array(self, target: str, name: str) -> None:
@@ -217,6 +243,8 @@ class Writer:
         nest.outputs[target] = (array, accumulated, shape)
         if shape:
             self.allocated[target] = array
+        if shape and not accumulated:
+            nest.elementwise[array] = "bool_" if target in self.booleans else self.dtype
         self.rewritten += 1
 
     def _current(self, name: str, shape: tuple, indices: list[str]) -> str:
