@@ -22,11 +22,11 @@ sizes share one nest (each still writes its own array; a value the nest computes
 at the nest's own indices), so that a forward or adjoint pass runs over memory once per shape
 rather than once per operation; a statement that only names an array or its transpose waits
 until after the nest, so that later ones may still join it; an array a nest fills element by
-element that nothing after it reads is a number in the loop instead. Compiled, the loops' sums may be
-reordered (numba's fastmath flags `reassoc` and `contract`, astgrad.api.SUMS_IN_ANY_ORDER), so
-that numba vectorizes them, as BLAS reorders its own sums. Statements the specializer does not
-write as loops (anything of unknown shape) are kept as they were: the generic helpers remain
-the fallback.
+element that nothing after it reads is a number in the loop instead. Compiled, the loops' sums
+may be reordered (numba's fastmath flags `reassoc` and `contract`,
+astgrad.api.SUMS_IN_ANY_ORDER), so that numba vectorizes them, as BLAS reorders its own sums.
+Statements the specializer does not write as loops (anything of unknown shape) are kept as they
+were: the generic helpers remain the fallback.
 
 Grammar rewritten (statements of the generic gradient, one operation per line):
 
