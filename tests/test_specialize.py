@@ -61,6 +61,11 @@ def transposed_product(X, W, c):
     return np.sum(np.tanh(A) * c) + np.sum(A.T @ A) + np.sum(A.T)
 
 
+def returns_a_transposed_product(X, W):
+    A = X @ W  # computed transposed (A.T is read), and returned
+    return np.sum(np.tanh(A.T) ** 2), A
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -222,3 +227,17 @@ def test_gradients_that_are_one_array_are_returned_as_copies(jit):
     _, (da, db) = fast(*args)
     assert not np.shares_memory(da, db)
     np.testing.assert_array_equal(da, np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_product_computed_transposed_is_returned_row_major(jit):
+    args = (np.arange(6.0).reshape(3, 2) / 6, np.arange(8.0).reshape(2, 4) / 8)
+    generic = astgrad.value_and_grad(returns_a_transposed_product, wrt=(0, 1), jit=jit,
+                                     has_aux=True)
+    fast = astgrad.specialized(generic, args)
+    assert fast is not generic
+    (value, A), grads = fast(*args)
+    (expected_value, expected_A), expected = generic(*args)
+    assert A.flags.c_contiguous and not np.shares_memory(A, grads[0])
+    np.testing.assert_allclose(A, expected_A, rtol=1e-12)
+    assert_same((value, grads), (expected_value, expected))

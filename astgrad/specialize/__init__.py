@@ -97,9 +97,11 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
         return None
     dims = Dimensions(dict(zip(params, shapes)))
     name = np.dtype(dtype).name
+    returned = {name for node in function.body if isinstance(node, ast.Return)
+                for name in names_in(node)}  # stay row-major, as the generic gradient's
     writer = Writer(dims, name, names_in(function), {*assigned_names(function), *params},
                     transposed_later={node.value.id for node in ast.walk(function)
-                                      if is_transpose(node)})
+                                      if is_transpose(node)} - returned)
     for name, shape in zip(params, shapes):
         writer.shapes[name] = dims.of_argument(name, shape)
     lines = text.splitlines()

@@ -93,7 +93,7 @@ class Writer:
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
-    # (`x = name.T`): a matrix product into one is computed transposed
+    # (`x = name.T`) and none returns: a matrix product into one is computed transposed
     later: set[str] = field(default_factory=set)  # names the statement at hand and those after
     # it read (set by the caller before each statement)
 
