@@ -210,6 +210,7 @@ def test_float32_arguments_keep_float32():
     args = [rng.normal(size=s).astype(np.float32) for s in shapes]
     generic = gradient(softmax_cross_entropy, jit=False)
     fast = astgrad.specialized(generic, args)
+    assert "dtype float32" in fast.source.splitlines()[0]
     value, grads = fast(*args)
     expected_value, expected = generic(*args)
     assert all(g.dtype == np.float32 for g in grads)
@@ -241,3 +242,10 @@ def test_a_product_computed_transposed_is_returned_row_major(jit):
     assert A.flags.c_contiguous and not np.shares_memory(A, grads[0])
     np.testing.assert_allclose(A, expected_A, rtol=1e-12)
     assert_same((value, grads), (expected_value, expected))
+
+    def loss(X, W):
+        return returns_a_transposed_product(X, W)[0]
+
+    assert_same((value, grads), tape.value_and_grad(loss, wrt=(0, 1))(*args))
+    for k, g in enumerate(grads):
+        np.testing.assert_allclose(g, numerical_gradient(loss, args, k), rtol=1e-5, atol=1e-7)

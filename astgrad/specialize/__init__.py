@@ -96,14 +96,11 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     if len(params) != len(shapes):
         return None
     dims = Dimensions(dict(zip(params, shapes)))
-    name = np.dtype(dtype).name
-    returned = {name for node in function.body if isinstance(node, ast.Return)
-                for name in names_in(node)}  # stay row-major, as the generic gradient's
-    writer = Writer(dims, name, names_in(function), {*assigned_names(function), *params},
-                    transposed_later={node.value.id for node in ast.walk(function)
-                                      if is_transpose(node)} - returned)
-    for name, shape in zip(params, shapes):
-        writer.shapes[name] = dims.of_argument(name, shape)
+    dtype_name = np.dtype(dtype).name
+    writer = Writer(dims, dtype_name, names_in(function), {*assigned_names(function), *params},
+                    transposed_later=_transposed_later(function))
+    for param, shape in zip(params, shapes):
+        writer.shapes[param] = dims.of_argument(param, shape)
     lines = text.splitlines()
     read_from = [set() for _ in range(len(function.body) + 1)]  # by statements k, k+1, ...
     for k in reversed(range(len(function.body))):
@@ -119,7 +116,7 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     if not writer.rewritten:
         return None
     header = [f'"""{function_name} of {module_name}, specialized by astgrad for arguments '
-              f'of shapes like {shapes} and dtype {name}:\nits elementwise, broadcasting and '
+              f'of shapes like {shapes} and dtype {dtype_name}:\nits elementwise, broadcasting and '
               f'reduction steps written as loops for them."""', "", "import numpy as np",
               "from astgrad.runtime import ShapePatternError" + (
                   ", extremum_share_scalar" if writer.shares else "")]
@@ -129,6 +126,14 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     body = dims.guard() + writer.lines
     return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
                      + ["    " + line for line in body]) + "\n"
+
+
+def _transposed_later(function: ast.FunctionDef) -> set[str]:
+    """The names some statement transposes (`x = name.T`) and no return statement returns
+    (those stay row-major, as the generic gradient returns them)."""
+    returned = set().union(*(names_in(node) for node in function.body
+                             if isinstance(node, ast.Return)))
+    return {node.value.id for node in ast.walk(function) if is_transpose(node)} - returned
 
 
 def _label(line: str) -> str:

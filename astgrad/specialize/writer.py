@@ -258,10 +258,6 @@ class Writer:
             raise _NotFusable(name)
         return array
 
-    def _computing(self, node: ast.AST) -> bool:
-        """Whether `node` reads a value the open nest computes."""
-        return self.nest is not None and bool(names_in(node) & set(self.nest.outputs))
-
     def _read_globals(self, node: ast.AST) -> None:
         self.globals |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - self.local
 
@@ -362,8 +358,7 @@ class Writer:
         if isinstance(node, ast.Name) and node.id in self.booleans and not condition:
             raise Unknown(node.id)
         if not self.shape(node):
-            if self._computing(node):
-                raise _NotFusable(to_source(node))
+            self._not_computing(*names_in(node))
             if isinstance(node, ast.Name):
                 return node.id
             if isinstance(node, ast.Constant):
@@ -433,8 +428,8 @@ class Writer:
             return self._element(g, indices, setup)
         if not isinstance(g, ast.Name):
             raise Unknown(to_source(node))
-        if self._computing(g) and (axis is not None or g_shape != like_shape):
-            raise _NotFusable(g.id)
+        if axis is not None or g_shape != like_shape:
+            self._not_computing(g.id)
         if axis is not None and not keep:  # g lacks the reduced axis: read as if it had it
             axis %= len(like_shape)
             g_shape = g_shape[:axis] + (ONE,) + g_shape[axis:]
@@ -521,12 +516,9 @@ class Writer:
                                       ("0", inner, index)))
             body = [f"{total} = {self._number(0.0)}", f"for {inner} in range({k}):",
                     f"    {total} += {left} * {right}", f"{out}[{at}] = {total}"]
-            self._place([_comment(target, node, label),
-                         f"{out} = np.empty(({m}, {n}), np.{self.dtype})"]
-                        + _nest([index], [free], body) + [f"{target} = {out}"],
-                        _assignment(target, node))
+            self._own_nest(target, node, label, f"{out} = np.empty(({m}, {n}), np.{self.dtype})",
+                           _nest([index], [free], body), out)
             self.allocated[target] = out
-            self.rewritten += 1
             return
 
         def build(indices):  # over the matrix as it is stored, (inner, free)
@@ -546,8 +538,8 @@ class Writer:
         self._fused(target, node, label, [k, free], build)
 
     def _not_computing(self, *names: str) -> None:
-        """Raise _NotFusable if the open nest computes one of `names` (read here at other
-        indices than the nest's own)."""
+        """Raise _NotFusable if the open nest computes one of `names`, which the statement
+        reads other than element by element at the nest's own indices."""
         if self.nest is not None and set(names) & set(self.nest.outputs):
             raise _NotFusable(", ".join(names))
 
@@ -630,9 +622,15 @@ class Writer:
                 f"        {best} = {element}",
                 f"{out}[{at}] = {best}"]
         allocate = f"{out} = np.empty(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
-        self._place([_comment(target, node, label), allocate]
-                    + _nest([indices[k] for k in kept], [sizes[k] for k in kept], body)
-                    + [f"{target} = {out}" + ("" if out_sizes else "[0]")],
+        self._own_nest(target, node, label, allocate,
+                       _nest([indices[k] for k in kept], [sizes[k] for k in kept], body),
+                       out if out_sizes else f"{out}[0]")
+
+    def _own_nest(self, target: str, node: ast.Call, label: str, allocate: str,
+                  loops: list[str], result: str) -> None:
+        """`target = node` as a loop nest no other statement shares: `allocate` its array,
+        run `loops`, bind `target` to `result`."""
+        self._place([_comment(target, node, label), allocate, *loops, f"{target} = {result}"],
                     _assignment(target, node))
         self.rewritten += 1
 
@@ -696,10 +694,7 @@ def _view(node: ast.stmt) -> bool:
     if not (isinstance(node, ast.Assign) and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)):
         return False
-    value = node.value
-    while isinstance(value, ast.Attribute) and value.attr == "T":
-        value = value.value
-    return isinstance(value, ast.Name)
+    return isinstance(node.value, ast.Name) or is_transpose(node.value)
 
 
 def _assignment(target: str, value: ast.expr) -> ast.Assign:
