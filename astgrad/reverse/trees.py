@@ -39,6 +39,7 @@ class TreeWriter:
         writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
         self.trees: dict[int, Tree] = {}
         self.in_trees: set[int] = set()
+        self.tree_of: dict[int, Tree] = {}  # id of each statement in a tree -> the tree
         for block in _blocks(body):
             defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
             for stmt in reversed(block):
@@ -49,6 +50,7 @@ class TreeWriter:
                 if tree.children:
                     self.trees[id(stmt)] = tree
                     self.in_trees |= {id(s) for s in tree.children.values()}
+                    self.tree_of.update((id(s), tree) for s in [stmt, *tree.children.values()])
 
     def grow(self, tree: Tree, node: ir.Assign, defining, reads, writes) -> None:
         for name in self.activity.active_operands(node):
@@ -94,16 +96,32 @@ class TreeWriter:
         shared: list[ast.stmt] = []
         self.propagate(tree, root, ast.Constant(1), partials, shared)
         out += [tag(s, root.origin) for s in shared]
-        nodes = [root, *tree.children.values()]
-        operands = [a for s in nodes for a in self.callee(s).bound.values()
-                    if not (isinstance(a, ir.Name) and a.id in tree.children)]
+        broadcast = self.broadcast_leaves(tree)
         for leaf in sorted(leaves):
             value = simplify(ast.BinOp(clone(incoming), ast.Mult(), partials[leaf]))
-            # every other operand, active or not, may broadcast the result over this one
-            broadcasts = not all(self.is_scalar(a) for a in operands if a != ir.Name(leaf))
             like = self.operand(self.reader_of(tree, leaf), ir.Name(leaf))
-            out += self.accumulate(leaf, value, None, broadcasts, root, like=like)
+            out += self.accumulate(leaf, value, None, leaf in broadcast, root, like=like)
         return out
+
+    def broadcast_leaves(self, tree: Tree) -> set[str]:
+        """The leaves over which the tree's result may be broadcast: their contributions are
+        summed back to their shapes, which their readers must therefore keep (tree_shapes)."""
+        nodes = [tree.root, *tree.children.values()]
+        operands = [a for s in nodes for a in self.callee(s).bound.values()
+                    if not (isinstance(a, ir.Name) and a.id in tree.children)]
+        # every other operand, active or not, may broadcast the result over a leaf
+        return {leaf for leaf in self.leaves(tree)
+                if not all(self.is_scalar(a) for a in operands if a != ir.Name(leaf))}
+
+    def tree_shapes(self, stmt) -> set[str]:
+        """The leaves whose shapes the adjoint of `stmt`'s tree reads where `stmt` reads them.
+        The statement's own rule may not broadcast (`-h`), while its tree does (`c / (1 +
+        np.exp(-h))` with `c` an array): what the adjoint reads must be what is kept."""
+        tree = self.tree_of.get(id(stmt))
+        if tree is None:
+            return set()
+        return {leaf for leaf in self.broadcast_leaves(tree)
+                if self.reader_of(tree, leaf) is stmt}
 
     def propagate(self, tree: Tree, node: ir.Assign, above: ast.expr, partials: dict,
                   shared: list) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import analysis, ir, runtime
 from ..emit import Comment, tag
+from ..rules import lookup
 from .loops import LoopWriter
 from .state import State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
@@ -108,8 +109,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
         names = set().union(*(ir.atom_names([found.bound.get(p)]) for p in params - {"ans"}))
         shaped = {p for p in active if found.rule.adds_in_place(active) or (
             found.rule.elementwise and self.may_broadcast(p, found.bound))}
-        shapes = set().union(*(ir.atom_names([found.bound[p]]) for p in shaped)) - names
-        return Needs(names, "ans" in params, shapes)
+        shapes = set().union(*(ir.atom_names([found.bound[p]]) for p in shaped))
+        return Needs(names, "ans" in params, (shapes | self.tree_shapes(stmt)) - names)
 
     def callee(self, stmt) -> analysis.Callee:
         return analysis.callee(stmt.value, stmt.at or stmt.origin, self.program.program)
@@ -403,9 +404,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
         return not all(self.is_scalar(v) for p, v in bound.items() if p != param)
 
     def is_scalar(self, value) -> bool:
-        if isinstance(value, ir.Const):
-            return isinstance(value.value, bool | int | float) or value.value is None
-        return isinstance(value, ir.Name) and value.id in self.scalars
+        none = isinstance(value, ir.Const) and value.value is None
+        return none or _scalar_atom(value, self.scalars)
 
     # -- the whole function ------------------------------------------------------------------
 
@@ -413,8 +413,8 @@ class FunctionWriter(LoopWriter, TreeWriter):
         """The forward sweep and the adjoint sweep of the function's body (without its return);
         `seeds` pairs each returned atom with its incoming adjoint (None: the output seed)."""
         body = self.function.body[:-1]
+        self.find_trees(self.function.body)  # first: what a tree's adjoint reads is captured
         self.plan_captures(body, set())
-        self.find_trees(self.function.body)
         forward = [Comment("forward: the function as written, one operation per line")]
         forward += self.forward_block(body, set(), recompute=False)
         adjoint = [Comment("adjoint: the same lines in reverse, each applying its rule")]
@@ -467,8 +467,10 @@ def _known_scalars(block: list) -> set[str]:
         name = getattr(primitive, "name", None) or getattr(primitive, "__name__", "")
         if getattr(primitive, "__module__", "") == "math":
             return True
-        if primitive in (float, int, len, abs, max, min, round) or primitive in _BINARY \
-                or primitive in _UNARY or primitive in _COMPARE:
+        elementwise = not isinstance(primitive, ir.UserFunction) and getattr(
+            lookup(primitive), "elementwise", False)  # np.exp, np.float32, ...: of numbers
+        if elementwise or primitive in (float, int, len, abs, max, min, round) \
+                or primitive in _BINARY or primitive in _UNARY or primitive in _COMPARE:
             return all(_scalar_atom(a, scalars) for a in value.args)
         return name in _REDUCTIONS and not value.kwargs and len(value.args) == 1 \
             and not isinstance(primitive, ir.UserFunction)
@@ -483,5 +485,5 @@ def _known_scalars(block: list) -> set[str]:
 
 def _scalar_atom(atom, scalars: set[str]) -> bool:
     if isinstance(atom, ir.Const):
-        return isinstance(atom.value, bool | int | float)
+        return isinstance(atom.value, bool | int | float | np.number | np.bool_)
     return isinstance(atom, ir.Name) and atom.id in scalars

@@ -1,13 +1,16 @@
-"""Programs the fuzzer found astgrad getting wrong, shrunk by hand to a few lines.
+"""Programs astgrad got wrong, found by the fuzzer or by people using it, shrunk to a few lines.
 
-Each is a plain function, with a docstring saying what went wrong; `CASES` lists the arguments
-each is checked at (clear of its branch boundaries), on both sides of its branches.
-tests/fuzz/test_regressions.py runs them through the four gradients.
+Each is a plain function, with a docstring saying what went wrong (and who found it, when not
+the fuzzer); `CASES` lists the arguments each is checked at (clear of its branch boundaries),
+on both sides of its branches. tests/fuzz/test_regressions.py runs them through the four
+gradients. The fuzzer generates the form of each (tests/fuzz/programs.py), so that the next bug
+of its kind is found by a test.
 """
 
 import numpy as np
 
 C = np.array([[-0.9, -0.5, -0.1], [0.3, 0.7, 1.1]])
+ONE = np.float32(1.0)
 
 
 def overwritten_in_branch(x):
@@ -190,6 +193,27 @@ def puts_back_into_a_rebound_array(x, n):
     return np.sum(a)
 
 
+def scalar_constructor_in_reassigned_statement(W1, W2, X):
+    """Found by a user (and in astgrad.nn's float32 Sigmoid): `h = np.float64(1.0) / (1.0 +
+    np.exp(-h))` differentiates as one tree of operations, whose adjoint sums its result back
+    to the old h's shape, since `np.float64(1.0)` was not known to be a number; but `-h` alone
+    does not broadcast, so the old h was not kept, and the new h's shape was used: the gradient
+    for W1 came back (1, 2) instead of (4, 2)."""
+    h = X @ W1.T
+    h = np.float64(1.0) / (1.0 + np.exp(-h))
+    h = h @ W2.T
+    return np.sum(h)
+
+
+def float32_constant_in_reassigned_statement(W1, X):
+    """The same with a module constant of NumPy's float32 type, and with np.float32(...)."""
+    h = X @ W1.T
+    h = ONE / (1.0 + np.exp(-h))
+    h = h @ np.ones((3, 4))
+    h = np.float32(2.0) / (1.0 + h * h)
+    return np.sum(h @ np.ones((4, 2)))
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -210,4 +234,9 @@ CASES = [
     (transpose_of_module_array, [(np.array([0.3, -0.2]),)]),
     (method_of_module_array, [(np.array([0.3, -0.2, 0.5]),)]),
     (puts_back_into_a_rebound_array, [(1.5, 0), (1.5, 2), (-2.5, 3)]),
+    (scalar_constructor_in_reassigned_statement, [
+        (np.linspace(-1, 1, 8).reshape(4, 2), np.linspace(-0.5, 0.7, 4).reshape(1, 4),
+         np.linspace(-2, 2, 32).reshape(16, 2))]),
+    (float32_constant_in_reassigned_statement, [
+        (np.linspace(-1, 1, 6).reshape(3, 2), np.linspace(-2, 2, 10).reshape(5, 2))]),
 ]
