@@ -364,16 +364,15 @@ class LoopWriter:
         copied: set[int] = set()
         for stmt in reversed(block):
             needed = needed | reads_at.get(id(stmt), set())
+            # the copies made before the statement that are read: whatever the statement is
+            # (a store's index, a branch's test), the copy reads its source before it runs
+            sources = {name for (key, name), c in self.captures.items()
+                       if key == id(stmt) and c in needed}
             if isinstance(stmt, ir.Assign | ir.Unpack):
-                captures = {name for (key, name), c in self.captures.items()
-                            if key == id(stmt) and c in needed}
                 targets = set(ir.writes(stmt)) | {self.output_captures.get(id(stmt))}
                 if targets & needed:
                     kept.add(id(stmt))
                     needed = (needed - targets) | set(ir.reads(stmt))
-                elif captures:
-                    copied.add(id(stmt))
-                needed |= captures  # a copy reads its source before the statement runs
             elif isinstance(stmt, ir.Store):
                 if stmt.array in needed:
                     kept.add(id(stmt))
@@ -383,18 +382,20 @@ class LoopWriter:
                     stmt.body, set(needed), reads_at)
                 else_kept, else_copied, else_needed = self.recomputed(
                     stmt.orelse, set(needed), reads_at)
-                inner = body_kept | else_kept | body_copied | else_copied
-                if inner:
+                if body_kept | else_kept | body_copied | else_copied:
                     kept |= {id(stmt)} | body_kept | else_kept
                     copied |= body_copied | else_copied
-                    needed = body_needed | else_needed | set(ir.reads(stmt)) | {
-                        name for (key, name) in self.captures if key == id(stmt)}
+                    needed = body_needed | else_needed | set(ir.reads(stmt))
             elif isinstance(stmt, ir.For | ir.While):
                 if self.activity.is_active(stmt) or (ir.assigned(stmt.body) | ir.stored(
                         stmt.body)) & needed:
                     kept |= {id(s) for s in ir.walk([stmt])}
-                    needed |= analysis.live_in([stmt], frozenset(needed)) | {
-                        name for (key, name) in self.captures if key == id(stmt)}
+                    needed |= analysis.live_in([stmt], frozenset(needed))
+            if sources and id(stmt) not in kept:
+                copied.add(id(stmt))
+            if id(stmt) in kept and isinstance(stmt, ir.If | ir.For | ir.While):
+                sources |= {name for (key, name) in self.captures if key == id(stmt)}
+            needed |= sources
         return kept, copied, needed
 
 

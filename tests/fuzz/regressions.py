@@ -214,6 +214,63 @@ def float32_constant_in_reassigned_statement(W1, X):
     return np.sum(h @ np.ones((4, 2)))
 
 
+def counter_advanced_in_inner_loop(theta, seed):
+    """Found on a public benchmark's objective written the plain way: the reverse of the inner
+    loop wrote `d[out][k]` with k at its value after the loop, not its value in each trip (the
+    store's copy of k was read, but what it copies was not kept per trip)."""
+    out = np.zeros(8)
+    k = 0
+    for outer in range(2):
+        for inner in range(3):
+            out[k] = theta[outer * 3 + inner]
+            k += 1
+    return np.sum(seed * out)
+
+
+def counter_advanced_in_branch(theta, seed):
+    """The same, the counter advanced only in some trips."""
+    out = np.zeros(6)
+    k = 0
+    for i in range(6):
+        if theta[i] > 0.0:
+            out[k] = theta[i] * 2.0
+            k += 1
+    return np.sum(seed * out)
+
+
+def counter_advanced_in_while_loops(theta, seed):
+    """The same in nested while loops, and in both branches of an if (the reverse read past
+    the end of `out`)."""
+    out = np.zeros(6)
+    k = 0
+    i = 0
+    while i < 3:
+        j = 0
+        while j < 2:
+            if j == 0:
+                out[k] = theta[i * 2 + j] ** 2
+                k = k + 1
+            else:
+                out[k] = theta[i * 2 + j] * 3.0
+                k += 1
+            j += 1
+        i += 1
+    return np.sum(seed * out)
+
+
+def counters_two_deep_as_one_index(theta, seed):
+    """Two counters, each advanced in its own loop, make one index."""
+    out = np.zeros((2, 3))
+    r = 0
+    for outer in range(2):
+        c = 0
+        for inner in range(3):
+            out[r, c] = np.sin(theta[r * 3 + c])
+            c += 1
+        r += 1
+    return np.sum(seed * out)
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -239,4 +296,10 @@ CASES = [
          np.linspace(-2, 2, 32).reshape(16, 2))]),
     (float32_constant_in_reassigned_statement, [
         (np.linspace(-1, 1, 6).reshape(3, 2), np.linspace(-2, 2, 10).reshape(5, 2))]),
+    (counter_advanced_in_inner_loop, [(np.linspace(-1, 1, 6), np.arange(1.0, 9.0))]),
+    (counter_advanced_in_branch, [(np.array([0.5, -0.3, 0.8, 1.1, -0.6, 0.2]),
+                                   np.arange(1.0, 7.0))]),
+    (counter_advanced_in_while_loops, [(np.linspace(-1, 1, 6), np.arange(1.0, 7.0))]),
+    (counters_two_deep_as_one_index, [(np.linspace(-1, 1, 6),
+                                       np.arange(1.0, 7.0).reshape(2, 3))]),
 ]
