@@ -174,3 +174,58 @@ def test_count_argmax_matches_counts_as_numpys_argmax(rows, columns, seed):
     expected = int(np.sum(np.argmax(scores, axis=1) == np.argmax(one_hot, axis=1)))
     assert count_argmax_matches(scores, one_hot) == expected
     assert _count_argmax_compiled(scores, one_hot) == expected
+
+
+@njit
+def _add_at(adjoint, index, g):
+    runtime.add_at(adjoint, index, g)
+    return adjoint
+
+
+@njit
+def _written_part(adjoint, index):
+    return runtime.written_part(adjoint, index)
+
+
+def _indexes(shape):
+    """Indexes into an array of `shape` as generated code passes them (tuples of items):
+    integer arrays with repeats and negative entries, masks, ints, slices, None."""
+    rows = st.lists(st.integers(-shape[0], shape[0] - 1), min_size=1, max_size=5).map(np.array)
+    mask = st.lists(st.booleans(), min_size=shape[0], max_size=shape[0]).map(np.array)
+    item = st.one_of(st.integers(-shape[-1], shape[-1] - 1), st.just(slice(None)),
+                     st.just(slice(1, None)))
+    return st.one_of(st.tuples(rows), st.tuples(mask), st.tuples(rows, item),
+                     st.tuples(item, item), st.tuples(st.just(None), rows))
+
+
+@given(st.data())
+@settings(max_examples=30)
+def test_add_at_adds_each_pick(data):
+    """Every element an index picks gets the adjoint of each pick: a loop over the picks, one
+    at a time, is the reference (a buffered `d[index] += g` adds a repeated pick once)."""
+    shape = data.draw(st.sampled_from([(4,), (3, 4)]))
+    index = data.draw(_indexes(shape).filter(lambda i: len(i) <= len(shape) + (i[0] is None)))
+    g = np.asarray(np.arange(1.0, 1.0 + np.zeros(shape)[index].size)).reshape(
+        np.zeros(shape)[index].shape)
+    expected = np.zeros(shape)
+    positions = np.arange(np.prod(shape)).reshape(shape)[index]
+    for position, value in zip(np.ravel(positions), np.ravel(g)):
+        expected.flat[position] += value
+    for add_at in (lambda a, i, v: runtime.add_at(a, i, v) or a, _add_at):
+        np.testing.assert_array_equal(add_at(np.zeros(shape), index, g), expected)
+
+
+@given(st.data())
+@settings(max_examples=30)
+def test_written_part_keeps_the_last_write(data):
+    """The adjoint of what `a[index] = v` wrote is nonzero only where the write was the last
+    to that element: a Python loop over the writes in order is the reference."""
+    shape = data.draw(st.sampled_from([(4,), (3, 4)]))
+    index = data.draw(_indexes(shape).filter(lambda i: len(i) <= len(shape) + (i[0] is None)))
+    adjoint = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape)
+    positions = np.ravel(np.arange(np.prod(shape)).reshape(shape)[index])
+    last = {position: k for k, position in enumerate(positions)}
+    expected = np.array([adjoint.flat[p] if last[p] == k else 0.0
+                         for k, p in enumerate(positions)]).reshape(adjoint[index].shape)
+    for written_part in (runtime.written_part, _written_part):
+        np.testing.assert_array_equal(written_part(adjoint, index), expected)

@@ -32,17 +32,9 @@ class Spelling:
         items = [self._index_item(item, rename) for item in index.items]
         return items[0] if len(items) == 1 else ast.Tuple(items, ast.Load())
 
-    def index_tuple(self, index: ir.Index, rename=None) -> ast.expr:
+    def index_tuple(self, index: ir.Index, rename=None) -> ast.Tuple:
         """The index as a tuple value, slices as slice(...) calls (for log_write)."""
-        items = []
-        for item in index.items:
-            if isinstance(item, ir.Slice):
-                parts = [ast.Constant(None) if p is None else self.atom(p, rename)
-                         for p in (item.lower, item.upper, item.step)]
-                items.append(ast.Call(load("slice"), parts, []))
-            else:
-                items.append(self.atom(item, rename))
-        return ast.Tuple(items, ast.Load())
+        return index_value(self.index(index, rename))
 
     def _index_item(self, item, rename) -> ast.expr:
         if isinstance(item, ir.Slice):
@@ -149,3 +141,17 @@ class Spelling:
         if isinstance(stmt.value, tuple):
             return ast.Tuple([self.atom(a) for a in stmt.value], ast.Load())
         return self.atom(stmt.value)
+
+
+def index_value(index: ast.expr) -> ast.Tuple:
+    """The subscript `index` (`i, 1:n`) as a tuple value (`(i, slice(1, n, None))`), for the
+    helpers that take an index as an argument."""
+    items = index.elts if isinstance(index, ast.Tuple) else [index]
+    out = []
+    for item in items:
+        if isinstance(item, ast.Slice):
+            parts = [ast.Constant(None) if p is None else p
+                     for p in (item.lower, item.upper, item.step)]
+            item = ast.Call(load("slice"), parts, [])
+        out.append(item)
+    return ast.Tuple(out, ast.Load())

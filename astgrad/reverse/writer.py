@@ -22,6 +22,7 @@ import numpy as np
 from .. import analysis, ir, runtime
 from ..emit import Comment, tag
 from ..rules import lookup
+from .forward import index_value
 from .loops import LoopWriter
 from .state import State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
@@ -295,9 +296,12 @@ class FunctionWriter(LoopWriter, TreeWriter):
             value = found.bound[contribution.param]
             broadcasts = contribution.unbroadcast and self.may_broadcast(
                 contribution.param, found.bound)
+            picks_twice = not all(self.is_basic(found.bound[p])
+                                  for p in contribution.index_reads if p in found.bound)
             for name in ir.atom_names([value]):
                 out += self.accumulate(name, contribution.value, contribution.index, broadcasts,
-                                       stmt, like=operands[contribution.param])
+                                       stmt, like=operands[contribution.param],
+                                       picks_twice=picks_twice)
         return out
 
     def adjoint_user_call(self, stmt, found: analysis.Callee, incoming: list) -> list:
@@ -336,11 +340,15 @@ class FunctionWriter(LoopWriter, TreeWriter):
         array = load(self.captured(stmt, stmt.array))
         index = self.spelling.index(stmt.index, lambda n: self.captured(stmt, n))
         if self.activity.is_active(stmt) and self.sweep.of(adjoint) is not State.ZERO:
-            part = ast.Subscript(self.sweep.read(adjoint), index, ast.Load())
+            if self.is_basic(stmt.index):
+                written = self.ns.call("own", ast.Subscript(self.sweep.read(adjoint), index,
+                                                            ast.Load()))
+            else:  # an element written twice keeps the value written last
+                written = self.ns.call("written_part", self.sweep.read(adjoint),
+                                       index_value(clone(index)))
             for name in self.activity.active_operands(stmt):
                 value = self.spelling.atom(stmt.value, lambda n: self.captured(stmt, n))
-                out += self.accumulate(name, self.ns.call("own", part), None, True, stmt,
-                                       like=value)
+                out += self.accumulate(name, written, None, True, stmt, like=value)
             out += self.owned(adjoint, array, stmt)
             cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
             out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))
@@ -364,12 +372,16 @@ class FunctionWriter(LoopWriter, TreeWriter):
         return [tag(s, stmt.origin) for s in out]
 
     def accumulate(self, name: str, value: ast.expr, index: ast.expr | None, broadcasts: bool,
-                   stmt, like: ast.expr | None = None) -> list:
-        """Add `value` into the adjoint of `name` (or into its part `d[name][index]`)."""
+                   stmt, like: ast.expr | None = None, picks_twice: bool = False) -> list:
+        """Add `value` into the adjoint of `name` (or into its part `d[name][index]`, once for
+        every time the index picks an element: with `add_at` if it `picks_twice`)."""
         adjoint = self.names.adjoint(name)
         state = self.sweep.of(adjoint)
         if index is not None:
             out = self.owned(adjoint, like, stmt)
+            if picks_twice:
+                add = self.ns.call("add_at", load(adjoint), index_value(index), value)
+                return out + [tag(ast.Expr(add), stmt.origin)]
             target = ast.Subscript(load(adjoint), index, ast.Store())
             return out + [tag(ast.AugAssign(target, ast.Add(), value), stmt.origin)]
         if broadcasts:  # an adjoint with a value has its primal's shape: no primal needed
@@ -402,6 +414,20 @@ class FunctionWriter(LoopWriter, TreeWriter):
     def may_broadcast(self, param: str, bound: dict) -> bool:
         """Can the result of an elementwise call have more elements than this operand?"""
         return not all(self.is_scalar(v) for p, v in bound.items() if p != param)
+
+    def is_basic(self, value) -> bool:
+        """Is `value` (an index, or an operand of one) made of numbers and slices only, so that
+        it picks no element twice? (A name that may hold an integer array is not.)"""
+        if isinstance(value, ir.Index):
+            return all(self.is_basic(item) for item in value.items)
+        if isinstance(value, tuple):
+            return all(self.is_basic(item) for item in value)
+        if isinstance(value, ir.Slice):
+            return True
+        if isinstance(value, ir.Const):
+            return value.value is None or value.value is Ellipsis or isinstance(
+                value.value, int | np.integer)
+        return isinstance(value, ir.Name) and value.id in self.scalars
 
     def is_scalar(self, value) -> bool:
         none = isinstance(value, ir.Const) and value.value is None
@@ -487,3 +513,4 @@ def _scalar_atom(atom, scalars: set[str]) -> bool:
     if isinstance(atom, ir.Const):
         return isinstance(atom.value, bool | int | float | np.number | np.bool_)
     return isinstance(atom, ir.Name) and atom.id in scalars
+

@@ -15,7 +15,9 @@ each input. A scalar function can be given by its partial derivatives alone:
         d[x] = -r * y
 
 A partial-derivative rule differentiates every parameter without a default, in order. An
-adjoint rule may also write `d[x][index] += value` to add into part of an adjoint in place.
+adjoint rule may also write `d[x][index] += value` to add into part of an adjoint in place,
+once for every time the index picks an element (an integer array may pick one twice: the
+generated code then adds with np.add.at's meaning, not NumPy's buffered `+=`).
 Rule bodies are never executed: they are templates, instantiated into the generated source with
 the call's operands in place of the parameters. Their other free names (np, helpers from
 astgrad.runtime) are resolved in the rule's module, by identity.
@@ -59,6 +61,7 @@ class Contribution:
     value: ast.expr
     index: ast.expr | None = None
     unbroadcast: bool = False
+    index_reads: frozenset = frozenset()  # the rule's parameters the index is made of
 
 
 @dataclass
@@ -136,8 +139,10 @@ class Rule:
                 locals_.append(ast.Assign([ast.Name(name, ast.Store())], value))
                 continue
             param, index = target
+            reads = frozenset() if index is None else frozenset(_primal_names(index))
             index = None if index is None else self._substitute(index, renamed, dans, spell)
-            out.append(Contribution(param, value, index, self.elementwise and index is None))
+            out.append(Contribution(param, value, index, self.elementwise and index is None,
+                                    reads))
         return locals_, out
 
     def _statements_for(self, active: set[str]) -> list[ast.stmt]:

@@ -21,6 +21,7 @@ from .adjoints import (
     zeros_like,
 )
 from .broadcasting import ShapePatternError
+from .indexing import add_at, written_part
 from .integers import (
     ceil_int,
     check_progress,
@@ -65,7 +66,7 @@ from .tapes import (
 )
 
 __all__ = [
-    "ShapePatternError", "astype_adjoint", "cast_like", "extremum_share",
+    "ShapePatternError", "add_at", "astype_adjoint", "cast_like", "extremum_share",
     "extremum_share_scalar", "not_shared", "clip", "extremum_adjoint",
     "matmul_adjoint_a", "matmul_adjoint_b", "promoted_dot", "promoted_matmul",
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
@@ -73,5 +74,5 @@ __all__ = [
     "stop_gradient", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
     "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
     "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
-    "loop_bound", "require_int", "round_int", "to_int", "trunc_int",
+    "loop_bound", "require_int", "round_int", "to_int", "trunc_int", "written_part",
 ]

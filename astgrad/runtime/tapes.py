@@ -176,12 +176,20 @@ def _keep(log, array, positions):
     return values, where, count
 
 
+@register_jitable
+def _picked_positions(array, index):
+    return np.arange(array.size).reshape(array.shape)[index].ravel()
+
+
 @overload(log_write)
 def _log_write(log, array, index):
     _require_c_array(array)
     if isinstance(index, types.BaseTuple) and len(index) == array.ndim and all(
             isinstance(i, types.Integer) for i in index):
         return lambda log, array, index: _keep(log, array, _element_position(array, index))
+    if isinstance(index, types.BaseTuple) and any(isinstance(i, types.Array) for i in index):
+        # an integer array or a mask picks elements a view cannot show
+        return lambda log, array, index: _keep(log, array, _picked_positions(array, index))
     return lambda log, array, index: _keep(log, array, _region_positions(array, index))
 
 

@@ -11,6 +11,9 @@ import numpy as np
 
 C = np.array([[-0.9, -0.5, -0.1], [0.3, 0.7, 1.1]])
 ONE = np.float32(1.0)
+PICKS = np.array([0, 2, 2])  # one element picked twice
+ROWS, COLUMNS = np.array([0, 1, 1, 0]), np.array([1, 0, 0, 1])
+WRITES = np.array([0, 1, 1, 3])  # one element written twice
 
 
 def overwritten_in_branch(x):
@@ -262,13 +265,47 @@ def counters_two_deep_as_one_index(theta, seed):
     """Two counters, each advanced in its own loop, make one index."""
     out = np.zeros((2, 3))
     r = 0
-    for outer in range(2):
+    for _ in range(2):
         c = 0
-        for inner in range(3):
+        for _ in range(3):
             out[r, c] = np.sin(theta[r * 3 + c])
             c += 1
         r += 1
     return np.sum(seed * out)
+
+
+def gather_with_repeated_indices(x):
+    """Found by a user: `x[idx]` picks x[2] twice, so both adjoints add into it; `d[idx] += g`
+    added one ([2, 0, 6] where the answer is [2, 0, 12]). The adjoint of a gather is a
+    scatter-add (np.add.at), in both modes."""
+    return np.sum(x[PICKS] ** 2)
+
+
+def gather_with_an_index_argument(x, picks):
+    """The same with the indices passed in."""
+    return np.sum(np.sin(x[picks]) * x[picks])
+
+
+def gather_of_pairs_with_repeats(W):
+    """The same for `W[rows, columns]` with repeated pairs."""
+    return np.sum(W[ROWS, COLUMNS] ** 3)
+
+
+def write_with_repeated_indices(v):
+    """Found by a user: `y[idx] = v` writes y[1] twice and NumPy keeps the last write, so only
+    v[2] reaches the result; both v[1] and v[2] got the adjoint."""
+    y = np.zeros(4)
+    y[WRITES] = v
+    return np.sum(y * np.arange(1.0, 5.0))
+
+
+def write_with_repeated_indices_in_loop(v, n):
+    """The same in a loop, reading the elements it overwrites (the compiled undo log took a
+    view's positions for an integer array's)."""
+    y = np.zeros(4)
+    for _ in range(n):
+        y[WRITES] = y[WRITES] * v + v
+    return np.sum(y * np.arange(1.0, 5.0))
 
 
 CASES = [
@@ -302,4 +339,9 @@ CASES = [
     (counter_advanced_in_while_loops, [(np.linspace(-1, 1, 6), np.arange(1.0, 7.0))]),
     (counters_two_deep_as_one_index, [(np.linspace(-1, 1, 6),
                                        np.arange(1.0, 7.0).reshape(2, 3))]),
+    (gather_with_repeated_indices, [(np.array([1.0, 2.0, 3.0]),)]),
+    (gather_with_an_index_argument, [(np.array([0.5, -0.3, 0.8]), np.array([0, 2, 2, -1]))]),
+    (gather_of_pairs_with_repeats, [(np.array([[0.5, -0.3], [0.8, 0.1]]),)]),
+    (write_with_repeated_indices, [(np.array([0.5, -0.3, 0.8, 1.1]),)]),
+    (write_with_repeated_indices_in_loop, [(np.array([0.5, -0.3, 0.8, 1.1]), 3)]),
 ]

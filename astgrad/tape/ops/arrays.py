@@ -54,7 +54,13 @@ def setitem(x, value, index):
     def vjp(g):
         dx = np.array(g, copy=True)
         dx[index] = 0
-        return dx, g[index]
+        dvalue = g[index]
+        if not _is_basic(index):  # an element written twice keeps the last value written
+            numbered = np.arange(np.size(dvalue)).reshape(np.shape(dvalue))
+            last = np.full(np.shape(x), -1)
+            last[index] = numbered  # NumPy itself decides which write of each element stays
+            dvalue = np.where(last[index] == numbered, dvalue, 0.0)
+        return dx, dvalue
 
     return out, vjp
 
