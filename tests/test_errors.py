@@ -136,6 +136,9 @@ BUILT = [
     Bad(bad.sorts, astgrad.NoRuleError, "np.sort", "@astgrad.rule"),
     Bad(bad.calls_a_numba_ufunc, astgrad.NoRuleError, "numba_ufunc", "@astgrad.rule"),
     Bad(bad.active_tuple, astgrad.NoRuleError, "tuple", "separate variables"),
+    Bad(bad.sums_a_tuple, S, "returns a tuple, which is used here as one value",
+        "value_and_double(...)[0]"),
+    Bad(bad.indexes_a_tuple_past_its_end, S, "returns 2 values", "a, b = value_and_double"),
     # outputs known not to be scalars
     Bad(bad.returns_tuple, astgrad.NonScalarOutputError, "scalar", "has_aux=True"),
     Bad(bad.returns_none, astgrad.NonScalarOutputError, "None", "return the value"),

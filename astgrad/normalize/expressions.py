@@ -49,7 +49,20 @@ class ExpressionNormalizer:
         value = self.expr(node)
         if isinstance(value, ir.Name | ir.Const):
             return value
+        self.refuse_tuple(value, node)
         return self.emit(value, node)
+
+    def returns_tuple(self, value: ir.Expr) -> bool:
+        """Is `value` a call of a user function that returns a tuple?"""
+        return isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction) \
+            and self.program.returns_tuple(value.primitive)
+
+    def refuse_tuple(self, value: ir.Expr, node: ast.AST) -> None:
+        """A helper's tuple is unpacked or indexed; used as one value, it is refused."""
+        if self.returns_tuple(value):
+            name = value.primitive.name
+            self.fail(node, f"{name} returns a tuple, which is used here as one value",
+                      f"unpack it (a, b = {name}(...)) or index it ({name}(...)[0])")
 
     def expr(self, node: ast.expr) -> ir.Expr:
         """`node` as one operation over atoms (its operands computed into temporaries)."""
@@ -187,9 +200,28 @@ class ExpressionNormalizer:
             return ir.Const(tuple(a.value for a in atoms))
         return ir.Call(ir.TUPLE, atoms)
 
-    def expr_Subscript(self, node: ast.Subscript) -> ir.Call:
-        base = self.atom(node.value)
+    def expr_Subscript(self, node: ast.Subscript) -> ir.Expr:
+        if isinstance(node.value, ast.Call):
+            value = self.expr(node.value)
+            if self.returns_tuple(value):  # `helper(x)[0]`: one value of its tuple
+                return self.tuple_item(value, node)
+            base = value if isinstance(value, ir.Name | ir.Const) else self.emit(value,
+                                                                                 node.value)
+        else:
+            base = self.atom(node.value)
         return ir.Call(operator.getitem, (base, self.index(node.slice)))
+
+    def tuple_item(self, call: ir.Call, node: ast.Subscript) -> ir.Name:
+        """`helper(...)[k]`: the helper's values unpacked into temporaries, the k-th taken."""
+        name, arity = call.primitive.name, self.program.arity(call.primitive)
+        position = self.atom(node.slice) if not isinstance(node.slice, ast.Slice) else None
+        if not (isinstance(position, ir.Const) and type(position.value) is int
+                and -arity <= position.value < arity):
+            self.fail(node, f"{name} returns {arity} values; index them with a number "
+                            f"from 0 to {arity - 1}", f"or unpack them: a, b = {name}(...)")
+        values = tuple(self.names.temp() for _ in range(arity))
+        self.out.append(ir.Unpack(values, call, self.origin, self.parsed.origin(node.value)))
+        return ir.Name(values[position.value])
 
     def index(self, node: ast.expr) -> ir.Index:
         items = node.elts if isinstance(node, ast.Tuple) else [node]

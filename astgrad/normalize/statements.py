@@ -164,11 +164,8 @@ class StatementNormalizer(ExpressionNormalizer):
     def assign_value(self, target: str, node: ast.expr) -> None:
         self.refuse_function_target(target, node)
         value = self.expr(node) if isinstance(node, ast.Call) else None
-        if isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction) \
-                and self.program.returns_tuple(value.primitive):
-            self.fail(node, f"{value.primitive.name} returns a tuple",
-                      "unpack it: a, b = " + value.primitive.name + "(...)")
         if value is not None:
+            self.refuse_tuple(value, node)
             self.out.append(ir.Assign(target, value, self.origin, self.parsed.origin(node)))
         else:
             self.into(target, node)
@@ -182,8 +179,7 @@ class StatementNormalizer(ExpressionNormalizer):
         if not isinstance(node, ast.Call):
             return False
         value = self.expr(node)
-        if not (isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction)
-                and self.program.returns_tuple(value.primitive)):
+        if not self.returns_tuple(value):
             item = value if isinstance(value, ir.Name | ir.Const) else self.emit(value, node)
             self.assign_atom(targets, item)
             return True

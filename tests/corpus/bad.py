@@ -508,3 +508,15 @@ def breaks_when_small(x):
         if x < 1.0:
             break
     return x * k
+
+
+def value_and_double(x):
+    return x, 2.0 * x
+
+
+def sums_a_tuple(x):
+    return np.sum(value_and_double(x))  # error
+
+
+def indexes_a_tuple_past_its_end(x):
+    return value_and_double(x)[2]  # error

@@ -308,6 +308,17 @@ def write_with_repeated_indices_in_loop(v, n):
     return np.sum(y * np.arange(1.0, 5.0))
 
 
+def loss_and_prediction(w, x, y):
+    prediction = x @ w
+    return np.sum((prediction - y) ** 2), prediction
+
+
+def indexes_a_helpers_tuple(w, x, y):
+    """Found by a user: `helper(...)[0]` of a helper returning a tuple failed with 'float'
+    object is not subscriptable in both modes (unpacking it worked)."""
+    return loss_and_prediction(w, x, y)[0] + np.sum(loss_and_prediction(w * 2.0, x, y)[-1])
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -344,4 +355,6 @@ CASES = [
     (gather_of_pairs_with_repeats, [(np.array([[0.5, -0.3], [0.8, 0.1]]),)]),
     (write_with_repeated_indices, [(np.array([0.5, -0.3, 0.8, 1.1]),)]),
     (write_with_repeated_indices_in_loop, [(np.array([0.5, -0.3, 0.8, 1.1]), 3)]),
+    (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
+                                np.linspace(0, 1, 5))]),
 ]
