@@ -302,7 +302,11 @@ class GeneratedCode:
                 origin or self.definition,
                 "run astgrad.grad(..., jit=False) to execute the same code as plain NumPy and "
                 "see the error on its line; use the NumPy functions numba supports")
-        origin = self._runtime_origin(error, args)
+        if self.jit:
+            failure = self._python_failure(args)
+            if failure is not None:  # Python's message names the shapes and indices; numba's not
+                return replace(self, jit=False).translate(failure, args)
+        origin = self._origin_in_traceback(error)
         hint = None if origin else "run with jit=False to see the line that fails"
         if re.match(r"cannot convert float (NaN|infinity) to integer", str(error)):
             hint = ("a NaN or infinite value reached a count or an index here; check the inputs "
@@ -340,14 +344,6 @@ class GeneratedCode:
                     "taken with respect to floating-point values", self.definition,
                     f"pass a float, e.g. {name}=float({name}) or np.asarray({name}, float)")
         return None
-
-    def _runtime_origin(self, error: BaseException, args: tuple) -> Origin | None:
-        origin = self._origin_in_traceback(error)
-        if origin is None and self.jit:
-            # the same code as plain Python shows the failing line in its traceback
-            failure = self._python_failure(args)
-            origin = failure and self._origin_in_traceback(failure)
-        return origin
 
     def _python_failure(self, args: tuple) -> Exception | None:
         """The exception the same gradient raises when run as plain Python, if any."""

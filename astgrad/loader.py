@@ -25,7 +25,9 @@ import numpy as np
 
 from . import cache
 
-NUMBA_OPTIONS = {"error_model": "numpy"}  # x / 0 gives inf, as in NumPy
+# x / 0 gives inf, as in NumPy; an index out of bounds raises IndexError, as in Python,
+# instead of reading or writing whatever memory lies there
+NUMBA_OPTIONS = {"error_model": "numpy", "boundscheck": True}
 
 
 # Parts of astgrad that no generated gradient depends on: changing them keeps the cache.
@@ -108,5 +110,5 @@ def _in_memory_module(name: str, text: str, filename: str):
 def _compiled_object(value: object) -> object:
     """A user function called from compiled code must itself be compiled."""
     if isinstance(value, types.FunctionType):
-        return numba.njit(error_model="numpy")(value)
+        return numba.njit(**NUMBA_OPTIONS)(value)
     return value

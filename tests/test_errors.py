@@ -188,7 +188,15 @@ CALLED = [
     # values that turn out wrong while running
     Bad(bad.returns_array, astgrad.NonScalarOutputError, "shape (3,)", "return a scalar",
         (np.ones(3),)),
-    Bad(bad.shapes_mismatch, RUN, "ValueError", None, (np.ones(3), np.ones(4))),
+    Bad(bad.shapes_mismatch, RUN, "could not be broadcast together with shapes (3,) (4,)",
+        None, (np.ones(3), np.ones(4))),
+    # compiled, an index out of bounds raises as in Python, instead of reading past the end
+    Bad(bad.writes_past_the_end, RUN, "index 3 is out of bounds for axis 0 with size 3", None,
+        (2.0,)),
+    Bad(bad.reads_past_the_end, RUN, "index 3 is out of bounds for axis 0 with size 3", None,
+        (np.ones(3),)),
+    Bad(bad.gathers_past_the_end, RUN, "index 5 is out of bounds for axis 0 with size 3", None,
+        (np.ones(3), np.array([0, 5]))),
     Bad(bad.grows_in_loop, RUN, "'s' changes shape", "np.zeros", (np.ones(3),)),
     Bad(bad.augmented_alias, RUN, "another name refers to the same array", "y = y + ...",
         (np.ones(3),)),

@@ -520,3 +520,21 @@ def sums_a_tuple(x):
 
 def indexes_a_tuple_past_its_end(x):
     return value_and_double(x)[2]  # error
+
+
+def writes_past_the_end(x):
+    out = np.zeros(3)
+    for i in range(4):
+        out[i] = x * i  # error
+    return np.sum(out)
+
+
+def reads_past_the_end(x):
+    s = 0.0
+    for i in range(len(x) + 1):
+        s = s + x[i] ** 2  # error
+    return s
+
+
+def gathers_past_the_end(x, picks):
+    return np.sum(x[picks] ** 2)  # error
