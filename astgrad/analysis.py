@@ -23,6 +23,7 @@ import numpy as np
 
 from . import ir
 from .errors import AstgradError, NoRuleError, UnsupportedSyntaxError
+from .ir import describe
 from .rules import lookup
 from .rules.registry import Rule
 
@@ -58,27 +59,6 @@ def callee(call: ir.Call, origin, program=None) -> Callee:
         raise AstgradError(f"{describe(call.primitive)}: {error}", origin,
                            "astgrad's rule for it supports the arguments "
                            f"({', '.join(rule.signature.parameters)})") from None
-
-
-def describe(primitive: object) -> str:
-    """How to name a primitive in a message: `np.exp`, `np.linalg.eig`, `.sum()`, `helper`."""
-    if isinstance(primitive, ir.Method):
-        return f".{primitive.name}()"
-    if isinstance(primitive, ir.Attribute):
-        return f".{primitive.name}"
-    if isinstance(primitive, ir.UserFunction):
-        return primitive.name
-    module = getattr(primitive, "__module__", None) or ""
-    name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
-    if name is None:
-        return repr(primitive)
-    # the libraries' functions by their public path: np.linalg.eig, scipy.linalg.expm (not
-    # scipy.linalg._matfuncs.expm); the user's own and builtins by name
-    module = ".".join(part for part in module.split(".") if not part.startswith("_"))
-    library = module.split(".")[0]
-    if library == "numpy":
-        return f"np{module[len('numpy'):]}.{name}"
-    return f"{module}.{name}" if library in ("math", "scipy") else name
 
 
 def _names(value) -> set[str]:
@@ -228,13 +208,24 @@ def _check_rules(block: list, result: Activity) -> None:
                 "through", where, "keep the values in separate variables")
         found = callee(stmt.value, where, result.program)
         if found.rule is None and found.function is None:
-            name = describe(stmt.value.primitive)
+            primitive = stmt.value.primitive
             raise NoRuleError(
-                f"no derivative rule for {name}, and a differentiable value flows into it",
-                where,
-                f"register one with @astgrad.rule({name.lstrip('.').rstrip('()')}) "
-                "(see the README), or wrap the argument in astgrad.stop_gradient(...) if "
-                "it should not be differentiated")
+                f"no derivative rule for {describe(primitive)}, and a differentiable value "
+                "flows into it", where, _registering(primitive) + ", or wrap the argument in "
+                "astgrad.stop_gradient(...) if it should not be differentiated")
+
+
+def _registering(primitive) -> str:
+    """How the user can give `primitive` a rule, in words they can act on."""
+    if isinstance(primitive, ir.Method | ir.Attribute):
+        kind = type(primitive).__name__
+        function = getattr(np, primitive.name, None)
+        if isinstance(primitive, ir.Method) and lookup(function) is not None:
+            return f"call np.{primitive.name}(x, ...) instead, which astgrad differentiates"
+        return (f"for an array, register a rule with @astgrad.rule(astgrad.{kind}"
+                f"(\"{primitive.name}\")) (see the README); for an object of yours, call a "
+                "function defined with def instead, which astgrad differentiates")
+    return f"register one with @astgrad.rule({describe(primitive)}) (see the README)"
 
 
 # -- arrays seen through two names ------------------------------------------------------------

@@ -179,6 +179,10 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
         code.python = lambda: getattr(
             loader.load(text, stem, namespace.injected, gradient.compiled, False), compiled_name)
     register_generated(module.__name__, code)
+    compiled = getattr(module, compiled_name)
+    if not jit and not hasattr(compiled, "__wrapped__"):
+        # refuse the arguments numba would refuse, so that both modes agree
+        setattr(module, compiled_name, _checking_arguments(compiled, code))
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text
@@ -188,6 +192,20 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     entry.wrt = wrt
     entry.jit = jit
     return entry
+
+
+def _checking_arguments(gradient, code: GeneratedCode):
+    """`gradient`, first checking that its arguments are numbers, arrays of numbers, or
+    tuples of them: what it can be compiled for (an object reading `cfg.reg` would work in
+    plain Python and be refused compiled)."""
+    @functools.wraps(gradient)
+    def checked(*args):
+        refused = code.refused_argument(args)
+        if refused is not None:
+            raise refused
+        return gradient(*args)
+
+    return checked
 
 
 def _describe_injected(value) -> str:

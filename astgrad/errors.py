@@ -288,7 +288,7 @@ class GeneratedCode:
                 self._at_line(line),
                 "check the inputs with np.isfinite before computing the gradient, or stop the "
                 "loop after a maximum number of trips")
-        bad = self._bad_argument(args, integers=isinstance(error, IntegerInput))
+        bad = self.refused_argument(args, integers=isinstance(error, IntegerInput))
         if bad is not None:
             return bad
         if self.jit and _is_numba_error(error):
@@ -325,7 +325,10 @@ class GeneratedCode:
     def _at_line(self, line: int) -> Origin:
         return next((o for o in self.line_origins.values() if o.line == line), self.definition)
 
-    def _bad_argument(self, args: tuple, integers: bool) -> AstgradError | None:
+    def refused_argument(self, args: tuple, integers: bool = False) -> AstgradError | None:
+        """The InputError for the first argument a gradient cannot take, if any: one that is
+        not a number, an array of numbers or (not differentiated) a tuple; with `integers`,
+        also a differentiated argument that is not floating-point."""
         for name, value in zip(self.params, args):
             kind = type(value).__name__
             numeric = isinstance(value, (int, float, complex, bool, np.number, np.bool_,
@@ -333,10 +336,13 @@ class GeneratedCode:
             if not numeric and not (isinstance(value, tuple) and name not in self.wrt) or (
                     isinstance(value, np.ndarray) and value.dtype.kind not in "biufc"):
                 # a tuple may carry a shape or options; only numbers and arrays have gradients
+                plain = value is None or isinstance(value, (str, list, tuple, dict, np.ndarray))
+                hint = f"pass np.asarray({name}, dtype=float) instead" if plain else (
+                    f"pass the numbers and arrays {name} holds (its attributes) to "
+                    f"{self.function} as arguments of their own")
                 return InputError(f"argument '{name}' of {self.function} is "
                                   f"{_describe_value(value)}; astgrad computes with numbers and "
-                                  "NumPy arrays of numbers", self.definition,
-                                  f"pass np.asarray({name}, dtype=float) instead")
+                                  "NumPy arrays of numbers", self.definition, hint)
             if integers and name in self.wrt and np.asarray(value).dtype.kind != "f":
                 dtype = np.asarray(value).dtype
                 return InputError(

@@ -276,3 +276,29 @@ def walk(block: list):
         elif isinstance(stmt, While):
             yield from walk(stmt.test_block)
             yield from walk(stmt.body)
+
+
+def describe(primitive: object) -> str:
+    """How to name a primitive in a message: `np.exp`, `np.linalg.eig`, `.sum()`, `helper`."""
+    if isinstance(primitive, Method):
+        return f".{primitive.name}()"
+    if isinstance(primitive, Attribute):
+        return f".{primitive.name}"
+    if isinstance(primitive, UserFunction):
+        return primitive.name
+    module = getattr(primitive, "__module__", None) or ""
+    name = getattr(primitive, "__qualname__", None) or getattr(primitive, "__name__", None)
+    if name is None:
+        return repr(primitive)
+    # the libraries' functions by their public path: np.linalg.eig, scipy.linalg.expm (not
+    # scipy.linalg._matfuncs.expm); the user's own and builtins by name
+    module = ".".join(part for part in module.split(".") if not part.startswith("_"))
+    library = module.split(".")[0]
+    if library == "numpy":
+        import numpy as np
+
+        for path, owner in (("np", np), ("np.linalg", np.linalg), ("np.fft", np.fft)):
+            if getattr(owner, name, None) is primitive:
+                return f"{path}.{name}"
+        return f"np{module[len('numpy'):]}.{name}"
+    return f"{module}.{name}" if library in ("math", "scipy") else name

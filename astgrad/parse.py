@@ -16,11 +16,13 @@ import ast
 import builtins
 import inspect
 import linecache
+import sys
 import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
 from .errors import Origin, SourceUnavailableError, UnsupportedSyntaxError
+from .ir import describe
 
 
 @dataclass
@@ -110,10 +112,28 @@ def parse(func: object) -> ParsedFunction:
     return parsed
 
 
+# Libraries whose functions astgrad knows by their rules, never by their source: a call of
+# one without a rule is "no rule for scipy.special.logsumexp", not a transform of SciPy's code.
+_LIBRARIES = frozenset({"numpy", "scipy", "numba", "astgrad", *sys.stdlib_module_names})
+
+
+def is_library_function(func: object) -> bool:
+    """Is `func` a function of NumPy, SciPy, numba, astgrad or Python's standard library?"""
+    module = getattr(func, "__module__", None) or ""
+    return module.split(".")[0] in _LIBRARIES
+
+
 def plain_function(func: object):
     """The Python function behind `func`, or an error saying why there is none."""
-    func = getattr(func, "py_func", func)  # a numba dispatcher wraps the Python function
+    given = func = getattr(func, "py_func", func)  # a numba dispatcher wraps the function
     func = inspect.unwrap(func)
+    if inspect.isfunction(func) and is_library_function(func):
+        name = describe(given)
+        raise SourceUnavailableError(
+            f"{name} is a library function; astgrad differentiates functions you write, and "
+            "knows library functions by their derivative rules", None,
+            f"write a function that calls it (def f(x): return {name}(x)), and "
+            f"differentiate that")
     if inspect.isfunction(func):
         return func
     if inspect.ismethod(func):
@@ -204,8 +224,10 @@ _UNSUPPORTED[ast.Match] = ("match statements are not supported", "use if/elif/el
 if hasattr(ast, "TryStar"):  # Python 3.11
     _UNSUPPORTED[ast.TryStar] = _UNSUPPORTED[ast.Try]
 
-_MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "add",
-                     "sort", "fill", "resize", "setdefault"}
+# Methods that change their object in place: astgrad would not see the change.
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "add", "sort", "fill",
+    "resize", "setdefault", "put", "itemset", "partition", "setflags"})
 
 _ALLOWED = (
     ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return,
@@ -255,7 +277,7 @@ class _Checker(ast.NodeVisitor):
         if isinstance(call, (ast.Yield, ast.YieldFrom, ast.Await)):
             self.visit(call)  # `yield x` is a statement of its own: say why it is refused
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
-                and call.func.attr in _MUTATING_METHODS:
+                and call.func.attr in MUTATING_METHODS:
             self.fail(node, f".{call.func.attr}(...) mutates its object, which is not supported",
                       "preallocate an array instead of list.append, and write into it "
                       "with a[i] = value")
@@ -264,8 +286,10 @@ class _Checker(ast.NodeVisitor):
             self.fail(node, "print is not supported in differentiated code",
                       "print outside the function, or run the gradient with jit=False in a "
                       "debugger")
-        self.fail(node, "an expression whose value is not used has no effect on the gradient",
-                  "assign its value to a variable, or remove it")
+        self.fail(node, "an expression whose value is not used has no effect on the gradient "
+                  "(and a change it makes to its arguments in place is not followed)",
+                  "assign its value to a variable, or remove it; write into arrays with "
+                  "a[index] = value")
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:

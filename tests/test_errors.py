@@ -139,6 +139,22 @@ BUILT = [
     Bad(bad.sums_a_tuple, S, "returns a tuple, which is used here as one value",
         "value_and_double(...)[0]"),
     Bad(bad.indexes_a_tuple_past_its_end, S, "returns 2 values", "a, b = value_and_double"),
+    # what astgrad does not know is never taken for a constant
+    Bad(bad.concatenates_with_r, S, "np.r_[...] is not supported", "out[n:] = y"),
+    Bad(bad.stacks_columns_with_c, S, "np.c_[...] is not supported", "out[n:] = y"),
+    Bad(bad.reads_a_module_list, S, "'WEIGHTS' is a list", "WEIGHTS = np.array"),
+    Bad(bad.reads_a_module_object, S, "'SETTINGS' is a Settings object",
+        "pass the numbers and arrays SETTINGS holds"),
+    Bad(bad.calls_a_library_function_without_rule, astgrad.NoRuleError,
+        "no derivative rule for scipy.special.logsumexp",
+        "@astgrad.rule(scipy.special.logsumexp)"),
+    Bad(bad.takes_a_product_by_method, astgrad.NoRuleError, "no derivative rule for .prod()",
+        '@astgrad.rule(astgrad.Method("prod"))'),
+    Bad(bad.clips_by_method, astgrad.NoRuleError, "no derivative rule for .clip()",
+        "call np.clip(x, ...) instead"),
+    Bad(bad.sorts_in_place, S, ".sort(...) changes its object in place", "np.sort(x)"),
+    Bad(bad.copies_into, S, "value is not used", "a[index] = value"),
+    Bad(bad.copies_into_as_a_value, S, "np.copyto writes into its argument", "a[index] = value"),
     # outputs known not to be scalars
     Bad(bad.returns_tuple, astgrad.NonScalarOutputError, "scalar", "has_aux=True"),
     Bad(bad.returns_none, astgrad.NonScalarOutputError, "None", "return the value"),
@@ -167,6 +183,8 @@ CALLED = [
         ({"a": 1.0}, "is a dict"), ((1.0, 2.0), "is a tuple"), (np.array(["a"]), "<U1"),
         (np.array([1.0], dtype=object), "array of object")]),
     Bad(bad.scales, INPUT, "'factor' of scales is a str", "np.asarray(factor", (2.0, "a")),
+    Bad(bad.scales, INPUT, "'factor' of scales is a Settings", "(its attributes) to scales",
+        (np.ones(2), bad.SETTINGS)),
     *(Bad(bad.scales, INPUT, words, "pass a float", (x, 2.0)) for x, words in [
         (2, "int"), (np.arange(3), "int64"), (True, "bool"), (1 + 2j, "complex"),
         (np.ones(2) + 1j, "complex")]),
@@ -370,6 +388,16 @@ def test_a_builtin_has_no_source(function):
     with pytest.raises(astgrad.SourceUnavailableError) as caught:
         astgrad.grad(function)
     assert "not a Python function" in str(caught.value) and "@astgrad.rule" in caught.value.hint
+
+
+@pytest.mark.parametrize("function, name", [(np.sum, "np.sum"), (np.linalg.norm,
+                                                                 "np.linalg.norm")])
+def test_a_library_function_is_never_transformed(function, name):
+    """NumPy's own np.sum is a Python function; astgrad refuses to read its source."""
+    with pytest.raises(astgrad.SourceUnavailableError) as caught:
+        astgrad.grad(function)
+    assert f"{name} is a library function" in caught.value.message
+    assert f"return {name}(x)" in caught.value.hint
 
 
 # -- the translation of errors ---------------------------------------------------------------

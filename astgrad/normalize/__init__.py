@@ -26,7 +26,7 @@ from .. import ir
 from ..analysis import refuse_shared_writes
 from ..errors import NonScalarOutputError, Origin, UnsupportedSyntaxError
 from ..names import Names
-from ..parse import ParsedFunction, assigned_names, parse
+from ..parse import ParsedFunction, assigned_names, is_library_function, parse
 from ..rules import lookup
 from ..runtime import not_shared
 from .loops import LoopNormalizer, watch_while_loops
@@ -157,7 +157,8 @@ class Program:
     def user_function(self, obj: object) -> ir.UserFunction | None:
         """The UserFunction for a Python function of the user's (one without a rule)."""
         obj = getattr(obj, "py_func", obj)
-        if not isinstance(obj, types.FunctionType) or lookup(obj) is not None:
+        if not isinstance(obj, types.FunctionType) or lookup(obj) is not None \
+                or is_library_function(obj):
             return None
         return ir.UserFunction(obj, obj.__name__)
 

@@ -17,10 +17,14 @@ import numpy as np
 
 from .. import ir
 from ..errors import Origin, UnsupportedSyntaxError
+from ..ir import describe
 from ..names import Names
-from ..parse import ParsedFunction, dotted
+from ..parse import MUTATING_METHODS, ParsedFunction, dotted
 
 _LITERAL = (bool, int, float, complex, type(None), np.number, np.bool_)
+# NumPy functions that write into an argument: astgrad would not see the change.
+_MUTATING_FUNCTIONS = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal,
+                       np.put_along_axis, np.random.shuffle)
 
 
 class ExpressionNormalizer:
@@ -92,10 +96,14 @@ class ExpressionNormalizer:
         return self.global_value(self.parsed.resolve(node.id, node), node, node.id)
 
     def global_value(self, value: object, node: ast.AST, spelling: str) -> ir.Const:
-        """A global used as a value: numbers inline, arrays and dtypes by reference."""
+        """A global used as a value: numbers inline, arrays and dtypes by reference. Any other
+        object is refused: astgrad does not know what reading it, indexing it or computing
+        with it does (`np.r_[x, x]` would be a constant), so it never takes it for one."""
         if isinstance(value, types.ModuleType | types.FunctionType | types.BuiltinFunctionType
                       | np.ufunc) or (callable(value) and not isinstance(value, type)):
             self.fail(node, f"'{spelling}' is a {type(value).__name__}; it can only be called here")
+        if not _known_constant(value):
+            self.fail(node, *_unknown_constant(spelling, value))
         if isinstance(value, _LITERAL):
             known = spelling.split(".")[0] in ("np", "math")
             return ir.Const(value, spelling if known else None)
@@ -241,10 +249,17 @@ class ExpressionNormalizer:
     def expr_Call(self, node: ast.Call) -> ir.Call:
         func = node.func
         if isinstance(func, ast.Attribute) and not self.is_global_path(func):
+            if func.attr in MUTATING_METHODS:
+                self.fail(node, f".{func.attr}(...) changes its object in place, which astgrad "
+                                "does not follow", "compute a new value instead (y = np.sort(x) "
+                                "rather than x.sort()), or write into an array with a[i] = value")
             receiver = self.atom(func.value)
             primitive, args = ir.Method(func.attr), [receiver]
         else:
             primitive, args = self.callee(func), []
+            if any(primitive is f for f in _MUTATING_FUNCTIONS):
+                self.fail(node, f"{describe(primitive)} writes into its argument, which astgrad "
+                                "does not follow", "write into the array with a[index] = value")
         args += [self.atom(a) for a in node.args]
         kwargs = tuple((k.arg, self.atom(k.value)) for k in node.keywords)
         if isinstance(primitive, ir.UserFunction):
@@ -301,3 +316,29 @@ def _canonical(path: list[str], obj: object) -> str:
         if owner and getattr(module, attr, None) is obj:
             return f"{spelling}.{attr}"
     return ".".join(path)
+
+
+def _known_constant(value: object) -> bool:
+    """Is `value` a constant astgrad knows: a number, an array of numbers, a dtype, a type, a
+    tuple of such, None or Ellipsis?"""
+    if isinstance(value, tuple):
+        return all(_known_constant(item) for item in value)
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufc"
+    return value is None or value is Ellipsis or isinstance(value, (*_LITERAL, np.dtype, type))
+
+
+def _unknown_constant(spelling: str, value: object) -> tuple[str, str]:
+    """The message and hint refusing a global that is not a known constant."""
+    kind = type(value).__name__
+    if spelling in ("np.r_", "np.c_", "numpy.r_", "numpy.c_"):
+        return (f"{spelling}[...] is not supported: astgrad does not differentiate through it",
+                "make the array with np.zeros and write its parts into it (out[:n] = x; "
+                "out[n:] = y)")
+    if isinstance(value, list):
+        return (f"'{spelling}' is a list, which astgrad does not compute with",
+                f"make it a NumPy array at module level ({spelling} = np.array([...])) or a "
+                "tuple")
+    return (f"'{spelling}' is a {kind} object, which astgrad does not compute with: it knows "
+            "numbers, NumPy arrays of numbers, dtypes and tuples of them",
+            f"pass the numbers and arrays {spelling} holds to the function as arguments")

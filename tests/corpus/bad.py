@@ -538,3 +538,57 @@ def reads_past_the_end(x):
 
 def gathers_past_the_end(x, picks):
     return np.sum(x[picks] ** 2)  # error
+
+
+# -- what astgrad does not know is never a constant ------------------------------------------
+
+WEIGHTS = [0.5, 2.0]
+
+
+def concatenates_with_r(x):
+    b = np.r_[x, x]  # error
+    return np.sum(b * b)
+
+
+def stacks_columns_with_c(x):
+    b = np.c_[x, x]  # error
+    return np.sum(b * b)
+
+
+def reads_a_module_list(x):
+    return x * WEIGHTS[0]  # error
+
+
+def reads_a_module_object(x):
+    settings = SETTINGS  # error
+    return x * 2.0 + np.sum(settings)
+
+
+def calls_a_library_function_without_rule(x):
+    return scipy.special.logsumexp(x)  # error
+
+
+def takes_a_product_by_method(x):
+    return x.prod()  # error
+
+
+def clips_by_method(x):
+    return np.sum(x.clip(0.0, 1.0))  # error
+
+
+def sorts_in_place(x):
+    y = x.copy()
+    z = y.sort()  # error
+    return np.sum(y) + z
+
+
+def copies_into(x):
+    y = np.zeros(3)
+    np.copyto(y, x)  # error
+    return np.sum(y)
+
+
+def copies_into_as_a_value(x):
+    y = np.zeros(3)
+    nothing = np.copyto(y, x)  # error
+    return np.sum(y * y) + nothing
