@@ -162,7 +162,17 @@ def info() -> dict[str, object]:
             "modules": sum(1 for path in files if path.suffix == ".py"),
             "compiled files": sum(1 for path in files if path.suffix in (".nbi", ".nbc")),
             "bytes": sum(path.stat().st_size for path in files),
-            "writable": folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)}
+            "exists": folder.is_dir(), "writable": _can_write(folder)}
+
+
+def _can_write(folder: Path) -> bool:
+    """Can `folder` be written, or created and written (its nearest existing ancestor is a
+    folder we can write into)?"""
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def clear() -> int:

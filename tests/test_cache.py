@@ -174,5 +174,15 @@ def test_cache_info_and_clear_from_the_command_line(warm):
     assert str(warm / "generated") in info and "1 generated module" in info
     assert "freed" in command("clear")
     assert not (warm / "generated").exists()
-    assert "0 generated modules" in command("info")
+    info = command("info")  # a folder not made yet is one the next gradient makes
+    assert "0 generated modules" in info and "made when the first gradient is compiled" in info
+    assert "cannot be written" not in info
     shutil.rmtree(warm)
+    assert "made when the first gradient is compiled" in command("info")
+
+
+def test_cache_info_says_when_the_folder_cannot_be_written(unwritable):
+    env = dict(os.environ, ASTGRAD_CACHE_DIR=str(unwritable), PYTHONPATH=REPOSITORY)
+    done = subprocess.run([sys.executable, "-m", "astgrad", "cache", "info"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "(cannot be written)" in done.stdout

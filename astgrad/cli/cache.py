@@ -24,7 +24,8 @@ def run(arguments) -> int:
         return 0
     held = cache.info()
     modules = held["modules"]
-    print(f"folder:   {held['folder']}{'' if held['writable'] else '  (cannot be written)'}")
+    state = "" if held["exists"] else "  (made when the first gradient is compiled)"
+    print(f"folder:   {held['folder']}{state if held['writable'] else '  (cannot be written)'}")
     print(f"holds:    {modules} generated module{'' if modules == 1 else 's'}, "
           f"{held['compiled files']} compiled files, {_size(held['bytes'])}")
     return 0
