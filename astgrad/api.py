@@ -13,9 +13,18 @@ import linecache
 import weakref
 from collections.abc import Callable
 
+import numpy as np
+
 from . import loader
 from .emit import module_text
-from .errors import GeneratedCode, Origin, WrtError, register_generated
+from .errors import (
+    GeneratedCode,
+    InputError,
+    Origin,
+    WrtError,
+    caller_origin,
+    register_generated,
+)
 from .names import Names, Namespace
 from .normalize import normalize_program
 from .parse import parse, plain_function
@@ -59,6 +68,11 @@ def value_and_grad(f: Callable | None = None, wrt=0, *, jit: bool = True,
 
 
 def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
+    for option, value in (("jit", jit), ("has_aux", has_aux)):
+        if not isinstance(value, bool | np.bool_):
+            raise InputError(f"{option} must be True or False, not {value!r}",
+                             _definition(f) if f is not None else caller_origin(),
+                             f"pass {option}=True or {option}=False")
     if f is None:  # @grad(wrt=...) on a function
         return functools.partial(_gradient, wrt=wrt, jit=jit, with_value=with_value,
                                  has_aux=has_aux)

@@ -221,11 +221,18 @@ def bind_arguments(module_name: str, given: tuple, more: tuple, named: dict) -> 
                 keywords[name] = value
         elif value is not NOT_GIVEN and len(positional) == position:
             positional.append(value)  # by position, up to the first one not given
-    try:
-        bound = code.signature.bind(*positional, *more, **keywords)
+    parameters = code.signature.parameters
+    unknown = [name for name in keywords if name not in parameters
+               or parameters[name].kind is inspect.Parameter.POSITIONAL_ONLY]
+    problems = [f"unexpected keyword argument {name!r}" for name in unknown]
+    try:  # what else is wrong, the unknown keywords aside
+        bound = code.signature.bind(*positional, *more, **{
+            name: value for name, value in keywords.items() if name not in unknown})
     except TypeError as error:
-        raise InputError(f"wrong arguments for the gradient of {code.function}: {error}",
-                         code.definition,
+        problems.append(str(error))
+    if problems:
+        raise InputError(f"wrong arguments for the gradient of {code.function}: "
+                         + "; ".join(problems), code.definition,
                          f"call it as {code.function}{code.signature}") from None
     bound.apply_defaults()
     return tuple(bound.arguments[name] for name in code.params)

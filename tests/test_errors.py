@@ -331,7 +331,9 @@ WRONG_CALLS = [  # (positional, keyword arguments, what the message says) for ba
     ((np.ones(2),), {}, "missing a required argument: 'factor'"),
     ((), {"factor": 2.0}, "missing a required argument: 'x'"),
     ((np.ones(2), 2.0, 3.0), {}, "too many positional arguments"),
-    ((np.ones(2), 2.0), {"scale": 3.0}, "got an unexpected keyword argument 'scale'"),
+    ((np.ones(2), 2.0), {"scale": 3.0}, "unexpected keyword argument 'scale'"),
+    ((np.ones(2),), {"z": 3.0}, "unexpected keyword argument 'z'; missing a required argument: "
+                                "'factor'"),
     ((np.ones(2), 2.0), {"x": np.ones(2)}, "multiple values for argument 'x'"),
     ((np.ones(2),), {"x": np.ones(2), "factor": 2.0}, "multiple values for argument 'x'"),
 ]
@@ -345,6 +347,15 @@ def test_a_call_with_wrong_arguments_names_the_def_line(args, kwargs, words, jit
     assert_names_line(caught.value, bad.scales)
     assert caught.value.message == f"wrong arguments for the gradient of scales: {words}"
     assert caught.value.hint == "call it as scales(x, factor)"
+
+
+@pytest.mark.parametrize("option", [dict(jit="yes"), dict(jit=None), dict(has_aux=1)])
+def test_options_are_checked(option):
+    with pytest.raises(astgrad.InputError) as caught:
+        astgrad.grad(bad.scales, **option)
+    (name, value), = option.items()
+    assert caught.value.message == f"{name} must be True or False, not {value!r}"
+    assert_names_line(caught.value, bad.scales)
 
 
 def weighted_power(x, factor, *, power=2):
