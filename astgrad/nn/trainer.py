@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import sys
 
 import numpy as np
 
@@ -183,7 +184,8 @@ class Trainer:
 
         `batch_indices`, integers of shape (steps, batch), replay an exact batch order (all
         epochs' steps, in order); otherwise each epoch draws a shuffle seeded by `seed`, and
-        keeps the last partial batch unless `drop_last`.
+        keeps the last partial batch unless `drop_last`. `progress` draws a bar on stderr when
+        it is a terminal (not into a log file), as the command line does.
         """
         if not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise TrainingError(f"epochs must be a positive integer, not {epochs!r}")
@@ -265,7 +267,8 @@ class Trainer:
 
 
 def _progress(epochs: int, enabled: bool):
-    if not enabled:  # a disabled tqdm still costs tens of microseconds per fit
+    # a bar written into a log fills it; a disabled tqdm still costs tens of microseconds
+    if not (enabled and sys.stderr is not None and sys.stderr.isatty()):
         return _NoProgress()
     from tqdm import tqdm
 
@@ -273,7 +276,7 @@ def _progress(epochs: int, enabled: bool):
 
 
 class _NoProgress:
-    """The progress bar of `fit(progress=False)`: shows nothing."""
+    """The progress bar of `fit(progress=False)`, or away from a terminal: shows nothing."""
 
     def update(self, n: int) -> None:
         pass

@@ -314,3 +314,32 @@ def test_bad_fit_options_are_errors(options, message):
     trainer = nn.Trainer(small_model(), loss="mse", optimizer=nn.SGD(0.1))
     with pytest.raises(TrainingError, match=message):
         trainer.fit(X, Y, progress=False, **options)
+
+
+class _Terminal:
+    """A stand-in for stderr that says it is a terminal, and keeps what is written to it."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(capsys, monkeypatch):
+    trainer = nn.Trainer(small_model(), loss="mse", optimizer=nn.SGD(0.1))
+    trainer.fit(*regression(), epochs=2, progress=True)  # pytest's stderr is no terminal
+    assert capsys.readouterr().err == ""
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    trainer.fit(*regression(), epochs=2, progress=True)
+    assert "training" in terminal.text and "2/2" in terminal.text
+    terminal.text = ""
+    trainer.fit(*regression(), epochs=2, progress=False)
+    assert terminal.text == ""
