@@ -15,7 +15,15 @@ import pytest
 
 import astgrad.data
 from astgrad.cli import main
-from astgrad.cli.train import batch_order, hidden_sizes, split_rows, task_of
+from astgrad.cli.train import (
+    History,
+    Task,
+    batch_order,
+    curves_figure,
+    hidden_sizes,
+    split_rows,
+    task_of,
+)
 from astgrad.data import load_breast_cancer, read_csv, read_header
 from astgrad.errors import CommandLineError
 
@@ -221,6 +229,17 @@ def test_plot_writes_a_png(capsys, tmp_path):
     status, out, err = train(capsys, "--epochs", "2", "--plot", path)
     assert status == 0, err
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_plot_has_whole_epochs_and_a_title_naming_data_and_model():
+    pytest.importorskip("matplotlib")
+    history = History([0.6, 0.5, 0.4], [0.7, 0.8, 0.9], [0.6, 0.55, 0.5], [0.7, 0.75, 0.8])
+    task = Task("bce_with_logits", ["benign", "malignant"], np.zeros(3, np.int64))
+    figure = curves_figure(history, task, "breast_cancer.csv: 30 -> 32 -> 1")
+    assert figure.get_suptitle() == "breast_cancer.csv: 30 -> 32 -> 1"
+    for axes in figure.axes:
+        ticks = [t for t in axes.get_xticks() if 1 <= t <= 3]
+        assert ticks and all(float(t).is_integer() for t in ticks)
 
 
 def tiny_table(rows: int = 90, seed: int = 0):

@@ -149,7 +149,8 @@ def run(arguments) -> int:
         compare_with_torch(torch, model, start, task.loss, arguments.optimizer, lr, split,
                            order, history)
     if plot_to is not None:
-        plot(history, plot_to, task)
+        plot(history, plot_to, task, f"{path.name}, target {target!r}: "
+                                     f"{describe_model(model)}")
     return 0
 
 
@@ -413,12 +414,24 @@ def report(history: History, task: Task, split: Split) -> None:
         print(f"test RMSE: {rmse:.4g} (in the target's units)")
 
 
-def plot(history: History, path: Path, task: Task) -> None:
+def plot(history: History, path: Path, task: Task, title: str) -> None:
     """Draw the loss curves (and accuracy curves, for classes) into an image file."""
+    figure = curves_figure(history, task, title)
+    try:
+        figure.savefig(path)
+    except (OSError, ValueError) as error:
+        raise CommandLineError(f"--plot {path}: cannot write the image: {error}") from None
+    print(f"plot: {path}")
+
+
+def curves_figure(history: History, task: Task, title: str):
+    """The loss curves (and accuracy curves, for classes) per epoch, under `title`."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     panels = 2 if task.classes else 1
     figure = Figure(figsize=(5 * panels, 4), layout="constrained")
+    figure.suptitle(title)
     epochs = np.arange(1, len(history.train_loss) + 1)
     curves = [("loss", history.train_loss, history.test_loss)]
     if task.classes:
@@ -431,10 +444,7 @@ def plot(history: History, path: Path, task: Task) -> None:
             axes.plot(epochs, history.torch_loss, linestyle="--",
                       label="PyTorch: training batches' mean loss")
         axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         axes.set_ylabel(name)
         axes.legend()
-    try:
-        figure.savefig(path)
-    except (OSError, ValueError) as error:
-        raise CommandLineError(f"--plot {path}: cannot write the image: {error}") from None
-    print(f"plot: {path}")
+    return figure
