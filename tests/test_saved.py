@@ -12,6 +12,14 @@ def test_the_recurrence_keeps_exactly_one_float_per_trip():
     assert df.source.count("empty_tape(") == 1  # and nothing else is taped
     line = control.logistic.__code__.co_firstlineno + 3  # the `for` line
     assert df.saved[0].line == line
+    assert str(df.saved) == f"x (line {line}): one value of x per trip of the for loop (8 " \
+        "bytes for a number, its nbytes for an array)"  # printed as the README shows it
+
+
+def test_what_is_kept_prints_one_line_each():
+    df = astgrad.grad(control.linear_recurrence_array, wrt=(0, 1))
+    assert str(df.saved).count("\n") == len(df.saved) - 1 and "SavedValue" not in str(df.saved)
+    assert str(astgrad.grad(control.dot_by_loop, wrt=(0, 1)).saved) == "nothing"
 
 
 def test_values_that_are_never_overwritten_are_not_kept():

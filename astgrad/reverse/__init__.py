@@ -30,7 +30,7 @@ from ..emit import function_def, tag
 from ..names import Names, Namespace
 from .forward import Spelling
 from .state import assign, load
-from .writer import FunctionWriter, SavedValue
+from .writer import FunctionWriter, Saved, SavedValue
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Gradient:
     functions: list[ast.FunctionDef]
     compiled: tuple[str, ...]  # the names numba compiles (all but the entry point)
     entry: str
-    saved: list[SavedValue] = field(default_factory=list)
+    saved: Saved = field(default_factory=Saved)
 
 
 class ProgramWriter:
@@ -140,7 +140,7 @@ class ProgramWriter:
         defaults = _arguments(function.params, function.defaults, self.namespace)
         compiled = tag(function_def(name, defaults, body), function.origin)
         functions = [compiled, _entry(function, name, entry, self.namespace)] + self.functions
-        saved = writer.saved + self.saved
+        saved = Saved(writer.saved + self.saved)
         return Gradient(functions, tuple(f.name for f in functions if f.name != entry), entry,
                         saved)
 

@@ -60,6 +60,13 @@ class SavedValue:
         return f"{self.what} (line {self.line}): {self.per}"
 
 
+class Saved(list):
+    """What a gradient keeps (`df.saved`): a list of SavedValue, printed one per line."""
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self)) if self else "nothing"
+
+
 class FunctionWriter(LoopWriter, TreeWriter):
     """Writes the forward and adjoint sweeps of one function."""
 
