@@ -199,6 +199,28 @@ def test_float32_products_after_a_literal_compile_and_check_out(jit):
     assert dW1.dtype == dW2.dtype == np.float32
 
 
+def damped_in_float32(x, n):
+    s = 0.0
+    for _ in range(n):
+        x = np.maximum(x * 0.5 + 0.1, -0.3) ** 2.0
+        s = s + np.sum(x * x) * 1.5
+    return s
+
+
+@MODES
+def test_a_float32_loop_with_float_literals_stays_float32(jit):
+    """numba makes `x * 0.5` of a float32 array float64, so the loop, whose x is float32 on
+    entry, did not compile; literals now take the arguments' float type, as NumPy's do."""
+    from astgrad import tape
+
+    x = np.array([0.3, -0.7, 1.2], np.float32)
+    g = astgrad.grad(damped_in_float32, jit=jit)(x, 3)
+    assert g.dtype == np.float32
+    reference = tape.grad(damped_in_float32)(x.astype(np.float64), 3)
+    np.testing.assert_allclose(g, reference, rtol=1e-5)  # float32's rounding, not more
+    assert "_float(0.5)" in astgrad.grad(damped_in_float32, jit=jit).source
+
+
 @MODES
 def test_has_aux_returns_the_aux_value_undifferentiated(jit):
     rng = np.random.default_rng(0)

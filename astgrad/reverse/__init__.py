@@ -29,6 +29,7 @@ from .. import analysis, ir
 from ..emit import function_def, tag
 from ..names import Names, Namespace
 from .forward import Spelling
+from .numbers import typed_literals
 from .state import assign, load
 from .writer import FunctionWriter, Saved, SavedValue
 
@@ -55,6 +56,7 @@ class ProgramWriter:
         self.saved: list[SavedValue] = []
         self._primals: dict[object, str] = {}
         self._vjps: dict[tuple, str] = {}
+        self.float_name = names.fresh("_float")  # numbers' float type, in every function
 
     def function_names(self, function: ir.Function) -> Names:
         """Local names of one generated function: clear of the user's and the module's."""
@@ -66,8 +68,8 @@ class ProgramWriter:
             function = self.program.function_of(user)
             name = self._primals[user.key] = self.names.fresh(user.name)
             body = self.spelling.plain_block(function.body)
-            self.functions.append(tag(function_def(name, _arguments(function.params), body),
-                                      function.origin))
+            self.functions.append(self.finished(function_def(name, _arguments(function.params),
+                                                             body), function.origin))
         return self._primals[user.key]
 
     def vjp(self, user: ir.UserFunction, active: tuple[str, ...]) -> str:
@@ -88,8 +90,8 @@ class ProgramWriter:
             gradients = [writer.gradient_of(p, None, len(active) > 1) for p in active]
             result = gradients[0] if len(gradients) == 1 else ast.Tuple(gradients, ast.Load())
             body = forward + adjoint + [tag(ast.Return(result), function.body[-1].origin)]
-            self.functions.append(tag(function_def(name, _arguments(function.params + seeds),
-                                                   body), function.origin))
+            self.functions.append(self.finished(function_def(
+                name, _arguments(function.params + seeds), body), function.origin))
             self.saved += [SavedValue(f"in {function.name}: {s.what}", s.line, s.per)
                            for s in writer.saved]
         return self._vjps[key]
@@ -138,12 +140,19 @@ class ProgramWriter:
             result = ast.Tuple([results[0], result], ast.Load())
         body.append(tag(ast.Return(result), returned.origin))
         defaults = _arguments(function.params, function.defaults, self.namespace)
-        compiled = tag(function_def(name, defaults, body), function.origin)
+        compiled = self.finished(function_def(name, defaults, body), function.origin)
         functions = [compiled, _entry(function, name, entry, self.namespace)] + self.functions
         saved = Saved(writer.saved + self.saved)
         return Gradient(functions, tuple(f.name for f in functions if f.name != entry), entry,
                         saved)
 
+
+    def finished(self, function: ast.FunctionDef, origin) -> ast.FunctionDef:
+        """A generated function as it is printed: its float literals in its arguments' float
+        type (numbers.py)."""
+        callees = set(self._primals.values()) | set(self._vjps.values())
+        return tag(typed_literals(function, self.float_name, self.namespace, callees, origin),
+                   origin)
 
     def _kept(self, atom, forward: list, adjoint: list, names: Names, origin) -> ast.expr:
         """A returned value as the forward sweep left it: if the adjoint sweep puts back an

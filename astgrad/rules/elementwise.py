@@ -29,7 +29,7 @@ def exp(ans, x):
 
 @rule(np.exp2)
 def exp2(ans, x):
-    return ans * math.log(2.0)
+    return ans * 0.6931471805599453  # log(2), a literal: in the values' float type
 
 
 @rule(np.expm1, math.expm1)
@@ -44,12 +44,12 @@ def log(ans, x):
 
 @rule(np.log2, math.log2)
 def log2(ans, x):
-    return 1 / (x * math.log(2.0))
+    return 1 / (x * 0.6931471805599453)  # log(2)
 
 
 @rule(np.log10, math.log10)
 def log10(ans, x):
-    return 1 / (x * math.log(10.0))
+    return 1 / (x * 2.302585092994046)  # log(10)
 
 
 @rule(np.log1p, math.log1p)

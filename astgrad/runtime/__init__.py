@@ -44,6 +44,7 @@ from .linalg import (
     trace_adjoint,
     transpose_adjoint,
 )
+from .numbers import float_type
 from .reductions import (
     clip,
     extremum_adjoint,
@@ -75,4 +76,5 @@ __all__ = [
     "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
     "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
     "loop_bound", "require_int", "round_int", "to_int", "trunc_int", "written_part",
+    "float_type",
 ]

@@ -255,8 +255,9 @@ def _select(condition, a, b):
         return lambda condition, a, b: a if condition else b
     # A loop rather than np.where, which numba takes seconds to compile for each signature.
     ndim = max(t.ndim for t in operands if isinstance(t, types.Array))
-    dtype = np.result_type(*(as_dtype(t.dtype if isinstance(t, types.Array) else t)
-                             for t in (a, b)))
+    # the arrays' dtype: a number (0.0 in a rule) takes it, as a Python float does in NumPy
+    arrays = [as_dtype(t.dtype) for t in (a, b) if isinstance(t, types.Array)]
+    dtype = np.result_type(*(arrays or [as_dtype(t) for t in (a, b)]))
     widest = next(i for i, t in enumerate(operands) if isinstance(t, types.Array) and
                   t.ndim == ndim)
 

@@ -53,7 +53,7 @@ import numpy as np
 
 from ..parse import assigned_names
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import is_transpose, names_in
+from .syntax import call_name, is_transpose, names_in
 from .writer import Writer
 
 
@@ -92,6 +92,7 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     if function is None or not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return))
                                    for s in function.body):
         return None
+    _numbers_as_written(function)
     params = [a.arg for a in function.args.args]
     if len(params) != len(shapes):
         return None
@@ -126,6 +127,27 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     body = dims.guard() + writer.lines
     return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
                      + ["    " + line for line in body]) + "\n"
+
+
+def _numbers_as_written(function: ast.FunctionDef) -> None:
+    """Drop the generic gradient's float type of numbers (`_float = float_type(...)`,
+    `_float(0.5)`): the specialized code writes its numbers in its one dtype itself."""
+    def defines_it(s: ast.stmt) -> bool:
+        return isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name) and isinstance(
+            s.value, ast.Call) and call_name(s.value) == "float_type"
+
+    names = {s.targets[0].id for s in function.body if defines_it(s)}
+    function.body = [s for s in function.body if not defines_it(s)]
+
+    class Unwrap(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id in names:
+                return node.args[0]
+            return node
+
+    for statement in function.body:
+        Unwrap().visit(statement)
 
 
 def _transposed_later(function: ast.FunctionDef) -> set[str]:
