@@ -119,8 +119,10 @@ class Activity:
         return set(ir.writes(stmt)) & self.adjoint_after.get(stmt, frozenset())
 
     def active_names(self, block: list) -> set[str]:
-        """Every name that gets an adjoint in a block."""
-        out = set(self.wrt)
+        """Every name that an active statement of a block writes or differentiates. (Not the
+        `wrt` parameters as such: a parameter the block reads after rebinding it is another
+        value, whose adjoint is not the gradient.)"""
+        out = set()
         for stmt in ir.walk(block):
             if self.is_active(stmt):
                 out |= set(ir.writes(stmt)) | self.active_operands(stmt)

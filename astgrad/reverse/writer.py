@@ -452,7 +452,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         forward += self.forward_block(body, set(), recompute=False)
         adjoint = [Comment("adjoint: the same lines in reverse, each applying its rule")]
         returned = self.function.body[-1]
-        active = self.activity.active_names(self.function.body)
+        active = self.activity.active_names(self.function.body) | set(self.activity.wrt)
         for atom, seed in seeds:
             value = self.spelling.atom(atom)
             check = self.ns.call("output_seed", value) if seed is None else seed

@@ -319,6 +319,20 @@ def indexes_a_helpers_tuple(w, x, y):
     return loss_and_prediction(w, x, y)[0] + np.sum(loss_and_prediction(w * 2.0, x, y)[-1])
 
 
+def rebinds_an_argument_read_in_a_loop(x0, x1):
+    """Found by the fuzzer (its programs now rebind names with values of another shape): the
+    argument x1, rebound to a part of itself and then read in a loop for nothing useful, was
+    counted among the loop's adjoints because it is a `wrt` parameter; its gradient came back
+    as the loop's zeros of the part's shape, (1, 3) for a (2, 1, 3) argument."""
+    x1 = x1[1:, -1]
+    a2 = np.zeros((3,))
+    for j5 in range(3):
+        if x0 > 5.0:
+            v6 = x1[-1, j5] + a2
+            a2[j5] = x0
+    return np.sum(a2) + x0
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -355,6 +369,8 @@ CASES = [
     (gather_of_pairs_with_repeats, [(np.array([[0.5, -0.3], [0.8, 0.1]]),)]),
     (write_with_repeated_indices, [(np.array([0.5, -0.3, 0.8, 1.1]),)]),
     (write_with_repeated_indices_in_loop, [(np.array([0.5, -0.3, 0.8, 1.1]), 3)]),
+    (rebinds_an_argument_read_in_a_loop, [(1.0, np.linspace(-1, 1, 6).reshape(2, 1, 3)),
+                                           (6.0, np.linspace(-1, 1, 6).reshape(2, 1, 3))]),
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
 ]
