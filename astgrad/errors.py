@@ -178,6 +178,11 @@ class ShapeChanged(Exception):
     """Raised by the generated code when a loop-carried array changes shape between trips."""
 
 
+class GradientShape(Exception):
+    """Raised by the generated code when a gradient it computed does not have its argument's
+    shape: a bug in astgrad, reported as such rather than returned."""
+
+
 class IntegerExpected(Exception):
     """Raised by the generated code when an argument used as a trip count is not an integer."""
 
@@ -280,6 +285,14 @@ class GeneratedCode:
                 f"'{name}' changes shape from one trip of the loop at line {line} to the next",
                 self._at_line(line), "give it its final shape before the loop (for instance "
                         f"{name} = np.zeros(n) rather than {name} = 0.0)")
+        if isinstance(error, GradientShape):
+            got, wanted = error.args
+            return GradientRuntimeError(
+                f"astgrad computed a gradient of {self.function} of shape {tuple(got)} for an "
+                f"argument of shape {tuple(wanted)}: a bug in astgrad, which it reports rather "
+                "than return a wrong gradient", self.definition,
+                "please report it with the function; astgrad.tape.grad computes the gradient "
+                "meanwhile")
         if isinstance(error, IntegerExpected):
             name, line = error.args
             value = dict(zip(self.params, args)).get(name)

@@ -14,7 +14,7 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from ..errors import IntegerInput, NonScalarOutput, SharedArray
+from ..errors import GradientShape, IntegerInput, NonScalarOutput, SharedArray
 from .broadcasting import (
     advance,
     broadcast_shape,
@@ -194,7 +194,10 @@ def _output_seed(value):
 
 
 def cast_like(g, x):
-    """The gradient `g` in the type of the argument `x` it belongs to (float32 stays float32)."""
+    """The gradient `g` in the type of the argument `x` it belongs to (float32 stays float32).
+    A gradient of another shape than its argument's is astgrad's bug: GradientShape."""
+    if np.shape(g) != np.shape(x):
+        raise GradientShape(np.shape(g), np.shape(x))
     if isinstance(x, np.ndarray):
         return np.asarray(g).astype(_float_dtype(x.dtype), copy=False)
     if isinstance(x, np.floating):
@@ -204,13 +207,24 @@ def cast_like(g, x):
 
 @overload(cast_like)
 def _cast_like(g, x):
+    ndim = g.ndim if isinstance(g, types.Array) else 0
+    if ndim != (x.ndim if isinstance(x, types.Array) else 0):
+        def wrong(g, x):
+            raise GradientShape(np.shape(g), np.shape(x))
+
+        return wrong
     if isinstance(x, types.Array):
         dtype = _numba_float(x.dtype)
-        if isinstance(g, types.Array) and as_dtype(g.dtype) == dtype:
-            return lambda g, x: g
-        if isinstance(g, types.Array):
-            return lambda g, x: g.astype(dtype)
-        return lambda g, x: np.full(x.shape, g, dtype)
+        if not isinstance(g, types.Array):  # a 0-d argument's gradient is a number
+            return lambda g, x: np.full(x.shape, g, dtype)
+        cast = as_dtype(g.dtype) != dtype
+
+        def impl(g, x):
+            if g.shape != x.shape:
+                raise GradientShape(g.shape, x.shape)
+            return g.astype(dtype) if cast else g
+
+        return impl
     if isinstance(x, types.Float):
         kind = as_dtype(x).type
         return lambda g, x: kind(g)
