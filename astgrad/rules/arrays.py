@@ -44,7 +44,9 @@ def sum_(ans, a, axis=None, keepdims=False):
 
 @rule(np.mean, Method("mean"), forward=reduce_mean)
 def mean(ans, a, axis=None, keepdims=False):
-    d[a] = unreduce(d[ans], a, axis, keepdims) * (size(ans) / size(a))
+    # times the count, then divided: an int keeps a float32 array float32 in numba, a ratio
+    # of ints (a float64 number) would not
+    d[a] = unreduce(d[ans], a, axis, keepdims) * size(ans) / size(a)
 
 
 @rule(np.max, np.amax, Method("max"), forward=reduce_max)
