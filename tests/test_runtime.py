@@ -235,3 +235,20 @@ def test_written_part_keeps_the_last_write(data):
                          for k, p in enumerate(positions)]).reshape(adjoint[index].shape)
     for written_part in (runtime.written_part, _written_part):
         np.testing.assert_array_equal(written_part(adjoint, index), expected)
+
+
+@njit
+def _cast_like(g, x):
+    return runtime.cast_like(g, x)
+
+
+@pytest.mark.parametrize("g, x", [(np.ones(2), np.ones(3)), (np.ones((3, 1)), np.ones(3)),
+                                  (np.ones(2), 1.0), (np.ones(1), np.float32(1.0))])
+def test_a_gradient_of_the_wrong_shape_is_refused(g, x):
+    """The last thing every gradient goes through: a shape other than the argument's is a bug
+    of astgrad's, raised, never returned (compiled, it was broadcast)."""
+    from astgrad.errors import GradientShape
+
+    for cast_like in (runtime.cast_like, _cast_like):
+        with pytest.raises(GradientShape):
+            cast_like(g, x)
