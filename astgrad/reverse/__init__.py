@@ -29,6 +29,7 @@ from .. import analysis, ir
 from ..emit import function_def, tag
 from ..names import Names, Namespace
 from .forward import Spelling
+from .indexes import indexes_read_once
 from .numbers import typed_literals
 from .state import assign, load
 from .writer import FunctionWriter, Saved, SavedValue
@@ -149,10 +150,10 @@ class ProgramWriter:
 
     def finished(self, function: ast.FunctionDef, origin) -> ast.FunctionDef:
         """A generated function as it is printed: its float literals in its arguments' float
-        type (numbers.py)."""
+        type (numbers.py), module-level index arrays read once (indexes.py)."""
         callees = set(self._primals.values()) | set(self._vjps.values())
-        return tag(typed_literals(function, self.float_name, self.namespace, callees, origin),
-                   origin)
+        function = typed_literals(function, self.float_name, self.namespace, callees, origin)
+        return tag(indexes_read_once(function, self.namespace, self.names, origin), origin)
 
     def _kept(self, atom, forward: list, adjoint: list, names: Names, origin) -> ast.expr:
         """A returned value as the forward sweep left it: if the adjoint sweep puts back an

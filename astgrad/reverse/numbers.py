@@ -31,17 +31,18 @@ def typed_literals(function: ast.FunctionDef, name: str, namespace, callees: set
     function.body = [typing.visit(stmt) for stmt in function.body]
     if typing.wrote:
         params = ast.Tuple([load(a.arg) for a in function.args.args], ast.Load())
-        first = next((k for k, stmt in enumerate(function.body) if not _is_check(stmt)),
-                     len(function.body))
         definition = assign(name, namespace.call("float_type", params))
-        function.body.insert(first, tag(definition, origin))
+        function.body.insert(after_checks(function.body), tag(definition, origin))
     return function
 
 
-def _is_check(stmt: ast.stmt) -> bool:
-    """`require_float(x)` and the other checks a gradient starts with."""
-    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(
-        stmt.value.func, ast.Name) and stmt.value.func.id.startswith("require_")
+def after_checks(body: list) -> int:
+    """Where a function's own definitions go: after the checks of its arguments
+    (`require_float(x)`, ...) that a gradient starts with."""
+    return next((k for k, stmt in enumerate(body) if not (
+        isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(
+            stmt.value.func, ast.Name) and stmt.value.func.id.startswith("require_"))),
+        len(body))
 
 
 class _Typing(ast.NodeTransformer):

@@ -13,6 +13,7 @@ C = np.array([[-0.9, -0.5, -0.1], [0.3, 0.7, 1.1]])
 ONE = np.float32(1.0)
 PICKS = np.array([0, 2, 2])  # one element picked twice
 ROWS, COLUMNS = np.array([0, 1, 1, 0]), np.array([1, 0, 0, 1])
+LAST_THRICE = np.array([-1, -1, -1])
 WRITES = np.array([0, 1, 1, 3])  # one element written twice
 
 
@@ -333,6 +334,19 @@ def rebinds_an_argument_read_in_a_loop(x0, x1):
     return np.sum(a2) + x0
 
 
+def gathers_by_a_module_array_after_a_return(x0):
+    """Found by the fuzzer: numba froze LAST_THRICE into its code, and `x0[LAST_THRICE]` next
+    to `x0[0]` in one block made numba's compiler compare the two indexes as NumPy arrays
+    ('The truth value of an array ... is ambiguous'). Module-level index arrays are now read
+    into a local once per call."""
+    if not x0[0] < 0.3:
+        v1 = x0[1]
+    elif not 3.0 * x0[0] >= -0.7:
+        if not np.cosh(3.0) ** 0.5 > 0.1:
+            return x0[:] @ x0
+    return np.sum(x0[LAST_THRICE] + x0[0])
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -371,6 +385,8 @@ CASES = [
     (write_with_repeated_indices_in_loop, [(np.array([0.5, -0.3, 0.8, 1.1]), 3)]),
     (rebinds_an_argument_read_in_a_loop, [(1.0, np.linspace(-1, 1, 6).reshape(2, 1, 3)),
                                            (6.0, np.linspace(-1, 1, 6).reshape(2, 1, 3))]),
+    (gathers_by_a_module_array_after_a_return, [(np.array([0.0, 0.5]),),
+                                                 (np.array([0.5, 0.1]),)]),
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
 ]
