@@ -54,9 +54,10 @@ def _tape_numpy() -> types.ModuleType:
     which hands tensors to the tape through its dispatch."""
     shim = types.ModuleType("numpy_making_tensors")
     shim.__dict__.update(vars(np))
-    shim.zeros = lambda shape: tape.zeros(shape, dtype=np.float64)
-    shim.ones = lambda shape: tape.ones(shape, dtype=np.float64)
-    shim.full = lambda shape, value: tape.full(shape, value, dtype=np.float64)
+    # (in float64 whatever dtype the program asks for: the tape is the float64 reference)
+    shim.zeros = lambda shape, dtype=None: tape.zeros(shape, dtype=np.float64)
+    shim.ones = lambda shape, dtype=None: tape.ones(shape, dtype=np.float64)
+    shim.full = lambda shape, value, dtype=None: tape.full(shape, value, dtype=np.float64)
     shim.zeros_like = lambda a: tape.zeros_like(a, dtype=np.float64)
     shim.ones_like = lambda a: tape.ones_like(a, dtype=np.float64)
     shim.copy = lambda a: np.copy(a) if isinstance(a, tape.Tensor) else tape.tensor(
@@ -134,6 +135,43 @@ def assert_gradients_agree(function, args, wrt, finite=None, jit: bool = True) -
     assert problem is None, f"astgrad jit=True against jit=False: {problem}"
 
 
+FLOAT32 = dict(rtol=2e-3, atol=2e-3)  # float32's rounding, grown by the program (measured)
+
+
+def assert_float32_gradients_agree(function, args, wrt) -> None:
+    """astgrad's gradients of `function` at float32 `args`, as plain NumPy and compiled, are
+    float32 where their arguments are, and agree with the tape's in float64 at the same
+    values (the float32 values, exactly) to FLOAT32 of the largest gradient element."""
+    wide = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float32
+            else float(a) if isinstance(a, np.float32) else a for a in args]
+    taped = tape.grad(for_the_tape(function), wrt)(*_fresh(wide))
+    scale = _scale(taped)
+    for jit in (False, True):
+        got = astgrad.grad(function, wrt, jit=jit)(*_fresh(args))
+        for k, g in zip(wrt, got):
+            if isinstance(args[k], np.ndarray):
+                assert np.asarray(g).dtype == np.float32, f"gradient {k} is {np.asarray(g).dtype}"
+        problem = _disagreement(got, taped, FLOAT32, scale)
+        assert problem is None, f"astgrad (jit={jit}) in float32 against the tape: {problem}"
+
+
+def assert_index_errors(function, args, wrt, message: str) -> None:
+    """The gradient of a function that indexes past the end raises Python's IndexError, on
+    the function's line, compiled too (never reading what lies past the array)."""
+    for jit in (False, True):
+        try:
+            result = astgrad.grad(function, wrt, jit=jit)(*_fresh(args))
+        except astgrad.GradientRuntimeError as error:
+            assert f"IndexError while computing the gradient of f: {message}" in error.message, \
+                error.message
+            assert error.origin is not None and error.origin.filename.endswith(".py")
+            continue
+        finally:
+            remove_generated(function, wrt)
+        raise AssertionError(f"Python raises IndexError: {message}; astgrad (jit={jit}) "
+                             f"returned {result!r}")
+
+
 # -- generated programs --------------------------------------------------------------------
 
 
@@ -170,28 +208,27 @@ def traced_run(traced: types.ModuleType, args) -> tuple[float, Trace]:
     return value, trace
 
 
-def check_case(case: Case, folder: Path, jit: bool = True) -> None:
+def check_case(case: Case, folder: Path, jit: bool = True, float32: bool = False) -> None:
     """The four gradients of a generated program agree, or three without `jit` (or hypothesis
-    is told the inputs are no good: near a kink, or overflowing)."""
+    is told the inputs are no good: near a kink, or overflowing); with `float32` (float32
+    arguments), astgrad's two against the tape's in float64."""
     note(f"the program and its arguments, as written to {folder}:\n{case!r}")
     module, traced = load(case, folder)
-    value, trace = traced_run(traced, case.args)
+    try:
+        value, trace = traced_run(traced, case.args)
+    except IndexError as error:  # an index past the end, which the program reached
+        assert_index_errors(module.f, case.args, case.wrt, str(error))
+        event("an index past the end: refused in both modes")
+        return
     _reject_if(not (np.isfinite(value) and trace.magnitude < LARGEST), "values too large")
     _reject_if(trace.margin <= MARGIN, "inputs near a branch or kink")
 
-    decisions = []
-
-    def recorded(*args):
-        """f, recording which way each decision went: finite differences are only valid if
-        every perturbed run takes the same path as the unperturbed one."""
-        result, trace = traced_run(traced, args)
-        decisions.append(trace.decisions)
-        return result
-
-    finite = [numerical_gradient(recorded, case.args, k) for k in case.wrt]
-    _reject_if(any(d != trace.decisions for d in decisions), "a finite step changes a branch")
     try:
-        assert_gradients_agree(module.f, case.args, case.wrt, finite, jit)
+        if float32:
+            assert_float32_gradients_agree(module.f, case.args, case.wrt)
+        else:
+            assert_gradients_agree(module.f, case.args, case.wrt,
+                                   finite_differences(case, traced, trace), jit)
     except UnsupportedSyntaxError as error:
         known = [why for message, why in KNOWN_REFUSALS.items() if message in str(error)]
         if not known:
@@ -199,6 +236,21 @@ def check_case(case: Case, folder: Path, jit: bool = True) -> None:
         _reject_if(True, f"refused: {known[0]}")
     finally:
         remove_generated(module.f, case.wrt)
+
+
+def finite_differences(case: Case, traced: types.ModuleType, trace: Trace) -> list:
+    """Central differences of the program at its arguments, for each `wrt` argument, or a
+    rejection if a finite step changes which way a decision goes (they would mean nothing)."""
+    decisions = []
+
+    def recorded(*args):
+        result, seen = traced_run(traced, args)
+        decisions.append(seen.decisions)
+        return result
+
+    finite = [numerical_gradient(recorded, case.args, k) for k in case.wrt]
+    _reject_if(any(d != trace.decisions for d in decisions), "a finite step changes a branch")
+    return finite
 
 
 def _reject_if(condition: bool, why: str) -> None:

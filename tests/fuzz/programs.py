@@ -31,8 +31,10 @@ from .syntax import (
     If,
     IfExp,
     Index,
+    Indices,
     Int,
     Integer,
+    Item,
     Jump,
     Method,
     Name,
@@ -40,14 +42,17 @@ from .syntax import (
     Not,
     Number,
     Pair,
+    Permute,
     Program,
     Return,
+    Scalar,
     Store,
     Transpose,
     While,
 )
 
-SHAPES = [(), (3,), (2, 3), (1, 3), (2,)]  # float shapes; () is a Python float
+# float shapes; () is a Python float; rank 3 so that a permutation and its inverse differ
+SHAPES = [(), (3,), (2, 3), (1, 3), (2,), (2, 1, 3)]
 MAX_TRIPS = 4  # a loop's trip count, at most
 LOW, HIGH = -1.5, 1.5  # the inputs' elements
 
@@ -94,6 +99,11 @@ def _without_shared_updates(function: Function) -> Function:
     return function
 
 
+def _counted(target: str, trips: int, body: list, by_while: bool):
+    """`for target in range(trips)`, or a while loop counting `target` from 1 to trips."""
+    return While(target, trips, None, body) if by_while else For(target, f"range({trips})", body)
+
+
 def _reduced(shape: tuple, axis, keepdims: bool) -> tuple:
     if axis is None:
         return ()
@@ -121,10 +131,11 @@ class Scope:
     owned: set = field(default_factory=set)
     params: set = field(default_factory=set)
     loops: int = 0  # the enclosing loops (break and continue are allowed inside one)
+    indices: dict = field(default_factory=dict)  # integer arrays (Indices), to index with
 
     def child(self) -> Scope:
         return Scope(dict(self.floats), dict(self.ints), set(self.owned), self.params,
-                     self.loops)
+                     self.loops, dict(self.indices))
 
 
 @dataclass(frozen=True)
@@ -139,21 +150,24 @@ class Size:
 
 
 FULL = Size()
-# A size whose gradients numba compiles in about half a second (see test_fuzz.py).
-SMALL = Size(statements=2, nesting=1, operations=1, helpers=1)
+# A size whose gradients numba compiles in about half a second (see test_fuzz.py), with loops
+# nested in loops.
+SMALL = Size(statements=2, nesting=2, operations=1, helpers=1)
 
 
 class Builder:
     """Draws a program piece by piece; each choice is a hypothesis draw, so shrinking the draws
     shrinks the program (the first option of each choice is the simplest)."""
 
-    def __init__(self, draw, size: Size = FULL):
+    def __init__(self, draw, size: Size = FULL, float32: bool = False):
         self.draw = draw
         self.size = size
+        self.float32 = float32  # the program will run on float32 inputs
         self.ops = size.operations
         self.counter = 0
         self.helpers: list[Function] = []
-        self.constants: dict[str, np.ndarray] = {}
+        self.constants: dict[str, object] = {}  # module-level arrays and NumPy numbers
+        self.index_constants: dict[str, Indices] = {}
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -174,6 +188,28 @@ class Builder:
     def number(self) -> Number:
         return Number(self.pick([0.5, 2.0, -1.0, 0.3, 1.5, -0.7, 0.1, 3.0]))
 
+    def made(self, function: str, shape: tuple, *fill) -> Call:
+        """`np.zeros(shape)`, `np.full(shape, c)`, ...: of float32 in a float32 program, as
+        one writes float32 code (NumPy would make float64, and promote what meets it)."""
+        dtype = (("dtype", "np.float32"),) if self.float32 else ()
+        return Call(function, (shape, *fill), shape, dtype)
+
+    def scalar(self) -> Expr:
+        """A number where a constant may stand: a literal, NumPy's constructor of one, or a
+        module constant of a NumPy scalar type (float32 ones only in float32 programs: in
+        NumPy a float32 number keeps float32 arithmetic, which numba does in float64)."""
+        number = self.number()
+        kinds = ["np.float32"] if self.float32 else ["np.float64"]
+        form = self.weighted({"literal": 5, "constructor": 2, "constant": 1})
+        if form == "literal":
+            return number
+        kind = self.pick(kinds)
+        if form == "constructor":
+            return Scalar(f"{kind}({number.value!r})")
+        name = f"K{len(self.constants)}"
+        self.constants[name] = getattr(np, kind[3:])(number.value)
+        return Scalar(name)
+
     def fresh(self, prefix="v") -> str:
         self.counter += 1
         return f"{prefix}{self.counter}"
@@ -184,7 +220,12 @@ class Builder:
         if self.coin(4):
             shape = self.pick([(3,), (2, 3)])
             self.constants["C0"] = np.round(np.linspace(-0.9, 1.1, np.prod(shape)), 2) \
-                .reshape(shape)
+                .reshape(shape).astype(np.float32 if self.float32 else np.float64)
+        if self.coin(4):  # integer positions, some repeated, to gather and scatter with
+            kind = Indices(self.pick([2, 3]))
+            self.constants["I0"] = np.array([self.integer(-kind.bound, kind.bound - 1)
+                                             for _ in range(kind.length)])
+            self.index_constants["I0"] = kind
         for k in range(self.integer(0, self.size.helpers)):
             self.helpers.append(self.helper(f"h{k}"))
         self.counter = 0
@@ -192,10 +233,14 @@ class Builder:
         params = [(f"x{k}", self.pick(SHAPES)) for k in range(self.integer(1, 3))]
         if self.coin(3):
             params.append(("n", "int"))
-        scope = Scope(params=set(p for p, _ in params))
+        if self.coin(4):
+            params.append(("picks", Indices(self.pick([2, 3]))))
+        scope = Scope(params=set(p for p, _ in params), indices=dict(self.index_constants))
         for name, shape in params:
             if shape == "int":
                 scope.ints[name] = (0, MAX_TRIPS - 1)
+            elif isinstance(shape, Indices):
+                scope.indices[name] = shape
             else:
                 scope.floats[name] = shape
         body = self.block(scope, 0, self.size.statements)
@@ -209,7 +254,8 @@ class Builder:
         # one value, or (a list of shapes) two, which only the function's end may return
         returns = self.returns = self.pick(SHAPES) if not self.coin(4) else [
             self.pick(SHAPES), self.pick(SHAPES)]
-        scope = Scope(floats=dict(params), params=set(p for p, _ in params))
+        scope = Scope(floats=dict(params), params=set(p for p, _ in params),
+                      indices=dict(self.index_constants))
         body = self.block(scope, 1, 2) if self.coin() else []
         if isinstance(returns, list):
             value = Pair(*(self.returned(shape, scope) for shape in returns))
@@ -251,7 +297,8 @@ class Builder:
             "if": 2 if nested else 0, "for": 2 if nested else 0, "while": 1 if nested else 0,
             "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0, "return": 1,
             "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
-            else 0})
+            else 0, "reshape": 2 if depth == 0 else 0,
+            "fill": 2 if depth + 1 < self.size.nesting else 0})
         return getattr(self, f"_{kind}")(scope, depth)
 
     def shape(self, scope: Scope) -> tuple:
@@ -288,15 +335,79 @@ class Builder:
         # arrays not made here are rebound, never changed in place: they may be arguments
         return [Assign(name, self.value(shape, scope))]
 
+    def _reshape(self, scope, depth):
+        """A name rebound to a value of another shape, often computed from its old value
+        (`h = h @ w`, `h = np.float64(1.0) / (1.0 + np.exp(-h))` then a new shape): only in
+        the function's own block, where every later statement sees the new shape."""
+        name = self.pick(list(scope.floats)[::-1])
+        shape = self.pick([s for s in SHAPES if s != scope.floats[name]])
+        value = self.value(shape, scope)
+        scope.floats[name] = shape
+        scope.owned.discard(name)
+        return [Assign(name, value)]
+
+    def _fill(self, scope, depth):
+        """An array filled by an integer counter advanced in nested loops (in every trip, or
+        in a branch), the way a hand-written assembly loop fills its output:
+
+            a3 = np.zeros(6)                  a3 = np.zeros((2, 3))
+            k4 = 0                            r5 = 0
+            for i in range(2):                for i in range(2):
+                for j in range(3):                c6 = 0
+                    if test:                      while j < 3: ...
+                        a3[k4] = ...                  a3[r5, c6] = ...
+                        k4 += 1                       c6 += 1
+                                                  r5 += 1
+        Each loop is a for or a while; the counters index the writes, and the reads too."""
+        shape = self.pick([(3,), (2,), (2, 3)])
+        total = int(np.prod(shape))
+        outer = self.pick([a for a in range(1, total + 1) if total % a == 0])
+        inner = total // outer
+        array, counter = self.fresh("a"), self.fresh("k")
+        two = len(shape) == 2 and outer == shape[0] and self.coin()
+        out = [Assign(array, self.made("np.zeros", shape))]
+        body_scope = scope.child()
+        body_scope.floats[array] = shape
+        body_scope.owned.add(array)
+        body_scope.loops += 2
+        if two:  # a row counter advanced by the outer loop, a column counter by the inner
+            row, column = counter, self.fresh("c")
+            out.append(Assign(row, Integer("0")))
+            body_scope.ints.update({row: (0, shape[0] - 1), column: (0, shape[1] - 1)})
+            index = f"{row}, {column}"
+        else:
+            out.append(Assign(counter, Integer("0")))
+            body_scope.ints[counter] = (0, total - 1)
+            index = counter if len(shape) == 1 else \
+                f"{counter} // {shape[1]}, {counter} % {shape[1]}"
+        targets = [self.fresh("i"), self.fresh("j")]
+        whiles = [self.coin(), self.coin()]  # a while loop's counter runs from 1 to its trips
+        body_scope.ints.update({target: (1, trips) if kind else (0, trips - 1)
+                                for target, trips, kind in zip(targets, (outer, inner), whiles)})
+        guard = self.condition(body_scope) if self.coin(3) else None  # before what it guards
+        before = self.block(body_scope, depth + 2, 1) if self.coin(3) else []
+        write = before + [Store(array, index, self.expr(self.part((), body_scope), body_scope,
+                                                        self.ops)),
+                          Assign(column if two else counter, Integer("1"), "+")]
+        if guard is not None:
+            write = [If([guard], [write])]
+        loop = [_counted(targets[1], inner, write, whiles[1])]
+        if two:
+            loop = [Assign(column, Integer("0")), *loop, Assign(row, Integer("1"), "+")]
+        out.append(_counted(targets[0], outer, loop, whiles[0]))
+        scope.floats[array] = shape
+        scope.owned.add(array)
+        return out
+
     def _create(self, scope, depth):
         name, shape = self.fresh("a"), self.pick([s for s in SHAPES if s])
         alike = [n for n, s in scope.floats.items() if s == shape]
         kinds = ["np.zeros", "np.ones", "np.full"] + (["np.zeros_like", "np.copy"] if alike else [])
         kind = self.pick(kinds)
         if kind in ("np.zeros", "np.ones"):
-            value = Call(kind, (shape,), shape)
+            value = self.made(kind, shape)
         elif kind == "np.full":
-            value = Call(kind, (shape, self.number().render()), shape)
+            value = self.made(kind, shape, self.number().render())
         else:
             value = Call(kind, (Name(self.pick(alike), shape),), shape)
         scope.floats[name] = shape
@@ -451,8 +562,10 @@ class Builder:
                  "negate": 1, "extremum": 1, "index": 2, "ifexp": 1,
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
-                 "where": 1 if shape else 0,
-                 "helper": 2 if any(h.returns == shape for h in self.helpers) else 0}
+                 "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
+                 "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
+                 "item": 1 if any(shape in h.returns for h in self.helpers
+                                  if isinstance(h.returns, list)) else 0}
         kind = self.weighted(kinds)
         return getattr(self, f"_{kind}")(shape, scope, depth - 1)
 
@@ -461,7 +574,8 @@ class Builder:
         or a constant."""
         names = [n for n, s in scope.floats.items() if s == shape][::-1]  # the latest first
         smaller = [n for n, s in scope.floats.items() if s != shape and s in _parts(shape)]
-        constants = [n for n, v in self.constants.items() if v.shape == shape]
+        constants = [n for n, v in self.constants.items() if v.shape == shape
+                     and np.asarray(v).dtype.kind == "f"]
         options = (["name"] * 4 if names else []) + ["index"] * 2 + (
             ["lift"] * 2 if smaller else []) + ["constant"]
         kind = self.pick(options)
@@ -469,7 +583,7 @@ class Builder:
             return Name(self.pick(names), shape)
         if kind == "lift":
             name = self.pick(smaller[::-1])
-            ones = Call("np.ones", (shape,), shape)
+            ones = self.made("np.ones", shape)
             return BinOp("*", Name(name, scope.floats[name]), ones, shape)
         if kind == "index":
             read = self.read(shape, scope)
@@ -478,8 +592,8 @@ class Builder:
         if constants and self.coin():
             return Name(self.pick(constants), shape)
         if shape == ():
-            return self.number()
-        return Call("np.full", (shape, self.number().render()), shape)
+            return self.scalar()
+        return self.made("np.full", shape, self.number().render())
 
     def _leaf(self, shape, scope, depth):
         return self.leaf(shape, scope)
@@ -564,7 +678,8 @@ class Builder:
 
     def read(self, shape, scope) -> Index | None:
         """A read `name[...]` of `shape` from a larger variable, or None if none fits."""
-        sources = [n for n, s in scope.floats.items() if len(s) > len(shape)]
+        sources = [n for n, s in scope.floats.items() if len(s) > len(shape) or (
+            len(s) == len(shape) and scope.indices)]  # x[picks] keeps x's rank
         if not sources:
             return None
         name = self.pick(sources[::-1])
@@ -578,10 +693,17 @@ class Builder:
         array of shape `want` if given; None if no index does."""
         slices = {":": lambda d: d, "1:": lambda d: d - 1, ":-1": lambda d: d - 1,
                   ":2": lambda d: min(d, 2)}
+        # an integer array picks its length of positions (repeats too), where it stands
+        arrays = {name: kind for name, kind in scope.indices.items()}
+        picks = {f"[{name}]": (lambda d, k=kind: k.length if d >= k.bound else 0)
+                 for name, kind in arrays.items()}
         patterns = []
         for length in range(1, len(shape) + 1):
-            for items in itertools.product(["int", *slices], repeat=length):
-                selected = tuple(slices[i](d) for i, d in zip(items, shape) if i != "int")
+            for items in itertools.product(["int", *slices, *picks], repeat=length):
+                if sum(i in picks for i in items) > 1:
+                    continue  # one integer array per index, as numba takes them
+                selected = tuple({**slices, **picks}[i](d) for i, d in zip(items, shape)
+                                 if i != "int")
                 selected += shape[length:]
                 if 0 in selected or (want is not None and selected != want):
                     continue
@@ -589,14 +711,18 @@ class Builder:
         if not patterns:
             return None
         items, selected = self.pick(patterns)
-        text = [self.position(d, scope) if i == "int" else i for i, d in zip(items, shape)]
+        text = [self.position(d, scope) if i == "int" else i.strip("[]") if i in picks else i
+                for i, d in zip(items, shape)]
         return ", ".join(text), selected
 
     def position(self, size: int, scope: Scope) -> str:
-        """An integer index into an axis of `size`: a constant, a loop variable or `i % size`."""
+        """An integer index into an axis of `size`: a constant, a loop variable or `i % size`;
+        rarely one past the end, which Python refuses and compiled code must refuse too."""
         fitting = [n for n, (lo, hi) in scope.ints.items() if -size <= lo and hi < size]
         wrapped = [f"{n} % {size}" for n, (lo, hi) in scope.ints.items() if lo >= 0]
         options = [str(k) for k in range(-1, size)] + fitting * 2 + wrapped
+        if self.pick([False] * 39 + [True]):  # (hypothesis draws the ends of a range often)
+            return str(size)
         return self.pick(options)
 
     def _ifexp(self, shape, scope, depth):
@@ -607,6 +733,28 @@ class Builder:
         test = self.comparison(shape, scope)
         return Call("np.where", (test, self.expr(shape, scope, depth),
                                  self.expr(self.part(shape, scope), scope, depth)), shape)
+
+    def _permute(self, shape, scope, depth):
+        """`x.T`, `np.transpose(x, axes)` or `x.transpose(*axes)` of a value whose axes,
+        permuted, have `shape`."""
+        axes = tuple(self.pick([p for p in itertools.permutations(range(len(shape)))
+                                if p != tuple(range(len(shape)))]))
+        source = [0] * len(shape)
+        for k, axis in enumerate(axes):
+            source[axis] = shape[k]
+        operand = self.expr(tuple(source), scope, depth)
+        if axes == tuple(reversed(range(len(shape)))) and self.coin():
+            return Transpose(operand, shape)
+        return Permute(operand, axes, shape, method=self.coin())
+
+    def _item(self, shape, scope, depth):
+        """`h(...)[k]`: the value of `shape` among the two a helper returns."""
+        helper = self.pick([h for h in self.helpers if isinstance(h.returns, list)
+                            and shape in h.returns])
+        position = self.pick([k for k, s in enumerate(helper.returns) if s == shape])
+        call = Call(helper.name, tuple(self.expr(s, scope, depth) for _, s in helper.params),
+                    None)
+        return Item(call, position, shape)
 
     def _helper(self, shape, scope, depth):
         helper = self.pick([h for h in self.helpers if h.returns == shape])
@@ -620,14 +768,21 @@ def _argument(shape):
     elements = st.floats(LOW, HIGH, allow_nan=False, allow_infinity=False)
     if shape == "int":
         return st.integers(0, MAX_TRIPS - 1)
+    if isinstance(shape, Indices):  # from few values, so that some repeat
+        return st.lists(st.integers(-shape.bound, shape.bound - 1), min_size=shape.length,
+                        max_size=shape.length).map(lambda picks: np.array(picks, np.int64))
     if shape == ():
         return elements
     return arrays(np.float64, shape, elements=elements)
 
 
 @st.composite
-def cases(draw, size: Size = FULL) -> Case:
-    """A random program of at most `size`, and arguments for it."""
-    program = Builder(draw, size).program()
+def cases(draw, size: Size = FULL, float32: bool = False) -> Case:
+    """A random program of at most `size`, and arguments for it (float32 ones if `float32`:
+    the values of float64 ones rounded)."""
+    program = Builder(draw, size, float32).program()
     args = draw(st.tuples(*(_argument(shape) for _, shape in program.main.params)))
+    if float32:
+        args = tuple(np.float32(a) if isinstance(a, float) else a.astype(np.float32)
+                     if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in args)
     return Case(program, args)

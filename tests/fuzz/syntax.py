@@ -147,6 +147,49 @@ class Transpose(Expr):
 
 
 @dataclass
+class Permute(Expr):
+    """`np.transpose(operand, axes)` or `operand.transpose(*axes)`: the axes permuted."""
+
+    operand: Expr
+    axes: tuple
+    shape: tuple
+    method: bool = False
+
+    def render(self, traced=False):
+        if self.method:
+            axes = ", ".join(map(str, self.axes))
+            return f"{_wrap(self.operand, traced, ATOM)}.transpose({axes})"
+        return f"np.transpose({self.operand.render(traced)}, {self.axes!r})"
+
+
+@dataclass
+class Scalar(Expr):
+    """A number written as NumPy's constructor (`np.float64(0.5)`, `np.float32(2.0)`) or as a
+    module constant of a NumPy scalar type."""
+
+    text: str
+    shape: tuple = ()
+
+    def render(self, traced=False):
+        return self.text
+
+
+@dataclass
+class Item(Expr):
+    """`helper(...)[k]`: one value of a helper that returns two."""
+
+    call: Expr
+    position: int
+    shape: tuple
+
+    def render(self, traced=False):
+        return f"{self.call.render(traced)}[{self.position}]"
+
+    def aliases(self):
+        return self.call.aliases()
+
+
+@dataclass
 class Index(Expr):
     """`name[index]`, the index text made of integers, loop variables and slices."""
 
@@ -310,17 +353,17 @@ class For:
 
 @dataclass
 class While:
-    """`while counter < limit and test:`, the counter counting the trips (first thing in the
-    body, so that a `continue` cannot skip it)."""
+    """`while counter < limit and test:` (or without a test), the counter counting the trips
+    (first thing in the body, so that a `continue` cannot skip it)."""
 
     counter: str
     limit: int
-    test: Expr
+    test: Expr | None
     body: list
 
     def lines(self, traced):
-        return [f"{self.counter} = 0",
-                f"while {self.counter} < {self.limit} and {_wrap(self.test, traced, NOT)}:",
+        test = "" if self.test is None else f" and {_wrap(self.test, traced, NOT)}"
+        return [f"{self.counter} = 0", f"while {self.counter} < {self.limit}{test}:",
                 f"    {self.counter} += 1", *_indented(self.body, traced)]
 
 
@@ -357,16 +400,30 @@ class Function:
                 *_indented(self.body, traced)]
 
 
+@dataclass(frozen=True)
+class Indices:
+    """The kind of an argument that is an array of `length` integers, each from -bound to
+    bound - 1 (so in bounds for any axis of at least `bound` elements), repeats likely."""
+
+    length: int
+    bound: int = 2
+
+
+def _constant_text(value) -> str:
+    if isinstance(value, np.ndarray):
+        return _argument_text(value)
+    return f"np.{type(value).__name__}({value.item()!r})"  # np.float32(0.5)
+
+
 @dataclass
 class Program:
-    constants: dict  # module-level arrays, name -> value
+    constants: dict  # module-level arrays and NumPy numbers, name -> value
     helpers: list
     main: Function
 
     def source(self, traced: bool = False) -> str:
         lines = ['"""A program drawn by tests/fuzz/programs.py."""', "", "import numpy as np"]
-        globals_ = [f"{name} = np.array({value.tolist()!r})"
-                    for name, value in self.constants.items()]
+        globals_ = [f"{name} = {_constant_text(value)}" for name, value in self.constants.items()]
         if traced:
             globals_.append("_trace = None  # a Trace, set by the caller")
         if globals_:
@@ -387,10 +444,18 @@ class Case:
     def wrt(self) -> tuple[int, ...]:
         """The positions of the float arguments: all of them are differentiated."""
         return tuple(i for i, (_, shape) in enumerate(self.program.main.params)
-                     if shape != "int")
+                     if isinstance(shape, tuple))
 
     def __repr__(self) -> str:
         """The program's source, and the call: both can be pasted into a file as they are."""
-        args = ", ".join(f"np.array({a.tolist()!r})" if isinstance(a, np.ndarray) else repr(a)
-                         for a in self.args)
+        args = ", ".join(_argument_text(a) for a in self.args)
         return f"{self.program.source()}\n# called as\n# f({args})\n"
+
+
+def _argument_text(value) -> str:
+    if isinstance(value, np.ndarray):
+        dtype = "" if value.dtype in (np.float64, np.int64) else f", np.{value.dtype}"
+        return f"np.array({value.tolist()!r}{dtype})"
+    if isinstance(value, np.generic):
+        return f"np.{type(value).__name__}({value.item()!r})"
+    return repr(value)

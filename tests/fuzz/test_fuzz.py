@@ -5,20 +5,27 @@ numba compiling each program's gradient is what costs (measured on the project's
 machine): a small program about 0.4 s (median; 1 s on average), a full-size one 0.6-1 s
 (median; 1.5-2 s on average), and the first programs of a process 10-40 s each, while numba
 specializes astgrad's runtime helpers for each new combination of argument types; the plain
-NumPy gradient, the tape and finite differences take 0.05 s together. So CI runs four shards,
-which pytest-xdist spreads over its workers, each from a fixed seed (the same programs every
-run), about 80 seconds with two idle cores:
+NumPy gradient, the tape and finite differences take 0.05 s together. So CI runs five shards,
+which pytest-xdist spreads over its workers:
 
-- two shards of COMPILED small programs (programs.SMALL) through all four gradients;
-- two shards of PYTHON full-size programs (programs.FULL) through all but the compiled one.
+- two shards of COMPILED small programs (programs.SMALL, loops nested in loops) through all
+  four gradients;
+- two shards of PYTHON full-size programs (programs.FULL) through all but the compiled one;
+- one shard of FLOAT32 small programs: astgrad on float32 inputs, compiled and as plain
+  NumPy, against the tape in float64.
 
-A long local run, every program full-size and compiled, from a fresh seed each time:
+Every run draws new programs: the shards start from a seed drawn at random (printed, and named
+in any failure), so that CI explores rather than repeating itself. To replay a run:
+
+    ASTGRAD_FUZZ_SEED=1234 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
+
+A long local run, every program full-size and compiled (the number is the total, shared among
+the shards):
 
     ASTGRAD_FUZZ_EXAMPLES=5000 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
 
-(the number is the total, shared among the shards). numba never frees what it compiled, about
-6 MB per full-size program, so the long run checks its programs in forked processes of CHUNK
-programs each.
+numba never frees what it compiled, about 6 MB per full-size program, so the long run checks
+its programs in forked processes of CHUNK programs each.
 """
 
 import multiprocessing
@@ -33,17 +40,19 @@ from .differential import check_case
 from .programs import FULL, SMALL, cases
 
 LONG = int(os.environ.get("ASTGRAD_FUZZ_EXAMPLES", "0"))
-SHARDS = 4
+SEED = int(os.environ.get("ASTGRAD_FUZZ_SEED") or random.SystemRandom().getrandbits(32))
 COMPILED = 75  # programs per compiled shard in CI
 PYTHON = 150  # programs per plain-NumPy shard in CI
+FLOAT32 = 40  # programs of the float32 shard in CI
 CHUNK = 250  # programs per process in the long run
 
-# shard -> (program size, programs, compiled?)
+# shard -> (program size, programs, compiled?, float32?)
 # (pytest-xdist hands out the first tests in order, a few to each worker: the compiled shards
 # are first and last, so that two workers start on different ones)
-PLAN = {shard: (FULL, -(-LONG // SHARDS), True) for shard in range(SHARDS)} if LONG else {
-    0: (SMALL, COMPILED, True), 1: (FULL, PYTHON, False),
-    2: (FULL, PYTHON, False), 3: (SMALL, COMPILED, True)}
+PLAN = {shard: (FULL, -(-LONG // 5), True, shard == 4) for shard in range(5)} if LONG else {
+    0: (SMALL, COMPILED, True, False), 1: (FULL, PYTHON, False, False),
+    2: (FULL, PYTHON, False, False), 3: (SMALL, FLOAT32, True, True),
+    4: (SMALL, COMPILED, True, False)}
 
 
 @pytest.fixture(scope="session")
@@ -52,17 +61,16 @@ def folder(tmp_path_factory):
     return tmp_path_factory.mktemp("programs")
 
 
-def programs_test(size, examples: int, jit: bool, folder, draws: int, ci: bool):
+def programs_test(size, examples: int, jit: bool, float32: bool, folder, draws: int):
     """The hypothesis test of `examples` random programs of `size`, drawn from the seed
-    `draws`; in CI without the example database, so that every run is the same."""
+    `draws`, without the example database (a failure is replayed by its seed)."""
     @seed(draws)
-    @settings(max_examples=examples, deadline=None, derandomize=ci,
-              database=None if ci else settings.default.database,
+    @settings(max_examples=examples, deadline=None, derandomize=False, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                      HealthCheck.data_too_large])
-    @given(cases(size))
+    @given(cases(size, float32))
     def check(case):
-        check_case(case, folder, jit)
+        check_case(case, folder, jit, float32)
 
     return check
 
@@ -70,22 +78,27 @@ def programs_test(size, examples: int, jit: bool, folder, draws: int, ci: bool):
 def _report(*arguments) -> str | None:
     """Run a programs test; None if it passes, else its report (with the failing program)."""
     try:
-        programs_test(*arguments, ci=False)()
+        programs_test(*arguments)()
     except Exception as error:
         return "".join(traceback.format_exception(error))
     return None
 
 
-@pytest.mark.parametrize("shard", range(SHARDS))
+@pytest.mark.parametrize("shard", range(len(PLAN)))
 def test_random_programs_have_one_gradient(shard, folder):
-    size, examples, jit = PLAN[shard]
+    size, examples, jit, float32 = PLAN[shard]
+    replay = f"fuzz seed {SEED}: replay with ASTGRAD_FUZZ_SEED={SEED}"
+    print(replay)
     if not LONG:
-        programs_test(size, examples, jit, folder, draws=shard, ci=True)()
+        try:
+            programs_test(size, examples, jit, float32, folder, draws=SEED + shard)()
+        except Exception as error:
+            raise AssertionError(replay) from error
         return
     processes = multiprocessing.get_context("fork")
     for start in range(0, examples, CHUNK):
         draws = random.SystemRandom().getrandbits(64)  # a forked process repeats our random
         with processes.Pool(1) as pool:  # its compiled code goes when the process ends
-            report = pool.apply(_report, (size, min(CHUNK, examples - start), jit, folder,
-                                          draws))
-        assert report is None, report
+            report = pool.apply(_report, (size, min(CHUNK, examples - start), jit, float32,
+                                          folder, draws))
+        assert report is None, f"fuzz seed {draws}:\n{report}"
