@@ -139,6 +139,8 @@ def test_the_compiled_version_equals_the_generic_gradient(function, data):
     fast = astgrad.specialized(generic, args)
     assert hasattr(fast.compiled, "py_func") and fast is not generic
     assert_same(fast(*args), gradient(function, jit=False)(*args))
+    wrt = tuple(range(len(args)))  # and an engine that shares no code with either
+    assert_same(fast(*args), tape.value_and_grad(function, wrt=wrt)(*args))
 
 
 @pytest.mark.parametrize("jit", [False, True])
@@ -216,6 +218,12 @@ def test_float32_arguments_keep_float32():
     assert all(g.dtype == np.float32 for g in grads)
     np.testing.assert_allclose(value, expected_value, rtol=1e-5)
     for g, e in zip(grads, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
+    wide = [a.astype(np.float64) for a in args]  # the tape in float64 at the same values
+    taped_value, taped = tape.value_and_grad(softmax_cross_entropy,
+                                             wrt=tuple(range(len(args))))(*wide)
+    np.testing.assert_allclose(value, taped_value, rtol=1e-5)
+    for g, e in zip(grads, taped):
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
 
 

@@ -64,7 +64,14 @@ def test_the_parameters_after_training_equal_pytorchs(run):
 
 
 def test_plain_python_training_gives_what_compiled_training_gives():
+    from astgrad import tape
+
     run = RUNS[0]
     compiled, _, start = fitted(run)
     python, _, _ = fitted(run, start=start, jit=False)
     assert_same_parameters(python.parameters(), compiled.parameters())
+    X, Y = dataset(run)  # and both what the tape engine gives
+    reference = tape_model(run.sizes, dict(zip(layer_names(run.sizes), start)))
+    train(tape, reference, run, X, Y, batch_order(run, len(X)))
+    assert_same_parameters(python.parameters(),
+                           [p.detach().numpy() for p in reference.parameters()])
