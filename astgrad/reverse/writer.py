@@ -97,8 +97,9 @@ class FunctionWriter(LoopWriter, TreeWriter):
 
     def needs(self, stmt) -> Needs:
         """Names the adjoint of `stmt` reads (operands, indexes, tests, bounds)."""
-        if isinstance(stmt, ir.If):
-            return Needs(set(ir.reads(stmt)))
+        if isinstance(stmt, ir.If):  # its test; the shapes of zeros for its branches' adjoints
+            zeros = self.activity.active_names([stmt]) & self.defined.get(stmt, frozenset())
+            return Needs(set(ir.reads(stmt)), shapes=zeros)
         if isinstance(stmt, ir.For):
             return Needs(set(ir.atom_names([stmt.start, stmt.step, stmt.stop])))
         if isinstance(stmt, ir.Store):
@@ -246,7 +247,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
             branches.append(self.sweep)
         defined = self.defined.get(stmt, frozenset())
         self.sweep, endings = join(branches, lambda adjoint: self.zero_statement(
-            adjoint) if self.names.primal_of(adjoint) in defined else None)
+            adjoint, stmt) if self.names.primal_of(adjoint) in defined else None)
         body, orelse = (b + [tag(e, stmt.origin) for e in ending]
                         for b, ending in zip(bodies, endings))
         test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))
@@ -255,8 +256,10 @@ class FunctionWriter(LoopWriter, TreeWriter):
             return out
         return out + [tag(ast.If(test, body or [ast.Pass()], orelse), stmt.origin)]
 
-    def zero_statement(self, adjoint: str) -> ast.stmt:
-        primal = self.names.primal_of(adjoint)
+    def zero_statement(self, adjoint: str, branch: ir.If) -> ast.stmt:
+        """Zeros for an adjoint a branch left untouched: of its primal's shape as the `if`
+        saw it (a copy, if the context rebinds it later)."""
+        primal = self.captured(branch, self.names.primal_of(adjoint))
         return assign(adjoint, self.ns.call("zeros_like", witness(load(primal))))
 
     def adjoint_assign(self, stmt) -> list:
