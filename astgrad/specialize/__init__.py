@@ -94,8 +94,8 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
         return None
     _numbers_as_written(function)
     params = [a.arg for a in function.args.args]
-    if len(params) != len(shapes):
-        return None
+    if len(params) != len(shapes) or set(params) & assigned_names(function):
+        return None  # loops are sized by the arguments' shapes: an argument rebound is not one
     dims = Dimensions(dict(zip(params, shapes)))
     dtype_name = np.dtype(dtype).name
     writer = Writer(dims, dtype_name, names_in(function), {*assigned_names(function), *params},
