@@ -297,7 +297,7 @@ class Builder:
             "if": 2 if nested else 0, "for": 2 if nested else 0, "while": 1 if nested else 0,
             "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0, "return": 1,
             "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
-            else 0, "reshape": 2 if depth == 0 else 0,
+            else 0, "reshape": 4 if depth == 0 else 0,
             "fill": 2 if depth + 1 < self.size.nesting else 0})
         return getattr(self, f"_{kind}")(scope, depth)
 

@@ -14,6 +14,8 @@ ONE = np.float32(1.0)
 PICKS = np.array([0, 2, 2])  # one element picked twice
 ROWS, COLUMNS = np.array([0, 1, 1, 0]), np.array([1, 0, 0, 1])
 LAST_THRICE = np.array([-1, -1, -1])
+K0 = np.float64(1.5)
+C1 = np.array([-0.9, 0.1, 1.1])
 WRITES = np.array([0, 1, 1, 3])  # one element written twice
 
 
@@ -347,6 +349,95 @@ def gathers_by_a_module_array_after_a_return(x0):
     return np.sum(x0[LAST_THRICE] + x0[0])
 
 
+# -- what the widened fuzzer found with each of the fixes above reverted -----------------------
+
+
+def leaf_rebound_with_another_shape(x0):
+    """The fuzzer's program for the tree fix reverted: `np.where(..., x0, x0)` reads x0 in a
+    tree whose result is broadcast; x0 is then rebound to another shape. It also found
+    astgrad.specialized sizing its loops by the argument's name, which then named the new
+    value: a function that rebinds an argument is no longer specialized."""
+    v1 = np.where((np.full((3,), -0.7) * np.full((3,), -0.7) + 0.5) ** 1.5 >= x0,
+                  np.dot(np.full((2,), -0.7), np.full((2, 3), 2.0)),
+                  np.where(np.sin(x0) >= K0 * K0, x0, x0))
+    x0 = np.tanh(np.dot(v1 * np.ones((2, 3)), v1))
+    v2 = v1 * np.ones((2, 3))
+    return np.mean(np.full((1, 3), 2.0)) + np.sum(v1) + np.sum(v2)
+
+
+def number_rebound_to_an_array(x0, x1):
+    """The same, a number rebound to an array of rank 3 (an argument of shape () got a
+    gradient of shape (2, 1, 3))."""
+    x1 = (-1.0 + np.full((2, 1, 3), 1.5)) / np.exp(x1)
+    v1 = np.sin(np.full((1, 1, 1), -1.0)) + x1
+    return np.sum(x1[-1]) + np.mean(v1) + x0
+
+
+def gathers_an_element_twice(x0, n):
+    """The fuzzer's program for the scatter-add fix reverted: x0, read by two indexes and
+    rebound to a number, got a gradient of shape ()."""
+    if not np.full((3,), 0.1) @ np.full((3,), 0.1) < 1.5:
+        return -x0[1, 2]
+    x0 = x0[0, 2] + x0[n % 2, 1]
+    return np.sum(np.full((3,), 0.3))
+
+
+def fills_by_a_counter_in_while_loops(x1, x2):
+    """The fuzzer's program for the counters fix reverted: a counter advanced in nested while
+    loops indexes the writes; the reverse read past the end of a1."""
+    a1 = np.zeros((3,))
+    k2 = 0
+    i3 = 0
+    while i3 < 3:
+        i3 += 1
+        j4 = 0
+        while j4 < 1:
+            j4 += 1
+            a1[k2] = x1[-1, i3 % 1, 2]
+            k2 += 1
+    return np.mean(a1 * np.ones((1, 3)) - x2) + np.mean(a1)
+
+
+def fills_by_a_counter_in_a_branch(x1, x2, n):
+    """Found with the tuple-indexing fix reverted, and wrong without it: the zeros a branch
+    gives an adjoint it leaves untouched (`1.5 if ... else x2[...]`) took the shape of x2
+    after the statement rebinds it, (2,) for a (1, 3) argument."""
+    m1 = (x2.shape[1] + 2) % 3
+    x2 = np.minimum(x1 - np.full((2,), 1.5), 1.5 if not x1[0] ** 3 > x2[-1, m1 % 3]
+                    else x2[m1 % 1, 2])
+    a2 = np.zeros((2,))
+    k3 = 0
+    i4 = 0
+    while i4 < 1:
+        i4 += 1
+        for j5 in range(2):
+            if x1[j5] + x2[1] <= 2.0 or (x1[i4 % 2] if np.cosh(x1[n % 2]) ** 3.0 < 0.5
+                                         else -0.7) >= 0.1:
+                a2[k3] = x2[m1 % 2]
+                k3 += 1
+    return np.mean(a2) + np.sum(x2 * x2)
+
+
+def reads_past_the_end_in_a_branch(x0, picks):
+    """The fuzzer's program for boundscheck reverted: `x0[:-1, 3]` of a (2, 3) array, in a
+    branch taken; compiled code returned a gradient where Python raises IndexError."""
+    v1 = np.full((2,), 0.5) + np.full((2,), 3.0)
+    for i in range(0, v1.shape[0], 2):
+        if np.cos(x0[-1, i % 3]) <= x0[1, 1] + x0[-1, i % 3]:
+            v1 = v1 * x0[:-1, 3]
+    return np.min(x0[:2, :]) + np.sum(v1) + np.sum(C1[picks])
+
+
+# programs numba cannot compile, checked as plain NumPy only: why
+PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other"}
+
+INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and its message
+    (reads_past_the_end_in_a_branch, (np.array([[0.8, 0.3, 0.7], [1.25, 1.19, 0.2]]),
+                                      np.array([1, 0])),
+     "index 3 is out of bounds for axis 1 with size 3"),
+]
+
+
 CASES = [
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
@@ -387,6 +478,14 @@ CASES = [
                                            (6.0, np.linspace(-1, 1, 6).reshape(2, 1, 3))]),
     (gathers_by_a_module_array_after_a_return, [(np.array([0.0, 0.5]),),
                                                  (np.array([0.5, 0.1]),)]),
+    (leaf_rebound_with_another_shape, [(np.array([0.2, -0.4, 0.9]),)]),
+    (number_rebound_to_an_array, [(0.3, 1.33)]),
+    (gathers_an_element_twice, [(np.array([[-1.2, -0.26, -0.61], [0.4, -1.13, 0.8]]), 1),
+                                (np.array([[-1.2, -0.26, -0.61], [0.4, -1.13, 0.8]]), 0)]),
+    (fills_by_a_counter_in_while_loops, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
+                                          np.array([[-1.15, 0.2, -0.8]]))]),
+    (fills_by_a_counter_in_a_branch, [(np.array([-1.2, 1.41]), np.array([[1.02, -0.81, -0.14]]),
+                                       1)]),
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
 ]
