@@ -388,7 +388,15 @@ class FunctionWriter(LoopWriter, TreeWriter):
         adjoint = self.names.adjoint(name)
         state = self.sweep.of(adjoint)
         if index is not None:
-            out = self.owned(adjoint, like, stmt)
+            out = []
+            if state is State.ZERO and any(isinstance(n, ast.Name) and n.id == adjoint
+                                           for n in ast.walk(value)):
+                # the value reads this adjoint's variable (the adjoint of a later value of the
+                # name, through an alias), which is about to be zeros: keep it first
+                kept = self.names.numbered("_g")
+                out.append(tag(assign(kept, value), stmt.origin))
+                value = load(kept)
+            out += self.owned(adjoint, like, stmt)
             if picks_twice:
                 add = self.ns.call("add_at", load(adjoint), index_value(index), value)
                 return out + [tag(ast.Expr(add), stmt.origin)]

@@ -428,6 +428,21 @@ def reads_past_the_end_in_a_branch(x0, picks):
     return np.min(x0[:2, :]) + np.sum(v1) + np.sum(C1[picks])
 
 
+def element_of_an_argument_rebound(x0):
+    """Found by the fuzzer in CI: `x0 = x0[-1, 1] + 2.0` made the adjoint of x0[-1, 1] an
+    alias of the new x0's adjoint variable, which the element's own rule then set to zeros
+    (the old x0's adjoint) before adding the alias into it: 'setting an array element with
+    a sequence', or zeros where the shapes allowed it."""
+    x0 = x0[-1, 1] + 2.0
+    return x0 * x0
+
+
+def element_of_a_vector_rebound(x0):
+    """The same with a vector of one element."""
+    x0 = x0[0] + 2.0
+    return x0 * x0
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other"}
 
@@ -486,6 +501,8 @@ CASES = [
                                           np.array([[-1.15, 0.2, -0.8]]))]),
     (fills_by_a_counter_in_a_branch, [(np.array([-1.2, 1.41]), np.array([[1.02, -0.81, -0.14]]),
                                        1)]),
+    (element_of_an_argument_rebound, [(np.array([[0.5, -0.3, 0.8]]),)]),
+    (element_of_a_vector_rebound, [(np.array([0.7]),)]),
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
 ]
