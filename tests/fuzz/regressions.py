@@ -428,6 +428,18 @@ def reads_past_the_end_in_a_branch(x0, picks):
     return np.min(x0[:2, :]) + np.sum(v1) + np.sum(C1[picks])
 
 
+def unused_read_past_the_end_in_a_while_loop(x0, x1):
+    """Found by the fuzzer in CI: `v5 = x0[-1, 3]`, never read, in a `while` loop. The loop's
+    check was an inlined numba overload, and inlining runs numba's dead-code pass over the
+    gradient, which drops a read whose value is unused: compiled code returned a gradient."""
+    k = 0
+    while not x0[0, 0] >= 1.5 and k < 2:
+        k += 1
+        v4 = x1[-1]  # noqa: F841 (the point: values never read)
+        v5 = x0[-1, 3]  # noqa: F841
+    return np.sum(x0 * x1)
+
+
 def element_of_an_argument_rebound(x0):
     """Found by the fuzzer in CI: `x0 = x0[-1, 1] + 2.0` made the adjoint of x0[-1, 1] an
     alias of the new x0's adjoint variable, which the element's own rule then set to zeros
@@ -449,6 +461,8 @@ PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a numbe
 INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and its message
     (reads_past_the_end_in_a_branch, (np.array([[0.8, 0.3, 0.7], [1.25, 1.19, 0.2]]),
                                       np.array([1, 0])),
+     "index 3 is out of bounds for axis 1 with size 3"),
+    (unused_read_past_the_end_in_a_while_loop, (np.zeros((1, 3)), np.ones((2, 3))),
      "index 3 is out of bounds for axis 1 with size 3"),
 ]
 
