@@ -25,13 +25,17 @@ the shards):
     ASTGRAD_FUZZ_EXAMPLES=5000 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
 
 numba never frees what it compiled, about 6 MB per full-size program, so the long run checks
-its programs in forked processes of CHUNK programs each.
+its programs in forked processes of CHUNK programs each. A chunk that finds a failure writes
+its report at once to astgrad-fuzz-<seed>.txt in the temporary folder (pytest shows it only
+when the shard ends), and the shard goes on to its next chunk.
 """
 
 import multiprocessing
 import os
 import random
+import tempfile
 import traceback
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
@@ -96,9 +100,14 @@ def test_random_programs_have_one_gradient(shard, folder):
             raise AssertionError(replay) from error
         return
     processes = multiprocessing.get_context("fork")
+    failures = []
     for start in range(0, examples, CHUNK):
         draws = random.SystemRandom().getrandbits(64)  # a forked process repeats our random
         with processes.Pool(1) as pool:  # its compiled code goes when the process ends
             report = pool.apply(_report, (size, min(CHUNK, examples - start), jit, float32,
                                           folder, draws))
-        assert report is None, f"fuzz seed {draws}:\n{report}"
+        if report is not None:  # kept at once: pytest shows a shard's report when it ends
+            path = Path(tempfile.gettempdir()) / f"astgrad-fuzz-{draws}.txt"
+            path.write_text(report)
+            failures.append(f"fuzz seed {draws} (report in {path}):\n{report}")
+    assert not failures, "\n\n".join(failures)
