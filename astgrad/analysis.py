@@ -297,12 +297,17 @@ def refuse_shared_writes(function: ir.Function, program=None) -> set[str]:
     (for numbers it is fine)."""
     shared = sharing(function, program)
     live = live_after(function.body)
+    order, loops = _program_order(function.body)
     checked = set()
     for stmt in ir.walk(function.body):
         written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
             stmt, ir.Assign) and stmt.augmented else None
+        # shared since a statement that may run before this one: earlier in the function,
+        # or in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's
+        # own array
         seen_by = [(other, where) for other, where in shared.get(written, [])
-                   if other in live.get(stmt, ())]
+                   if other in live.get(stmt, ()) and (
+                       order[id(where)] < order[id(stmt)] or loops[id(where)] & loops[id(stmt)])]
         if not seen_by:
             continue
         if isinstance(stmt, ir.Assign):
@@ -315,6 +320,18 @@ def refuse_shared_writes(function: ir.Function, program=None) -> set[str]:
             "a write seen through two names", stmt.origin,
             f"make a copy: {written} = {other}.copy()")
     return checked
+
+
+def _program_order(block: list, around: frozenset = frozenset(), order=None, loops=None):
+    """Each statement's position in program order, and the loops around it (by id)."""
+    order = {} if order is None else order
+    loops = {} if loops is None else loops
+    for stmt in block:
+        order[id(stmt)], loops[id(stmt)] = len(order), around
+        inner = around | {id(stmt)} if isinstance(stmt, ir.For | ir.While) else around
+        for nested in ir.blocks_of(stmt):
+            _program_order(nested, inner, order, loops)
+    return order, loops
 
 
 # -- liveness and definedness ---------------------------------------------------------------

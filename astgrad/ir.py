@@ -268,14 +268,19 @@ def walk(block: list):
     """Every statement of a block, nested blocks included, in program order."""
     for stmt in block:
         yield stmt
-        if isinstance(stmt, If):
-            yield from walk(stmt.body)
-            yield from walk(stmt.orelse)
-        elif isinstance(stmt, For):
-            yield from walk(stmt.body)
-        elif isinstance(stmt, While):
-            yield from walk(stmt.test_block)
-            yield from walk(stmt.body)
+        for nested in blocks_of(stmt):
+            yield from walk(nested)
+
+
+def blocks_of(stmt) -> list[list]:
+    """The blocks nested in a statement, in program order (a while loop's test first)."""
+    if isinstance(stmt, If):
+        return [stmt.body, stmt.orelse]
+    if isinstance(stmt, For):
+        return [stmt.body]
+    if isinstance(stmt, While):
+        return [stmt.test_block, stmt.body]
+    return []
 
 
 def describe(primitive: object) -> str:

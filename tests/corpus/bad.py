@@ -251,6 +251,14 @@ def store_through_alias(x):
     return np.sum(x * x)
 
 
+def store_before_alias_in_a_loop(x, n):
+    a = np.zeros(3)
+    for i in range(n):  # from the second trip on, a is x
+        a[0] = x[1]  # error
+        a = x
+    return np.sum(a * x)
+
+
 def store_through_view(x):
     top = x[:2]
     top[0] = 0.0  # error

@@ -440,6 +440,25 @@ def unused_read_past_the_end_in_a_while_loop(x0, x1):
     return np.sum(x0 * x1)
 
 
+def written_before_it_names_another(x0, x1, x2):
+    """Found by the fuzzer's long run: `a2[k3] = v1` in a loop, and after the loop `a2 = v1`.
+    The write was refused as one seen through two names, though a2 was still its own array
+    then: sharing counted from wherever it began, not from where it may run before the write."""
+    v1 = x2
+    a2 = np.zeros((3,))
+    k3 = 0
+    i4 = 0
+    while i4 < 1:
+        i4 += 1
+        j5 = 0
+        while j5 < 3:
+            j5 += 1
+            a2[k3] = v1
+            k3 += 1
+    a2 = v1
+    return a2 + v1 + a2 + np.sum(x1 * x0)
+
+
 def element_of_an_argument_rebound(x0):
     """Found by the fuzzer in CI: `x0 = x0[-1, 1] + 2.0` made the adjoint of x0[-1, 1] an
     alias of the new x0's adjoint variable, which the element's own rule then set to zeros
@@ -468,6 +487,7 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (written_before_it_names_another, [(0.3, -0.4, 0.5)]),
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
     (overwritten_in_loop, [(0.3, 0), (0.3, 2)]),
