@@ -1,4 +1,4 @@
-"""`python -m astgrad train` and the bundled dataset (astgrad/cli/train.py, astgrad/data/).
+"""`python -m astgrad train` and the bundled dataset (astgrad/cli/, astgrad/data/).
 
 Most tests call `astgrad.cli.main` in this process; one runs `python -m astgrad train` as a
 user would. Training runs use the default network for 2 or 3 epochs, so that they share the
@@ -15,15 +15,9 @@ import pytest
 
 import astgrad.data
 from astgrad.cli import main
-from astgrad.cli.train import (
-    History,
-    Task,
-    batch_order,
-    curves_figure,
-    hidden_sizes,
-    split_rows,
-    task_of,
-)
+from astgrad.cli.report import History, curves_figure
+from astgrad.cli.task import Task, batch_order, split_rows, task_of
+from astgrad.cli.train import hidden_sizes
 from astgrad.data import load_breast_cancer, read_csv, read_header
 from astgrad.errors import CommandLineError
 

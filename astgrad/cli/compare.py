@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from ..nn import Linear, Sequential
+from .report import duration_text, typical_epoch_seconds
 
 TORCH_LOSSES = {"bce_with_logits": "BCEWithLogitsLoss", "cross_entropy": "CrossEntropyLoss",
                 "mse": "MSELoss"}
@@ -68,8 +69,6 @@ def compare_with_torch(torch, model: Sequential, start: list[np.ndarray], loss: 
                        optimizer: str, lr: float, split, order: np.ndarray, history) -> None:
     """Train in PyTorch from `start` as astgrad did, and print the comparison with `history`
     (astgrad's run, whose `torch_loss` it fills in for the plot)."""
-    from .train import duration_text, typical_epoch_seconds
-
     epochs = len(history.train_loss)
     net = torch_network(torch, model, start)
     threads = torch.get_num_threads()

@@ -16,7 +16,6 @@ whole run (`batch_order`), so `--compare torch` can replay it in PyTorch exactly
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +29,11 @@ from ..data import (
 )
 from ..errors import CommandLineError, TrainingError
 from ..nn import SGD, Adam, AdamW, Linear, ReLU, Sequential, Trainer
+from .report import History, plot, report, row
+from .task import Split, batch_order, describe_loss, describe_target, split_rows, task_of
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.001, "adamw": 0.001}
-MOST_INTEGER_CLASSES = 20  # integer targets with more distinct values are regression targets
 
 
 def add_parser(subcommands) -> None:
@@ -66,42 +66,6 @@ def add_parser(subcommands) -> None:
     option("--plot", metavar="FILE.png", help="draw the loss and accuracy curves into an "
            "image (needs matplotlib)")
     command.set_defaults(run=run)
-
-
-@dataclass
-class Task:
-    """What is learned from the target: the loss, the classes, the training targets."""
-
-    loss: str  # "bce_with_logits", "cross_entropy" or "mse"
-    classes: list[str]  # names of the labels 0, 1, ...; empty for regression
-    y: np.ndarray  # labels (int64) or the target as floats
-
-    @property
-    def outputs(self) -> int:
-        return len(self.classes) if self.loss == "cross_entropy" else 1
-
-
-@dataclass
-class Split:
-    """Training and test rows, standardized with the training rows' statistics."""
-
-    X_train: np.ndarray
-    Y_train: np.ndarray
-    X_test: np.ndarray
-    Y_test: np.ndarray
-    target_scale: tuple[float, float] = (0.0, 1.0)  # regression: the target's mean and std
-
-
-@dataclass
-class History:
-    """Per epoch: the training batches' mean loss and accuracy, the test set's, the seconds."""
-
-    train_loss: list[float] = field(default_factory=list)
-    train_accuracy: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    torch_loss: list[float] | None = None  # the same run in PyTorch, with --compare torch
 
 
 def run(arguments) -> int:
@@ -223,72 +187,6 @@ def _plot_target(name: str) -> Path:
     return path
 
 
-# -- data ---------------------------------------------------------------------------------------
-
-
-def task_of(y: np.ndarray, target: str) -> Task:
-    """The loss for a target column: 2 classes, more classes, or regression.
-
-    >>> task_of(np.array([0.0, 1.0, 1.0]), "y").loss
-    'bce_with_logits'
-    """
-    values, labels = np.unique(y, return_inverse=True)
-    if len(values) < 2:
-        raise CommandLineError(f"the target {target!r} has the same value {values[0]} in every "
-                               "row: there is nothing to learn")
-    integers = y.dtype.kind == "U" or np.all(values == np.round(values))
-    names = [str(v) if y.dtype.kind == "U" else f"{v:g}" for v in values]
-    if integers and len(values) == 2:
-        return Task("bce_with_logits", names, labels.astype(np.int64))
-    if y.dtype.kind == "U" or (integers and len(values) <= MOST_INTEGER_CLASSES):
-        return Task("cross_entropy", names, labels.astype(np.int64))
-    return Task("mse", [], y.astype(np.float64))
-
-
-def describe_target(task: Task) -> str:
-    if not task.classes:
-        return "numbers (regression; trained standardized with the training rows' mean and std)"
-    counts = np.bincount(task.y, minlength=len(task.classes))
-    return f"{len(task.classes)} classes: " + ", ".join(
-        f"{label}{'' if name == str(label) else f' = {name!r}'} ({count} rows)"
-        for label, (name, count) in enumerate(zip(task.classes, counts)))
-
-
-def describe_loss(task: Task) -> str:
-    return {"bce_with_logits": "bce_with_logits: binary cross-entropy of one output's logit",
-            "cross_entropy": "cross_entropy: cross-entropy of one logit per class",
-            "mse": "mse: mean squared error"}[task.loss]
-
-
-def split_rows(X: np.ndarray, task: Task, fraction: float, seed: int) -> Split:
-    """A seeded split into training and test rows (stratified for classes), standardized.
-
-    >>> X, y, _ = load_breast_cancer()
-    >>> split_rows(X, task_of(y, "diagnosis"), 0.2, seed=0).X_test.shape
-    (113, 30)
-    """
-    rng = np.random.default_rng([seed, 0])
-    groups = ([np.flatnonzero(task.y == label) for label in range(len(task.classes))]
-              if task.classes else [np.arange(len(X))])
-    test = []
-    for group in groups:
-        test.extend(rng.permutation(group)[:int(round(len(group) * fraction))])
-    test = np.sort(np.array(test, dtype=np.int64))
-    train = np.setdiff1d(np.arange(len(X)), test)
-    if len(test) == 0 or len(train) == 0:
-        raise CommandLineError(f"{len(X)} rows are too few to split into training and test "
-                               f"rows with --test-fraction {fraction}",
-                               "use more rows, or another --test-fraction")
-    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
-    std[std == 0] = 1.0  # a constant feature stays constant (zero) instead of dividing by 0
-    X = (X - mean) / std
-    if task.classes:
-        return Split(X[train], task.y[train], X[test], task.y[test])
-    y_mean, y_std = task.y[train].mean(), task.y[train].std() or 1.0
-    y = (task.y - y_mean) / y_std
-    return Split(X[train], y[train], X[test], y[test], (float(y_mean), float(y_std)))
-
-
 # -- the model and its training -----------------------------------------------------------------
 
 
@@ -315,19 +213,6 @@ def describe_model(model: Sequential) -> str:
     return f"{' -> '.join(map(str, widths))} with ReLU between layers ({count:,} parameters)"
 
 
-def batch_order(samples: int, epochs: int, batch_size: int, seed: int) -> np.ndarray:
-    """Row indices of every step of the run, shape (epochs * steps, batch_size): a seeded
-    shuffle per epoch, cut into full batches (the rest of each shuffle is left out).
-
-    >>> batch_order(10, epochs=2, batch_size=4, seed=0).shape
-    (4, 4)
-    """
-    rng = np.random.default_rng([seed, 1])
-    steps = samples // batch_size
-    return np.concatenate([rng.permutation(samples)[:steps * batch_size]
-                           .reshape(steps, batch_size) for _ in range(epochs)])
-
-
 def train(trainer: Trainer, split: Split, order: np.ndarray, epochs: int,
           classes: bool) -> History:
     """Fit one epoch at a time (so the test set is scored after each), with a progress bar."""
@@ -350,7 +235,7 @@ def train(trainer: Trainer, split: Split, order: np.ndarray, epochs: int,
                 # runpy, the caller of this command, which tells a user nothing
                 message = error.message.replace("at epoch 1,", f"at epoch {epoch + 1},")
                 raise CommandLineError(message, error.hint) from None
-            bar.write(_row(history, epoch, classes))
+            bar.write(row(history, epoch, classes))
             bar.set_description("training")
             bar.update(1)
     print("(*) the first epoch includes compiling the training loop, or loading it from "
@@ -371,80 +256,3 @@ def _train_epoch(trainer: Trainer, split: Split, rows: np.ndarray, history: Hist
     if classes:
         history.train_accuracy.append(fitted["accuracy"][0])
         history.test_accuracy.append(tested["accuracy"])
-
-
-def _row(history: History, epoch: int, classes: bool) -> str:
-    values = [f"{epoch + 1:>10d}", _number(history.train_loss[epoch])]
-    if classes:
-        values.append(_number(history.train_accuracy[epoch]))
-    values.append(_number(history.test_loss[epoch]))
-    if classes:
-        values.append(_number(history.test_accuracy[epoch]))
-    mark = "*" if epoch == 0 else " "
-    values.append(f"{duration_text(history.seconds[epoch]):>9}{mark}")
-    return "  ".join(values)
-
-
-def _number(value: float) -> str:
-    return f"{value:>10.4f}" if abs(value) < 1e5 else f"{value:>10.3e}"
-
-
-def duration_text(seconds: float) -> str:
-    return f"{seconds * 1e3:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def typical_epoch_seconds(seconds: list[float]) -> float:
-    """The median time of an epoch, leaving out the first (which compiles) when there are
-    others."""
-    return float(np.median(seconds[1:] if len(seconds) > 1 else seconds))
-
-
-def report(history: History, task: Task, split: Split) -> None:
-    if len(history.seconds) > 1:
-        print(f"time per epoch: {duration_text(typical_epoch_seconds(history.seconds))} (median of "
-              f"epochs 2 to {len(history.seconds)}); first epoch: "
-              f"{duration_text(history.seconds[0])}")
-    print(f"test loss: {history.test_loss[-1]:.4f}")
-    if task.classes:
-        correct = int(round(history.test_accuracy[-1] * len(split.X_test)))
-        print(f"test accuracy: {history.test_accuracy[-1]:.4f} ({correct} of "
-              f"{len(split.X_test)} test rows)")
-    else:
-        rmse = np.sqrt(history.test_loss[-1]) * split.target_scale[1]
-        print(f"test RMSE: {rmse:.4g} (in the target's units)")
-
-
-def plot(history: History, path: Path, task: Task, title: str) -> None:
-    """Draw the loss curves (and accuracy curves, for classes) into an image file."""
-    figure = curves_figure(history, task, title)
-    try:
-        figure.savefig(path)
-    except (OSError, ValueError) as error:
-        raise CommandLineError(f"--plot {path}: cannot write the image: {error}") from None
-    print(f"plot: {path}")
-
-
-def curves_figure(history: History, task: Task, title: str):
-    """The loss curves (and accuracy curves, for classes) per epoch, under `title`."""
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    panels = 2 if task.classes else 1
-    figure = Figure(figsize=(5 * panels, 4), layout="constrained")
-    figure.suptitle(title)
-    epochs = np.arange(1, len(history.train_loss) + 1)
-    curves = [("loss", history.train_loss, history.test_loss)]
-    if task.classes:
-        curves.append(("accuracy", history.train_accuracy, history.test_accuracy))
-    for axes, (name, train_values, test_values) in zip(figure.subplots(1, panels, squeeze=False)[0],
-                                                      curves):
-        axes.plot(epochs, train_values, label=f"training batches' mean {name}")
-        axes.plot(epochs, test_values, label=f"test {name}")
-        if name == "loss" and history.torch_loss is not None:
-            axes.plot(epochs, history.torch_loss, linestyle="--",
-                      label="PyTorch: training batches' mean loss")
-        axes.set_xlabel("epoch")
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
-        axes.set_ylabel(name)
-        axes.legend()
-    return figure
