@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import loader
 from ..errors import TrainingError
+from .source import HEADER, indented, literal
 
 
 class Linear:
@@ -68,11 +70,6 @@ class Tanh(_Activation):
 
 
 LAYERS = {"Linear": Linear, "ReLU": ReLU, "Sigmoid": Sigmoid, "Tanh": Tanh}
-
-
-def literal(value: float, dtype: np.dtype) -> str:
-    """A float constant in source that keeps float32 arithmetic float32 inside numba."""
-    return repr(float(value)) if np.dtype(dtype) == np.float64 else f"np.float32({value!r})"
 
 
 class Sequential:
@@ -171,13 +168,24 @@ class Sequential:
                 lines.append(layer.line.format(zero=zero, one=one))
         return lines
 
+    def kinds(self) -> str:
+        """The kinds of layers, not their widths: the code is the same for any widths, and a
+        text that does not name them lets models of other widths share the compiled code."""
+        return "Sequential(" + ", ".join(type(layer).__name__ for layer in self.layers) + ")"
+
+    def forward_source(self) -> str:
+        """A module of `forward(W1, b1, ..., X)`, the predictions."""
+        params = ", ".join(self.parameter_names())
+        return (f'"""The forward pass of {self.kinds()}, written by astgrad.nn."""\n\n'
+                f"{HEADER}\n\ndef forward({params}, X):\n"
+                + indented(self.forward_lines() + ["return h"]))
+
     def __call__(self, X) -> np.ndarray:
         """The model's outputs for the rows of `X` (the last layer's, before any loss)."""
-        from .program import compiled_forward
-
         X = check_inputs(X, self.in_features, self.dtype, "the model's input")
         if self._forward is None:
-            self._forward = compiled_forward(self)
+            self._forward = loader.load(self.forward_source(), "nn_forward", {}, ("forward",),
+                                        jit=True).forward
         return self._forward(*self.parameters(), X)
 
     # -- files ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import TrainingError
 from ..runtime import training
+from .source import literal
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,6 @@ class Loss:
         return 1 if self.labels else outputs
 
     def source_lines(self, dtype: np.dtype) -> list[str]:
-        from .layers import literal
-
         constants = {"one": literal(1.0, dtype), "zero": literal(0.0, dtype),
                      "floor": literal(-100.0, dtype)}
         return [line.format(**constants) for line in self.lines]

@@ -1,14 +1,13 @@
-"""The training program: a model's loss and forward pass, and the loop of one epoch, written
-as Python source and compiled.
+"""The training program: a model's loss and the loop of one epoch, written as Python source
+and compiled (the model writes its own forward pass: Sequential.forward_source).
 
 Takes a `Sequential` and a loss (or a user's loss function and its parameter names) and an
-optimizer. Produces three generated modules, each a file in astgrad's cache folder (so a user
+optimizer. Produces two generated modules, each a file in astgrad's cache folder (so a user
 can read them, and a second process loads them compiled):
 
 - `loss(W1, b1, ..., X, Y)`: the model and its loss in plain NumPy, returning `(loss, h)`;
   its gradient comes from `astgrad.value_and_grad(loss, has_aux=True)`, and the loop calls
   it specialized for the batches' shapes (`astgrad.specialized`, chosen by the trainer);
-- `forward(W1, b1, ..., X)`: the predictions;
 - `train_epoch(...)`: for every minibatch of an epoch, the loss and its gradient, a check that
   both are finite, and the optimizer's update of every parameter in place; Python is entered
   once per epoch.
@@ -20,7 +19,6 @@ numba would optimize it all over again inside the loop.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from .. import loader
@@ -28,8 +26,7 @@ from ..api import value_and_grad
 from .layers import Sequential
 from .losses import Loss
 from .optimizers import Optimizer
-
-HEADER = "import numpy as np\n"
+from .source import HEADER, indented
 
 
 def loss_source(model: Sequential, loss: Loss) -> str:
@@ -37,25 +34,8 @@ def loss_source(model: Sequential, loss: Loss) -> str:
     body = model.forward_lines() + loss.source_lines(model.dtype) + ["return loss, h"]
     imports = HEADER + ("from astgrad import stop_gradient\n" if "stop_gradient" in "".join(
         loss.lines) else "")
-    return (f'"""The {loss.title} of {_describe(model)}, written by astgrad.nn."""\n\n'
-            f"{imports}\n\ndef loss({params}, X, Y):\n" + _indent(body))
-
-
-def forward_source(model: Sequential) -> str:
-    params = ", ".join(model.parameter_names())
-    body = model.forward_lines() + ["return h"]
-    return (f'"""The forward pass of {_describe(model)}, written by astgrad.nn."""\n\n'
-            f"{HEADER}\n\ndef forward({params}, X):\n" + _indent(body))
-
-
-def _describe(model: Sequential) -> str:
-    # Kinds of layers, not their widths: the code is the same for any widths, and a text
-    # that does not name them lets models of other widths share the compiled code.
-    return "Sequential(" + ", ".join(type(layer).__name__ for layer in model.layers) + ")"
-
-
-def _indent(lines: list[str], depth: int = 1) -> str:
-    return textwrap.indent("\n".join(lines), "    " * depth) + "\n"
+    return (f'"""The {loss.title} of {model.kinds()}, written by astgrad.nn."""\n\n'
+            f"{imports}\n\ndef loss({params}, X, Y):\n" + indented(body))
 
 
 @dataclass
@@ -104,18 +84,13 @@ def epoch_source(gradient, params: list[str], optimizer: Optimizer, loss: Loss |
             f'number of steps taken: fewer if a loss or gradient was not finite.\n"""\n\n'
             f"{HEADER}from astgrad.runtime.training import {helpers}\n"
             f"from {function.__module__} import {function.__name__}\n\n\n"
-            f"def train_epoch({', '.join(arguments)}):\n" + _indent(body))
+            f"def train_epoch({', '.join(arguments)}):\n" + indented(body))
     return text, states
 
 
 def loaded_loss(text: str):
     """The loss function of `text`, loaded from a file (astgrad reads its source)."""
     return loader.load(text, "nn_loss", {}, (), jit=False).loss
-
-
-def compiled_forward(model: Sequential):
-    module = loader.load(forward_source(model), "nn_forward", {}, ("forward",), jit=True)
-    return module.forward
 
 
 def loss_gradient(loss_function, params: list[str], loss: Loss | None, jit: bool):
