@@ -48,6 +48,9 @@ UNARY_OPERATORS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: oper
                    ast.Invert: operator.invert}
 COMPARISONS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
                ast.GtE: operator.ge, ast.Eq: operator.eq, ast.NotEq: operator.ne}
+# the primitives that are Python's operators (a number's operators give numbers)
+OPERATORS = frozenset([*BINARY_OPERATORS.values(), *UNARY_OPERATORS.values(),
+                       *COMPARISONS.values()])
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from ..names import Names, Namespace
 from .forward import Spelling
 from .indexes import indexes_read_once
 from .numbers import typed_literals
-from .state import assign, load
-from .writer import FunctionWriter, Saved, SavedValue
+from .state import Saved, SavedValue, assign, load
+from .writer import FunctionWriter
 
 
 @dataclass

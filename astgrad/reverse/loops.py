@@ -26,7 +26,7 @@ from .. import analysis, ir
 from ..emit import tag
 from ..errors import UnsupportedSyntaxError
 from ..rules.simplify import simplify
-from .state import State, Sweep, assign, clone, load, witness
+from .state import SavedValue, State, Sweep, assign, clone, load, witness
 
 
 @dataclass
@@ -399,9 +399,7 @@ class LoopWriter:
         return kept, copied, needed
 
 
-def _saved(what: str, loop, per: str | None = None):
-    from .writer import SavedValue
-
+def _saved(what: str, loop, per: str | None = None) -> SavedValue:
     kind = "for" if isinstance(loop, ir.For) else "while"
     size = f"one value of {what} per trip of the {kind} loop (8 bytes for a number, its " \
            "nbytes for an array)"

@@ -7,6 +7,9 @@ OWNED: it holds an array this gradient made; adding into part of it in place is 
 An adjoint may also be an alias of another (its value, not yet copied into a variable of its
 own): `_dx` after `x = y` is just `_dy` until one of them changes. Aliases are copied into
 variables before any branch or loop, so that every path defines what follows it.
+
+Also what the writers record of what a gradient keeps for its adjoint sweep (`SavedValue`,
+listed by `df.saved`).
 """
 
 from __future__ import annotations
@@ -102,3 +105,23 @@ def join(branches: list[Sweep], zero) -> tuple[Sweep, list[list[ast.stmt]]]:
         shared = any(s is State.SHARED for s in states)
         merged.state[adjoint] = State.SHARED if shared else State.OWNED
     return merged, endings
+
+
+@dataclass
+class SavedValue:
+    """Something the gradient keeps for its adjoint sweep (listed by `df.saved`): what, the
+    user line of the loop (or store) that keeps it, and how much."""
+
+    what: str
+    line: int
+    per: str
+
+    def __str__(self) -> str:
+        return f"{self.what} (line {self.line}): {self.per}"
+
+
+class Saved(list):
+    """What a gradient keeps (`df.saved`): a list of SavedValue, printed one per line."""
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self)) if self else "nothing"

@@ -24,7 +24,7 @@ from ..emit import Comment, tag
 from ..rules import lookup
 from .forward import index_value
 from .loops import LoopWriter
-from .state import State, Sweep, assign, clone, join, load, witness
+from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
 
 # Runtime helpers that always return a new array (or a scalar).
@@ -45,26 +45,6 @@ class Needs:
     names: set  # names whose values it reads
     output: bool = False  # whether it reads the statement's own result
     shapes: set = field(default_factory=set)  # names it reads only for their shapes
-
-
-@dataclass
-class SavedValue:
-    """Something the gradient keeps for its adjoint sweep (listed by `df.saved`): what, the
-    user line of the loop (or store) that keeps it, and how much."""
-
-    what: str
-    line: int
-    per: str
-
-    def __str__(self) -> str:
-        return f"{self.what} (line {self.line}): {self.per}"
-
-
-class Saved(list):
-    """What a gradient keeps (`df.saved`): a list of SavedValue, printed one per line."""
-
-    def __str__(self) -> str:
-        return "\n".join(map(str, self)) if self else "nothing"
 
 
 class FunctionWriter(LoopWriter, TreeWriter):
@@ -492,8 +472,6 @@ class FunctionWriter(LoopWriter, TreeWriter):
 def _known_scalars(block: list) -> set[str]:
     """Names that certainly hold scalars: every assignment to them is a number, a math
     function's result, a full reduction, len(), or arithmetic on such names."""
-    from .forward import _BINARY, _COMPARE, _UNARY
-
     assignments: dict[str, list] = {}
     for stmt in ir.walk(block):
         for name in ir.writes(stmt):
@@ -514,7 +492,7 @@ def _known_scalars(block: list) -> set[str]:
         elementwise = not isinstance(primitive, ir.UserFunction) and getattr(
             lookup(primitive), "elementwise", False)  # np.exp, np.float32, ...: of numbers
         if elementwise or primitive in (float, int, len, abs, max, min, round) \
-                or primitive in _BINARY or primitive in _UNARY or primitive in _COMPARE:
+                or primitive in ir.OPERATORS:
             return all(_scalar_atom(a, scalars) for a in value.args)
         return name in _REDUCTIONS and not value.kwargs and len(value.args) == 1 \
             and not isinstance(primitive, ir.UserFunction)
