@@ -76,7 +76,7 @@ def _gradient(f, wrt, jit: bool, with_value: bool, has_aux: bool):
     if f is None:  # @grad(wrt=...) on a function
         return functools.partial(_gradient, wrt=wrt, jit=jit, with_value=with_value,
                                  has_aux=has_aux)
-    names, single = _wrt_names(f, wrt)
+    names, single = wrt_names(f, wrt)
     key = (names, single, bool(jit), with_value, bool(has_aux))
     target = getattr(f, "py_func", f)
     try:
@@ -120,7 +120,7 @@ def specialized(gradient, arguments):
     return call
 
 
-def _wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
+def wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
     """`wrt` as parameter names, and whether a single gradient (not a tuple) is wanted."""
     signature = inspect.signature(plain_function(f))  # raises if f is not a Python function
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):

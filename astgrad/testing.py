@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .api import grad, wrt_names
+
 
 class GradientMismatch(AssertionError):
     """A gradient disagrees with central finite differences."""
@@ -58,9 +60,7 @@ def check_grads(f: Callable, args: Sequence, wrt=0, *, jit: bool = True,
     instance the tape engine's). Raises GradientMismatch with a table of the disagreeing
     elements; returns the checked gradient(s).
     """
-    from .api import _wrt_names, grad
-
-    names, single = _wrt_names(f, wrt)
+    names, single = wrt_names(f, wrt)
     params = list(inspect.signature(getattr(f, "py_func", f)).parameters)
     gradient = gradient or grad(f, wrt=wrt, jit=jit)
     computed = gradient(*args)

@@ -14,7 +14,7 @@ import inspect
 
 import numpy as np
 
-from ..api import _wrt_names
+from ..api import wrt_names
 from ..errors import TapeError
 from .tensor import Tensor
 
@@ -30,7 +30,7 @@ def grad(f, wrt=0):
 
 def value_and_grad(f, wrt=0):
     """Like `grad`, returning `(value, gradient)`."""
-    names, single = _wrt_names(f, wrt)
+    names, single = wrt_names(f, wrt)
     signature = inspect.signature(f)
 
     def gradient(*args, **kwargs):
