@@ -17,14 +17,8 @@ import numpy as np
 
 from . import loader
 from .emit import module_text
-from .errors import (
-    GeneratedCode,
-    InputError,
-    Origin,
-    WrtError,
-    caller_origin,
-    register_generated,
-)
+from .entry import GeneratedCode, register_generated
+from .errors import InputError, Origin, WrtError, caller_origin
 from .names import Names, Namespace
 from .normalize import normalize_program
 from .parse import parse, plain_function

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad import errors
+from astgrad import entry
 
 from .corpus import bad
 
@@ -417,7 +417,7 @@ def test_a_library_function_is_never_transformed(function, name):
 
 def test_errors_from_generated_code_that_are_not_ours_are_left_alone():
     error = ValueError("x")
-    assert errors.translate_error(error, "not_a_generated_module", ()) is error
+    assert entry.translate_error(error, "not_a_generated_module", ()) is error
 
 
 def test_a_helper_that_writes_into_its_argument_is_refused():

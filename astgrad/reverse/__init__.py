@@ -220,14 +220,14 @@ def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> a
     args = [load(p) for p in function.params]
     more, named, error = (ns.names.fresh(word) for word in ("more", "named", "error"))
     given = ast.Tuple(args, ast.Load())
-    missing = ast.Name(ns.import_from("astgrad.errors", "NOT_GIVEN"), ast.Load())
+    missing = ast.Name(ns.import_from("astgrad.entry", "NOT_GIVEN"), ast.Load())
     unusual = ast.BoolOp(ast.Or(), [load(more), load(named)] + [
         ast.Compare(arg, [ast.Is()], [missing]) for arg in args])
-    bind = ast.Call(load(ns.import_from("astgrad.errors", "bind_arguments")),
+    bind = ast.Call(load(ns.import_from("astgrad.entry", "bind_arguments")),
                     [load("__name__"), given, load(more), load(named)], [])
     targets = ast.Tuple([ast.Name(p, ast.Store()) for p in function.params], ast.Store())
     call = ast.Call(load(compiled), args, [])
-    translate = ast.Call(load(ns.import_from("astgrad.errors", "translate_error")),
+    translate = ast.Call(load(ns.import_from("astgrad.entry", "translate_error")),
                          [load(error), load("__name__"), given], [])
     handler = ast.ExceptHandler(load("Exception"), error,
                                 [ast.Raise(translate, ast.Constant(None))])
