@@ -22,17 +22,11 @@ import numpy as np
 from .. import analysis, ir, runtime
 from ..emit import Comment, tag
 from ..rules import lookup
+from ..runtime.facts import facts_of
 from .forward import index_value
 from .loops import LoopWriter
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
-
-# Runtime helpers that always return a new array (or a scalar).
-_ALLOCATING = (runtime.zeros_like, runtime.own, runtime.select, runtime.unreduce,
-               runtime.output_seed,
-               runtime.extremum_adjoint, runtime.matmul_adjoint_a, runtime.matmul_adjoint_b,
-               runtime.outer_adjoint_a, runtime.outer_adjoint_b, runtime.trace_adjoint,
-               runtime.astype_adjoint)
 
 # Calls whose value is a scalar whatever their operands (a full reduction, a math function).
 _REDUCTIONS = ("sum", "mean", "max", "min", "amax", "amin", "trace", "len")
@@ -407,7 +401,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         function = self.ns.resolve(value.func)
         if function is runtime.unbroadcast:
             return self.fresh(value.args[0])
-        return isinstance(function, np.ufunc) or function in _ALLOCATING
+        return isinstance(function, np.ufunc) or facts_of(function).allocates
 
     def may_broadcast(self, param: str, bound: dict) -> bool:
         """Can the result of an elementwise call have more elements than this operand?"""

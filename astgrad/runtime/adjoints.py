@@ -25,6 +25,7 @@ from .broadcasting import (
     spread,
     strides_into,
 )
+from .facts import helper
 
 _SCALAR = (types.Number, types.Boolean)
 
@@ -39,6 +40,7 @@ def _numba_float(numba_type) -> np.dtype:
     return _float_dtype(as_dtype(numba_type))
 
 
+@helper(allocates=True)
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for a Python number, a float32 zero for a float32, an array
     of zeros for an array (float64 zeros for integer arrays). The adjoint of a 0-d array is a
@@ -155,6 +157,7 @@ def _unbroadcast_matrix(dtype):
     return impl
 
 
+@helper(allocates=True)
 def output_seed(value):
     """The adjoint of the function's value: 1 of the value's type. The value must be a scalar
     (a number, or an array with one element); anything else raises NonScalarOutput."""
@@ -231,6 +234,7 @@ def _cast_like(g, x):
     return lambda g, x: float(g)
 
 
+@helper(allocates=True)
 def own(g):
     """`g`, copied if it is an array, so that adding into it in place touches nothing else."""
     return g.copy() if isinstance(g, np.ndarray) else g
@@ -255,6 +259,7 @@ def _size(x):
     return lambda x: 1
 
 
+@helper(allocates=True)
 def select(condition, a, b):
     """`np.where(condition, a, b)` that keeps scalars scalars."""
     if np.ndim(condition) == 0 and np.ndim(a) == 0 and np.ndim(b) == 0:

@@ -15,6 +15,7 @@ from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from .adjoints import _SCALAR
+from .facts import helper
 
 
 def _rank(t) -> int:
@@ -69,6 +70,7 @@ def _promoted_dot(a, b):
     return lambda a, b: np.dot(a.astype(common), b.astype(common))
 
 
+@helper(allocates=True)
 def matmul_adjoint_a(g, a, b):
     """The adjoint of `a` in `np.dot(a, b)` or `a @ b`, given the result's adjoint `g`."""
     ranks = (np.ndim(a), np.ndim(b))
@@ -85,6 +87,7 @@ def matmul_adjoint_a(g, a, b):
     raise ValueError(_rank_message(ranks))
 
 
+@helper(allocates=True)
 def matmul_adjoint_b(g, a, b):
     """The adjoint of `b` in `np.dot(a, b)` or `a @ b`, given the result's adjoint `g`."""
     ranks = (np.ndim(a), np.ndim(b))
@@ -148,11 +151,13 @@ def outer_product(u, v):
     return out
 
 
+@helper(allocates=True)
 def outer_adjoint_a(g, a, b):
     """The adjoint of `a` in `np.outer(a, b)` (which flattens its operands)."""
     return (g @ np.ravel(b)).reshape(np.shape(a))
 
 
+@helper(allocates=True)
 def outer_adjoint_b(g, a, b):
     """The adjoint of `b` in `np.outer(a, b)`."""
     return (np.ravel(a) @ g).reshape(np.shape(b))
@@ -168,6 +173,7 @@ def _outer_adjoint_b(g, a, b):
     return lambda g, a, b: np.dot(a.ravel(), dtype_of(g, b)).reshape(b.shape)
 
 
+@helper(allocates=True)
 def trace_adjoint(g, a):
     """The adjoint of `a` in `np.trace(a)`: `g` on the diagonal, zeros elsewhere."""
     out = np.zeros(np.shape(a), np.result_type(g, a, np.float32))
@@ -201,6 +207,7 @@ def _reshape_like(g, a):
     return lambda g, a: np.ascontiguousarray(g).reshape(a.shape)
 
 
+@helper(allocates=True)
 def astype_adjoint(g, a, dtype):
     """The adjoint of `a` in `a.astype(dtype)`: `g` for a cast to floats, zero to integers."""
     if np.dtype(dtype).kind == "f":

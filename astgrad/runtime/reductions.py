@@ -15,6 +15,7 @@ from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from .adjoints import _SCALAR, select
+from .facts import helper
 
 _NO_VALUE = object()
 
@@ -180,6 +181,7 @@ def _register_reductions():
 _register_reductions()
 
 
+@helper(allocates=True)
 def unreduce(g, like, axis=None, keepdims=False):
     """The adjoint `g` of a reduction of `like`, broadcast back to `like`'s shape (a copy)."""
     shape = np.shape(like)
@@ -240,6 +242,7 @@ def _matrix_from_vector(g, like, axis=None, keepdims=False):
     return out
 
 
+@helper(allocates=True)
 def extremum_adjoint(g, a, ans, axis=None, keepdims=False):
     """Adjoint of np.max / np.min: `g` shared evenly among the elements that attain the
     extremum (PyTorch's amax/amin rule; NaN positions count as attaining a NaN result)."""
