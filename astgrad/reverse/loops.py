@@ -204,6 +204,20 @@ class LoopWriter:
         """What the loop keeps and how each trip is reversed (made once per loop)."""
         if id(loop) in self.plans:
             return self.plans[id(loop)]
+        plan = self._new_plan(loop)
+        adjoint, ending = self._reversed_trip(plan)
+        recompute, adjoint, live, shape_only = self._recomputed_trip(plan, adjoint, ending)
+        self._keep_for_trips(plan, live, shape_only, restore)
+        flags = set(self.function.flags)
+        plan.trip = self.trip_start(plan) + [
+            tag(assign(flag, ast.Constant(False)), loop.origin) for flag in sorted(live & flags)
+        ] + recompute + adjoint
+        self._put_back_names_rebound_later(plan)
+        return plan
+
+    def _new_plan(self, loop) -> LoopPlan:
+        """The loop's plan, registered: how trips are counted, the copies its trips make,
+        what they carry from one to the next."""
         body = loop.body
         simple = isinstance(loop, ir.For) and loop.start == ir.Const(0) \
             and loop.step == ir.Const(1) and not loop.until \
@@ -218,13 +232,15 @@ class LoopWriter:
             plan.count = self.names.numbered("_done")
             plan.position = self.names.numbered("_trip")
         self.plans[id(loop)] = plan
-        target = {loop.target} if isinstance(loop, ir.For) else set()
-        rebound = ir.assigned(body) - target
-        self.plan_captures(body, set(), rebound & analysis.live_in(body))
+        self.plan_captures(body, set(), _rebound(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
         plan.in_place = _added_in_place(body) & plan.carried
+        return plan
 
-        # the reverse of one trip, written with the adjoint state every trip starts with
+    def _reversed_trip(self, plan: LoopPlan) -> tuple[list, list]:
+        """The reverse of one trip, written with the adjoint state every trip starts with:
+        its statements, and the ending that leaves the state as it started."""
+        loop, body = plan.loop, plan.loop.body
         outer, self.sweep = self.sweep, Sweep()
         for name in plan.carried:
             state = State.OWNED if name in plan.in_place else State.SHARED
@@ -235,10 +251,15 @@ class LoopWriter:
         ending = [tag(s, loop.origin) for s in self.sweep.materialize()]
         for name in sorted(plan.carried):
             ending += self.carried_ending(name, loop, name in plan.in_place)
-        adjoint += ending
         self.sweep = outer
+        return adjoint + ending, ending
 
-        # recompute only what that reads, where it reads it
+    def _recomputed_trip(self, plan: LoopPlan, adjoint: list, ending: list):
+        """Recompute only what the reversed trip reads, where it reads it. Returns the
+        recomputation, the reversed trip without the copies it no longer needs, the names
+        the recomputation needs from before the trip, and the names read only for shapes."""
+        body = plan.loop.body
+        rebound = _rebound(plan.loop)
         in_body = {id(s) for s in ir.walk(body)}
         primal = ir.assigned(body) | ir.stored(body)
         primal |= {capture for (key, _), capture in self.captures.items() if key in in_body}
@@ -265,10 +286,16 @@ class LoopWriter:
                                        wanted=(needed | live) - set(redundant),
                                        keep=(kept, copied))
         recompute = [_Rename(redundant).visit(stmt) for stmt in recompute]
+        return recompute, adjoint, live, shape_only
 
-        # what the forward loop must keep for that
-        flags = set(self.function.flags)
-        for name in sorted((live & rebound) - flags):
+    def _keep_for_trips(self, plan: LoopPlan, live: set, shape_only: set,
+                        restore: set) -> None:
+        """What the forward loop must keep for the reversed trips: the values of names the
+        trips rebind, the shapes of those read only for their shapes, the elements the trips
+        overwrite."""
+        loop, body = plan.loop, plan.loop.body
+        rebound = _rebound(loop)
+        for name in sorted((live & rebound) - set(self.function.flags)):
             self.require_defined(name, loop)
             plan.records[name] = self.names.fresh(f"_kept_{name.lstrip('_')}")
             self.saved.append(_saved(name, loop))
@@ -282,18 +309,16 @@ class LoopWriter:
                                      "the elements each trip writes, and their positions "
                                      "(16 bytes per element written)"))
 
-        plan.trip = self.trip_start(plan) + [
-            tag(assign(flag, ast.Constant(False)), loop.origin) for flag in sorted(live & flags)
-        ] + recompute + adjoint
-
-        # a name the trips read but leave alone, which a statement after the loop rebinds:
-        # copied before the loop, and put back before the reverse loop
-        later = self.rebound_later.get(id(loop), set()) - ir.assigned(body) - target
+    def _put_back_names_rebound_later(self, plan: LoopPlan) -> None:
+        """A name the trips read but leave alone, which a statement after the loop rebinds:
+        copied before the loop, and put back before the reverse loop."""
+        loop = plan.loop
+        target = {loop.target} if isinstance(loop, ir.For) else set()
+        later = self.rebound_later.get(id(loop), set()) - ir.assigned(loop.body) - target
         for name in sorted((_names_in(plan.trip) | _names_in(plan.trip, witnesses=True)) & later):
             if (id(loop), name) not in self.captures:
                 self.captures[(id(loop), name)] = self.names.capture(name)
             plan.put_back[name] = self.captures[(id(loop), name)]
-        return plan
 
     def redundant_captures(self, body: list, kept: set) -> dict[str, str]:
         """Copies made in a trip whose source no recomputed statement rebinds afterwards."""
@@ -397,6 +422,12 @@ class LoopWriter:
                 sources |= {name for (key, name) in self.captures if key == id(stmt)}
             needed |= sources
         return kept, copied, needed
+
+
+def _rebound(loop) -> set[str]:
+    """The names a loop's trips assign, besides a `for` loop's own variable."""
+    target = {loop.target} if isinstance(loop, ir.For) else set()
+    return ir.assigned(loop.body) - target
 
 
 def _saved(what: str, loop, per: str | None = None) -> SavedValue:
