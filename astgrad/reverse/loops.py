@@ -43,6 +43,9 @@ class LoopPlan:
     in_place: set = field(default_factory=set)  # carried names whose adjoints trips add into
     trip: list = field(default_factory=list)  # the reverse of one trip
     put_back: dict = field(default_factory=dict)  # name -> its copy from before the loop
+    # a carried name that a statement after the loop rebinds -> its value when the loop ends
+    # (the shape its adjoint starts the reverse loop with)
+    at_exit: dict = field(default_factory=dict)
 
 
 class LoopWriter:
@@ -57,9 +60,10 @@ class LoopWriter:
         # those whose values an earlier adjoint still reads
         restore = ir.stored(loop.body) if recompute else needed_before & ir.stored(loop.body)
         plan = self.plan(loop, restore)
-        if isinstance(loop, ir.While):
-            return self.record_while(loop, plan)
-        return self.record_for(loop, plan)
+        recorded = self.record_while(loop, plan) if isinstance(loop, ir.While) \
+            else self.record_for(loop, plan)
+        return recorded + [tag(assign(value, load(name)), loop.origin)
+                           for name, value in plan.at_exit.items()]
 
     def log_hook(self, stmt: ir.Store) -> list:
         """Before a store into an array whose writes are logged: log what it overwrites."""
@@ -171,9 +175,10 @@ class LoopWriter:
         for name in sorted(plan.carried):
             adjoint = self.names.adjoint(name)
             state = self.sweep.of(adjoint)
-            if state is State.ZERO:
-                out.append(tag(assign(adjoint, self.ns.call("zeros_like", load(name))),
-                               loop.origin))  # before the loop: no shape question
+            if state is State.ZERO:  # shaped as the name was when the loop ended
+                at_exit = load(plan.at_exit.get(name, name))
+                out.append(tag(assign(adjoint, self.ns.call("zeros_like", at_exit)),
+                               loop.origin))
             elif state is State.SHARED and name in plan.in_place:
                 out.append(tag(assign(adjoint, self.ns.call("own", self.sweep.read(adjoint))),
                                loop.origin))
@@ -235,6 +240,8 @@ class LoopWriter:
         self.plan_captures(body, set(), _rebound(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
         plan.in_place = _added_in_place(body) & plan.carried
+        for name in sorted(plan.carried & self.rebound_later.get(id(loop), set())):
+            plan.at_exit[name] = self.names.fresh(f"_exit_{name.lstrip('_')}")
         return plan
 
     def _reversed_trip(self, plan: LoopPlan) -> tuple[list, list]:
@@ -310,11 +317,12 @@ class LoopWriter:
                                      "(16 bytes per element written)"))
 
     def _put_back_names_rebound_later(self, plan: LoopPlan) -> None:
-        """A name the trips read but leave alone, which a statement after the loop rebinds:
-        copied before the loop, and put back before the reverse loop."""
+        """A name the trips read but leave alone, or read only for its shape (which every
+        trip keeps), which a statement after the loop rebinds: copied before the loop, and
+        put back before the reverse loop."""
         loop = plan.loop
-        target = {loop.target} if isinstance(loop, ir.For) else set()
-        later = self.rebound_later.get(id(loop), set()) - ir.assigned(loop.body) - target
+        later = self.rebound_later.get(id(loop), set()) - (_rebound(loop) - set(plan.shapes))
+        later.discard(getattr(loop, "target", None))
         for name in sorted((_names_in(plan.trip) | _names_in(plan.trip, witnesses=True)) & later):
             if (id(loop), name) not in self.captures:
                 self.captures[(id(loop), name)] = self.names.capture(name)

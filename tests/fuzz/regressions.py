@@ -459,6 +459,29 @@ def written_before_it_names_another(x0, x1, x2):
     return a2 + v1 + a2 + np.sum(x1 * x0)
 
 
+def shape_read_after_the_loop_rebinds_it(x2, picks, n):
+    """Found by the fuzzer in CI (reduced): each reversed trip of `x2 = x2[picks]` makes its
+    adjoint zeros shaped like x2, which it reads only for its shape; the statement after the
+    loop rebinds x2 to a (2,) array, and nothing put the loop's x2 back first."""
+    for i in range(n):
+        x2 = x2[picks]
+    x2 = x2[0, 0, :2] * 2.0
+    return np.sum(x2)
+
+
+def carried_and_rebound_after_the_loop(x0, x1, x2, picks):
+    """Found by the fuzzer in CI (reduced): x2 is carried by the loop (which runs no trip)
+    and rebound after it by a statement whose value is never used; the zero adjoint the
+    reverse loop starts with was shaped like that last x2, (2,), not like the loop's."""
+    for i in range(1 - 1):
+        for j in range(3 - 1):
+            x0 = x0 - x2[i % 2, i, :]
+            x2 = x2[picks]
+    v4 = x1 ** x0[0, 0]
+    x2 = x2[0, 0, :2] + x0[0, 0]
+    return v4[0]
+
+
 def element_of_an_argument_rebound(x0):
     """Found by the fuzzer in CI: `x0 = x0[-1, 1] + 2.0` made the adjoint of x0[-1, 1] an
     alias of the new x0's adjoint variable, which the element's own rule then set to zeros
@@ -475,7 +498,8 @@ def element_of_a_vector_rebound(x0):
 
 
 # programs numba cannot compile, checked as plain NumPy only: why
-PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other"}
+PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
+               carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
 
 INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and its message
     (reads_past_the_end_in_a_branch, (np.array([[0.8, 0.3, 0.7], [1.25, 1.19, 0.2]]),
@@ -487,6 +511,12 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (shape_read_after_the_loop_rebinds_it, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
+                                              np.array([1, 0]), 1)]),
+    (carried_and_rebound_after_the_loop, [(np.array([[-0.5, -0.12, -0.36]]),
+                                           np.array([0.47, 1.03, 0.47]),
+                                           np.linspace(-1, 1, 6).reshape(2, 1, 3),
+                                           np.array([1, 0]))]),
     (written_before_it_names_another, [(0.3, -0.4, 0.5)]),
     (overwritten_in_branch, [(0.1,), (0.7,)]),
     (array_overwritten_in_branch, [(np.array([0.1, 0.2, 0.3]),), (np.array([0.9, 0.2, 0.3]),)]),
