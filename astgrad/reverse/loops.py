@@ -240,7 +240,9 @@ class LoopWriter:
         self.plan_captures(body, set(), _rebound(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
         plan.in_place = _added_in_place(body) & plan.carried
-        for name in sorted(plan.carried & self.rebound_later.get(id(loop), set())):
+        # (a name the loop may leave unbound, such as a `return` inside it, keeps its own)
+        bound = self.defined.get(loop, frozenset())
+        for name in sorted(plan.carried & self.rebound_later.get(id(loop), set()) & bound):
             plan.at_exit[name] = self.names.fresh(f"_exit_{name.lstrip('_')}")
         return plan
 

@@ -482,6 +482,19 @@ def carried_and_rebound_after_the_loop(x0, x1, x2, picks):
     return v4[0]
 
 
+def may_return_from_a_while_loop(x0, x1):
+    """Found by the fuzzer's long run, from the fix of carried_and_rebound_after_the_loop:
+    the value the function returns is carried by the loop (which may return) and bound after
+    it; keeping it when the loop ends read it where it may not have been bound yet."""
+    k1 = 0
+    while k1 < 1 and (np.minimum(x0[0, 2], x0[-1, 0]) > 2.0 or 0.5 + np.float64(-1.0) < 3.0):
+        k1 += 1
+        if not np.sum(x0[k1 % 1, :]) < np.float64(-1.0) * x1[k1]:
+            return np.mean(np.full((2, 3), -1.0)) + x1[k1] ** 2
+    v3 = -np.exp(x0)
+    return np.mean(x0 ** 3) + np.sum(v3)
+
+
 def element_of_an_argument_rebound(x0):
     """Found by the fuzzer in CI: `x0 = x0[-1, 1] + 2.0` made the adjoint of x0[-1, 1] an
     alias of the new x0's adjoint variable, which the element's own rule then set to zeros
@@ -511,6 +524,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (may_return_from_a_while_loop, [(np.array([[0.0, -0.15, -0.91]]), np.array([-0.26, -0.08])),
+                                    (np.array([[0.0, -0.15, -0.91]]), np.array([-0.26, 2.0]))]),
     (shape_read_after_the_loop_rebinds_it, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
                                               np.array([1, 0]), 1)]),
     (carried_and_rebound_after_the_loop, [(np.array([[-0.5, -0.12, -0.36]]),
