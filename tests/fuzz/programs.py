@@ -702,6 +702,9 @@ class Builder:
             for items in itertools.product(["int", *slices, *picks], repeat=length):
                 if sum(i in picks for i in items) > 1:
                     continue  # one integer array per index, as numba takes them
+                advanced = [k for k, i in enumerate(items) if i == "int" or i in picks]
+                if any(i in picks for i in items) and advanced[-1] - advanced[0] >= len(advanced):
+                    continue  # x[0, :, picks]: NumPy puts the picked axis first; not modelled
                 selected = tuple({**slices, **picks}[i](d) for i, d in zip(items, shape)
                                  if i != "int")
                 selected += shape[length:]
