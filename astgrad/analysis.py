@@ -16,7 +16,6 @@ value flows is an error here, naming the function: never a silent zero.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy as np
 from . import ir
 from .errors import AstgradError, NoRuleError, UnsupportedSyntaxError
 from .ir import describe
-from .rules import lookup
+from .rules import facts_of, lookup
 from .rules.registry import Rule
 
 
@@ -232,12 +231,6 @@ def _registering(primitive) -> str:
 
 # -- arrays seen through two names ------------------------------------------------------------
 
-_VIEWS = (operator.getitem, ir.Attribute("T"), ir.Method("transpose"), ir.Method("reshape"),
-          ir.Method("ravel"), ir.Method("view"), ir.Method("squeeze"), np.transpose,
-          np.reshape, np.ravel, np.asarray, np.squeeze, np.expand_dims, np.atleast_1d,
-          np.atleast_2d, np.broadcast_to)
-
-
 def sharing(function: ir.Function, program=None) -> dict[str, list]:
     """Names that may refer to the same array as other local names: name -> [(other name, the
     statement that made them share)]. `y = x`, views (`x[1:]`, `x.T`, `x.reshape(...)`) and
@@ -256,8 +249,7 @@ def sharing(function: ir.Function, program=None) -> dict[str, list]:
         value = stmt.value
         if isinstance(value, ir.Name):
             pair(stmt.target, value.id, stmt)
-        elif isinstance(value, ir.Call) and any(value.primitive is v or value.primitive == v
-                                                 for v in _VIEWS) and isinstance(
+        elif isinstance(value, ir.Call) and facts_of(value.primitive).view and isinstance(
                 value.args[0], ir.Name):
             for target in ir.writes(stmt):
                 pair(target, value.args[0].id, stmt)

@@ -125,6 +125,7 @@ BUILT = [
     # writes through a second name
     Bad(bad.store_through_alias, S, "also changes 'x'", "x.copy()"),
     Bad(bad.store_through_view, S, "also changes 'x'", "copy"),
+    Bad(bad.store_through_a_scalar_constructor, S, "also changes 'x'", "copy"),
     Bad(bad.store_before_alias_in_a_loop, S, "also changes 'x'", "a = x.copy()"),
     Bad(bad.store_through_returned_argument, S, "also changes 'x'", "copy"),
     # calls without a derivative rule

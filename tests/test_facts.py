@@ -1,6 +1,6 @@
 """The facts runtime helpers declare (astgrad/runtime/facts.py) hold: a helper declared to
-allocate returns a new array, sharing no memory with its arguments, as plain NumPy and
-compiled, on random shapes."""
+allocate returns a new array, sharing no memory with its arguments, of the shape it declares,
+as plain NumPy and compiled, on random shapes. (The primitives' facts: test_primitives.py.)"""
 
 import numba
 import numpy as np
@@ -49,6 +49,8 @@ def test_a_helper_that_allocates_returns_a_new_array(name, rows, columns):
     arguments = _arguments(name, rows, columns)
     compiled = numba.njit(lambda *args: function(*args))
     for result in (function(*arguments), compiled(*arguments)):
+        declared_shape = facts_of(function).result_shape(*arguments)
+        assert declared_shape is None or declared_shape == np.shape(result), name
         for argument in arguments:
             if isinstance(argument, np.ndarray):
                 assert not np.shares_memory(result, argument), name

@@ -21,15 +21,11 @@ import numpy as np
 
 from .. import analysis, ir, runtime
 from ..emit import Comment, tag
-from ..rules import lookup
-from ..runtime.facts import facts_of
+from ..rules import facts_of
 from .forward import index_value
 from .loops import LoopWriter
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
-
-# Calls whose value is a scalar whatever their operands (a full reduction, a math function).
-_REDUCTIONS = ("sum", "mean", "max", "min", "amax", "amin", "trace", "len")
 
 
 @dataclass
@@ -480,16 +476,12 @@ def _known_scalars(block: list) -> set[str]:
         if isinstance(value, ir.Const | ir.Name):
             return _scalar_atom(value, scalars)
         primitive = value.primitive
-        name = getattr(primitive, "name", None) or getattr(primitive, "__name__", "")
         if getattr(primitive, "__module__", "") == "math":
             return True
-        elementwise = not isinstance(primitive, ir.UserFunction) and getattr(
-            lookup(primitive), "elementwise", False)  # np.exp, np.float32, ...: of numbers
-        if elementwise or primitive in (float, int, len, abs, max, min, round) \
-                or primitive in ir.OPERATORS:
+        facts = facts_of(primitive)
+        if facts.elementwise:  # np.exp, np.float32, +, ...: of numbers, a number
             return all(_scalar_atom(a, scalars) for a in value.args)
-        return name in _REDUCTIONS and not value.kwargs and len(value.args) == 1 \
-            and not isinstance(primitive, ir.UserFunction)
+        return facts.number and not value.kwargs and len(value.args) == 1
 
     scalars: set[str] = set()
     while True:  # a fixpoint: names only join the set

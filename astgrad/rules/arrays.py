@@ -8,6 +8,7 @@ import operator
 
 import numpy as np
 
+from .. import shapes
 from ..ir import Attribute, Method
 from ..runtime import (
     astype_adjoint,
@@ -34,100 +35,129 @@ from ..runtime import (
     unbroadcast,
     unreduce,
 )
-from .registry import d, rule, zero_derivative
+from ..shapes import filled, flat, number, reduced, reshaped, same, square, transposed
+from .registry import d, declare, rule, zero_derivative
 
 
-@rule(np.sum, Method("sum"), forward=reduce_sum)
+@rule(np.sum, Method("sum"), forward=reduce_sum, allocates=True,
+      number=True, shape=reduced)
 def sum_(ans, a, axis=None, keepdims=False):
     d[a] = unreduce(d[ans], a, axis, keepdims)
 
 
-@rule(np.mean, Method("mean"), forward=reduce_mean)
+@rule(np.mean, Method("mean"), forward=reduce_mean, allocates=True,
+      number=True, shape=reduced)
 def mean(ans, a, axis=None, keepdims=False):
     # times the count, then divided: an int keeps a float32 array float32 in numba, a ratio
     # of ints (a float64 number) would not
     d[a] = unreduce(d[ans], a, axis, keepdims) * size(ans) / size(a)
 
 
-@rule(np.max, np.amax, Method("max"), forward=reduce_max)
+@rule(np.max, np.amax, Method("max"), forward=reduce_max, allocates=True,
+      number=True, shape=reduced)
 def max_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
 
 
-@rule(np.min, np.amin, Method("min"), forward=reduce_min)
+@rule(np.min, np.amin, Method("min"), forward=reduce_min, allocates=True,
+      number=True, shape=reduced)
 def min_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
 
 
-@rule(np.matmul, operator.matmul, forward=promoted_matmul, forward_always=True)
+@rule(np.matmul, operator.matmul, forward=promoted_matmul, forward_always=True,
+      allocates=True, shape=shapes.matmul)
 def matmul(ans, a, b):
     d[a] = matmul_adjoint_a(d[ans], a, b)
     d[b] = matmul_adjoint_b(d[ans], a, b)
 
 
-@rule(np.dot, Method("dot"), forward=promoted_dot, forward_always=True)
+@rule(np.dot, Method("dot"), forward=promoted_dot, forward_always=True,
+      allocates=True, shape=shapes.dot)
 def dot(ans, a, b):
     d[a] = matmul_adjoint_a(d[ans], a, b)
     d[b] = matmul_adjoint_b(d[ans], a, b)
 
 
-@rule(np.outer)
+@rule(np.outer, allocates=True, shape=shapes.outer)
 def outer(ans, a, b):
     d[a] = outer_adjoint_a(d[ans], a, b)
     d[b] = outer_adjoint_b(d[ans], a, b)
 
 
-@rule(np.trace)
+@rule(np.trace, allocates=True, shape=shapes.trace)
 def trace(ans, a):
     d[a] = trace_adjoint(d[ans], a)
 
 
-@rule(np.transpose, Method("transpose"))
+@rule(np.transpose, Method("transpose"), view=True, shape=transposed)
 def transpose(ans, a, *axes):
     d[a] = transpose_adjoint(d[ans], axes)
 
 
-@rule(Attribute("T"))
+@rule(Attribute("T"), view=True, shape=transposed)
 def T(ans, a):
     d[a] = d[ans].T
 
 
-@rule(np.reshape, np.ravel, Method("reshape"), Method("ravel"), Method("flatten"))
+@rule(np.reshape, Method("reshape"), view=True, shape=reshaped)
 def reshape(ans, a, *shape):
     d[a] = reshape_like(d[ans], a)
 
 
-@rule(np.copy, np.asarray, np.array, Method("copy"))
+@rule(np.ravel, Method("ravel"), view=True, shape=flat)
+def ravel(ans, a):
+    d[a] = reshape_like(d[ans], a)
+
+
+@rule(Method("flatten"), allocates=True, shape=flat)
+def flatten(ans, a):
+    d[a] = reshape_like(d[ans], a)
+
+
+@rule(np.asarray, view=True, shape=same)
+def asarray(ans, a):
+    d[a] = d[ans]
+
+
+@rule(np.copy, np.array, Method("copy"), allocates=True, shape=same)
 def copy(ans, a):
     d[a] = d[ans]
 
 
-@rule(operator.getitem)
+@rule(operator.getitem, view=True)  # its shape depends on the index's values
 def getitem(ans, a, index):
     d[a][index] += d[ans]
 
 
-@rule(np.full)
+@rule(np.full, allocates=True, shape=filled)
 def full(ans, shape, fill_value, dtype=None):
     d[fill_value] = unbroadcast(d[ans], fill_value)
 
 
-@rule(np.full_like)
+@rule(np.full_like, allocates=True, shape=same)
 def full_like(ans, a, fill_value, dtype=None):
     d[fill_value] = unbroadcast(d[ans], fill_value)
 
 
-@rule(Method("astype"))
+@rule(Method("astype"), allocates=True, shape=same)
 def astype(ans, a, dtype):
     d[a] = astype_adjoint(d[ans], a, dtype)
 
 
 # Their values do not change when their inputs move a little (np.arange and np.linspace are not
 # here: their values move with float endpoints).
-zero_derivative(
-    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.eye,
-    np.identity, np.shape, np.ndim, np.size, len, range,
-    np.argmax, np.argmin, np.argsort, Method("argmax"), Method("argmin"), Method("argsort"),
-    Attribute("shape"), Attribute("ndim"), Attribute("size"), Attribute("dtype"),
-    stop_gradient, trip_count, loop_bound, not_shared, check_progress,
-)
+zero_derivative(np.zeros, np.ones, np.empty, allocates=True, shape=filled)
+zero_derivative(np.zeros_like, np.ones_like, np.empty_like, allocates=True, shape=same)
+zero_derivative(np.eye, np.identity, allocates=True, shape=square)
+zero_derivative(np.argmax, np.argmin, Method("argmax"), Method("argmin"), allocates=True,
+                shape=reduced)
+zero_derivative(np.argsort, Method("argsort"), allocates=True, shape=same)
+zero_derivative(np.ndim, np.size, len, Attribute("ndim"), Attribute("size"), number=True,
+                shape=number)
+zero_derivative(np.shape, range, Attribute("shape"), Attribute("dtype"))  # not arrays
+zero_derivative(stop_gradient, trip_count, loop_bound, not_shared, check_progress)  # helpers
+
+# Views without a derivative rule: writing into one writes into its operand.
+declare(np.squeeze, np.expand_dims, np.atleast_1d, np.atleast_2d, np.broadcast_to,
+        Method("squeeze"), Method("view"), view=True)

@@ -167,19 +167,25 @@ def clip_(ans, a, a_min, a_max):
     d[a_max] = select((a > a_max) | (a_max < a_min), d[ans], 0.0)
 
 
-@rule(builtins.float, np.float64, np.float32, elementwise=True)
+@rule(builtins.float, elementwise=True)
 def to_float(ans, x):
+    d[x] = d[ans]
+
+
+# np.float64(x) of a float64 array is x itself, not a copy
+@rule(np.float64, np.float32, elementwise=True, view=True)
+def to_numpy_float(ans, x):
     d[x] = d[ans]
 
 
 zero_derivative(
     np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
     np.isnan, np.isinf, np.isfinite, np.signbit,
-    math.isnan, math.isinf, math.isfinite, builtins.bool,
+    math.isnan, math.isinf, math.isfinite, builtins.bool, elementwise=True,
 )
 # Compiled, these would turn NaN and infinity into arbitrary integers; Python raises instead.
-zero_derivative(builtins.int, forward=to_int)
-zero_derivative(math.floor, forward=floor_int)
-zero_derivative(math.ceil, forward=ceil_int)
-zero_derivative(math.trunc, forward=trunc_int)
-zero_derivative(builtins.round, forward=round_int)
+zero_derivative(builtins.int, forward=to_int, elementwise=True)
+zero_derivative(math.floor, forward=floor_int, elementwise=True)
+zero_derivative(math.ceil, forward=ceil_int, elementwise=True)
+zero_derivative(math.trunc, forward=trunc_int, elementwise=True)
+zero_derivative(builtins.round, forward=round_int, elementwise=True)

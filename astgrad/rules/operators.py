@@ -71,5 +71,5 @@ zero_derivative(
     operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
     operator.not_, operator.invert, operator.and_, operator.or_, operator.xor,
     np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
-    np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor, elementwise=True,
 )

@@ -25,6 +25,13 @@ astgrad.runtime) are resolved in the rule's module, by identity.
 `zero_derivative` lists the primitives whose output carries no derivative (sign, floor,
 comparisons, array creation). A call to a primitive that is in neither list has no rule, and
 differentiating through it is an error that names the function.
+
+Each declaration also states the facts the other stages need of its primitives
+(astgrad/runtime/facts.py: view, allocates, number, elementwise, result shape), as keywords:
+`@rule(np.reshape, view=True, shape=reshaped)`; `declare` states them of a primitive without
+a rule. Analysis, reverse and specialize ask `facts_of(primitive)`, never a list of names;
+tests/test_primitives.py checks every declaration against NumPy. (A forward-mode tangent rule
+will be declared here too.)
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ from .. import ir
 from ..errors import AstgradError, Origin
 from ..parse import dotted
 from ..runtime import select as _select
+from ..runtime.facts import NOTHING_KNOWN, Facts
+from ..runtime.facts import facts_of as helper_facts
 from .simplify import simplify
 
 
@@ -261,6 +270,7 @@ def _value(stmt: ast.stmt) -> ast.expr:
 # -- the registry -----------------------------------------------------------------------------
 
 _RULES: dict[object, Rule] = {}
+_FACTS: dict[object, Facts] = {}
 
 
 def _key(primitive: object) -> object:
@@ -277,8 +287,21 @@ def lookup(primitive: object) -> Rule | None:
     return _RULES.get(_key(primitive))
 
 
+def facts_of(obj: object) -> Facts:
+    """What the stages may assume of a primitive or a runtime helper (Facts): declared beside
+    the helper, with the primitive's rule, or by `declare`; nothing for anything else."""
+    if hasattr(obj, "astgrad_facts"):
+        return helper_facts(obj)
+    return _FACTS.get(_key(obj), NOTHING_KNOWN)
+
+
+def declared() -> dict[object, Facts]:
+    """Every primitive the registry knows, with its facts."""
+    return dict(_FACTS)
+
+
 def rule(*primitives: object, elementwise: bool | None = None, forward: object | None = None,
-         forward_always: bool = False):
+         forward_always: bool = False, **facts):
     """Register a derivative rule for one or more functions (usable on your own functions).
 
         @astgrad.rule(softplus)
@@ -287,7 +310,8 @@ def rule(*primitives: object, elementwise: bool | None = None, forward: object |
 
     The rule's parameters are the output `ans` and then the function's inputs. Return the
     partial derivative of `ans` with respect to each input, or write the adjoint form
-    `d[x] = ...` in terms of `d[ans]` (see astgrad/rules/arrays.py for examples).
+    `d[x] = ...` in terms of `d[ans]` (see astgrad/rules/arrays.py for examples). Keywords
+    `view`, `number` and `shape` state the functions' facts (astgrad/runtime/facts.py).
     """
     if not primitives:
         raise TypeError("rule() needs the function(s) the rule differentiates")
@@ -295,6 +319,7 @@ def rule(*primitives: object, elementwise: bool | None = None, forward: object |
     def register(template):
         parsed = _parse_template(template, elementwise)
         parsed.forward, parsed.forward_always = forward, forward_always
+        declare(*primitives, elementwise=parsed.elementwise, **facts)
         for primitive in primitives:
             _RULES[_key(primitive)] = parsed
         return template
@@ -302,13 +327,22 @@ def rule(*primitives: object, elementwise: bool | None = None, forward: object |
     return register
 
 
-def zero_derivative(*primitives: object, forward: object | None = None) -> None:
+def zero_derivative(*primitives: object, forward: object | None = None, **facts) -> None:
     """Register functions whose output carries no derivative (sign, floor, array creation).
-    With `forward`, generated code calls it instead of the function (see `rule`)."""
+    With `forward`, generated code calls it instead of the function (see `rule`); keywords
+    state their facts (astgrad/runtime/facts.py)."""
+    declare(*primitives, **facts)
     for primitive in primitives:
         name = getattr(primitive, "__name__", None) or getattr(primitive, "name", repr(primitive))
         _RULES[_key(primitive)] = Rule(str(name), None, forward=forward,
                                        forward_always=forward is not None)
+
+
+def declare(*primitives: object, **facts) -> None:
+    """State the facts of functions (astgrad/runtime/facts.py); alone, for functions with no
+    derivative rule (np.squeeze: a view, whose writes the analysis must follow)."""
+    for primitive in primitives:
+        _FACTS[_key(primitive)] = Facts(**facts)
 
 
 def _parse_template(template, elementwise: bool | None) -> Rule:

@@ -15,6 +15,7 @@ from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ..errors import GradientShape, IntegerInput, NonScalarOutput, SharedArray
+from ..shapes import same
 from .broadcasting import (
     advance,
     broadcast_shape,
@@ -359,6 +360,7 @@ def _extremum_share_with_number(dtype, array_first: bool):
     return impl
 
 
+@helper(view=True, shape=same)
 def stop_gradient(x):
     """`x` itself, but treated as a constant by the gradient (PyTorch's `detach()`).
 

@@ -1,21 +1,49 @@
-"""What the compiler stages may assume of a runtime helper, declared beside the helper.
+"""What the compiler stages may assume of a primitive or a runtime helper, declared once.
+
+A rule declares its primitive's facts beside the rule (`@rule(np.reshape, view=True,
+shape=reshaped)`, astgrad/rules/); a runtime helper declares its own beside its NumPy and
+numba implementations:
 
     @helper(allocates=True)
     def zeros_like(x): ...
 
-The reverse stage asks `facts_of(function)` instead of keeping lists of helpers: a helper that
-`allocates` always returns a new array (or a number), never one of its arguments or a view of
-one, so an adjoint that holds its result may be added into in place.
+The stages ask `astgrad.rules.facts_of(obj)` instead of keeping lists of names: analysis
+whether writing into a result writes into an operand (`view`), reverse whether an adjoint may
+be added into in place (`allocates`) and which names hold numbers (`number`, `elementwise`).
+tests/test_facts.py checks every declaration against NumPy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from ..shapes import broadcast
 
 
 @dataclass(frozen=True)
 class Facts:
-    allocates: bool = False  # its result is a new array or a number, never an argument's
+    # its result is a new array or a number, never an argument or a view of one
+    allocates: bool = False
+    # its result may be its first argument or a view of it: writing into one writes the other
+    view: bool = False
+    # called with its first argument alone, its result is a number (np.sum(x), len(x))
+    number: bool = False
+    # each element of its result is computed from the (broadcast) arguments' elements at the
+    # same place alone; of numbers, it is a number
+    elementwise: bool = False
+    # its result's shape, called as the primitive is (astgrad/shapes.py); elementwise
+    # primitives broadcast their arguments without saying so
+    shape: Callable | None = None
+
+    def result_shape(self, *args, **kwargs) -> tuple | None:
+        """The shape of the primitive's result for these arguments (arrays given by anything
+        with a `.shape`), or None when it is not declared."""
+        if self.shape is not None:
+            return self.shape(*args, **kwargs)
+        if self.elementwise:
+            return broadcast(*args, *kwargs.values())
+        return None
 
 
 NOTHING_KNOWN = Facts()

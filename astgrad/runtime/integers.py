@@ -24,6 +24,8 @@ from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
 from ..errors import EndlessLoop, IntegerExpected
+from ..shapes import number
+from .facts import helper
 
 _INT64_BOUND = 2.0 ** 63  # |x| below this converts to an int64 exactly
 
@@ -104,6 +106,7 @@ def _require_int(n, name, line):
     return impl
 
 
+@helper(number=True, shape=number)
 def loop_bound(n):
     """`n`, a bound of range() computed in the function: an integer, as Python's range()
     requires (numba would run range(2.5) for two trips; this refuses it when compiling, and

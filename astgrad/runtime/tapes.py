@@ -19,9 +19,12 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 
 from ..errors import ShapeChanged
+from ..shapes import number
 from .adjoints import _SCALAR
+from .facts import helper
 
 
+@helper(number=True, shape=number)
 @register_jitable
 def trip_count(start, stop, step):
     """How many trips `for i in range(start, stop, step)` makes."""

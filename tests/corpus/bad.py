@@ -265,6 +265,14 @@ def store_through_view(x):
     return np.sum(x)
 
 
+def store_through_a_scalar_constructor(x):
+    """np.float64 of a float64 array is the array itself (found by tests/test_primitives.py,
+    2026-12-06: astgrad took it for a copy, and the gradient ignored the write)."""
+    y = np.float64(x)
+    y[0] = 2.0  # error
+    return np.sum(x * x)
+
+
 def identity(v):
     return v
 
