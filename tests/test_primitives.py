@@ -131,6 +131,11 @@ def index(draw):
 
 
 @st.composite
+def stack(draw):
+    return (array(draw, draw(st.sampled_from([2, 3]))),), {}
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -144,7 +149,7 @@ EXAMPLES = {
     **dict.fromkeys([np.dot, Method("dot")], product([(0, 2), (2, 0), (1, 1), (2, 1), (2, 2),
                                                       (1, 2)])),  # (of stacks: refused)
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
-    np.trace: one_array(dims=2),
+    np.trace: stack(),
     np.transpose: transposition(),
     Method("transpose"): transposition(spread=True),
     np.reshape: reshaping(),

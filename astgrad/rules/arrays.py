@@ -29,6 +29,7 @@ from ..runtime import (
     reshape_like,
     size,
     stop_gradient,
+    trace,
     trace_adjoint,
     transpose_adjoint,
     trip_count,
@@ -85,8 +86,8 @@ def outer(ans, a, b):
     d[b] = outer_adjoint_b(d[ans], a, b)
 
 
-@rule(np.trace, allocates=True, shape=shapes.trace)
-def trace(ans, a):
+@rule(np.trace, forward=trace, forward_always=True, allocates=True, shape=shapes.trace)
+def trace_(ans, a):
     d[a] = trace_adjoint(d[ans], a)
 
 

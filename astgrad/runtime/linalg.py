@@ -1,4 +1,5 @@
-"""Adjoints of products and reshapes: dot and matmul, outer, trace, reshape, transpose.
+"""Adjoints of products and reshapes: dot and matmul, outer, trace, reshape, transpose;
+np.trace of stacks of matrices, which numba lacks.
 
 The adjoint of `a @ b` depends on whether each operand is a scalar, a vector or a matrix; the
 generated code calls one helper per operand and the numba version picks the formula when it
@@ -14,6 +15,7 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
+from .. import shapes
 from .adjoints import _SCALAR
 from .facts import helper
 
@@ -173,11 +175,34 @@ def _outer_adjoint_b(g, a, b):
     return lambda g, a, b: np.dot(a.ravel(), dtype_of(g, b)).reshape(b.shape)
 
 
+@helper(allocates=True, shape=shapes.trace)
+def trace(a):
+    """np.trace(a): the diagonal of `a`'s first two axes summed (numba's np.trace takes
+    matrices only)."""
+    return np.trace(a)
+
+
+@overload(trace)
+def _trace(a):
+    if _rank(a) == 2:
+        return lambda a: np.trace(a)
+    dtype = as_dtype(a.dtype)
+
+    def impl(a):
+        out = np.zeros(a.shape[2:], dtype)
+        for i in range(min(a.shape[0], a.shape[1])):
+            out += a[i, i]
+        return out
+
+    return impl
+
+
 @helper(allocates=True)
 def trace_adjoint(g, a):
-    """The adjoint of `a` in `np.trace(a)`: `g` on the diagonal, zeros elsewhere."""
+    """The adjoint of `a` in `np.trace(a)`: `g` on the diagonal of the first two axes, zeros
+    elsewhere."""
     out = np.zeros(np.shape(a), np.result_type(g, a, np.float32))
-    for i in range(min(np.shape(a))):
+    for i in range(min(np.shape(a)[:2])):
         out[i, i] = g
     return out
 

@@ -562,6 +562,7 @@ class Builder:
                  "negate": 1, "extremum": 1, "index": 2, "ifexp": 1,
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
+                 "trace": 1 if shape in ((), (2,), (3,)) else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
                  "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
                  "item": 1 if any(shape in h.returns for h in self.helpers
@@ -672,6 +673,19 @@ class Builder:
         if self.coin(3):
             return Call("np.dot", (a, b), shape)
         return BinOp("@", a, b, shape)
+
+    def _trace(self, shape, scope, depth):
+        """np.trace of a matrix, a number; or of a stack of them, an array: of (2, 1, 3) a
+        row, of x.T * y.T (3, 3, 2) a pair (more diagonal elements than the last axis)."""
+        if shape == ():
+            operand = self.expr(self.pick([(2, 3), (1, 3)]), scope, depth)
+        elif shape == (3,):
+            operand = self.expr((2, 1, 3), scope, depth)
+        else:
+            left = Transpose(self.expr((2, 1, 3), scope, depth), (3, 1, 2))
+            right = Transpose(self.expr((2, 3), scope, depth), (3, 2))
+            operand = BinOp("*", left, right, (3, 3, 2))
+        return Call("np.trace", (operand,), shape)
 
     def _index(self, shape, scope, depth) -> Expr:
         return self.read(shape, scope) or self.leaf(shape, scope)

@@ -510,6 +510,22 @@ def element_of_a_vector_rebound(x0):
     return x0 * x0
 
 
+def trace_of_a_stack(x0, x1):
+    """Found reading the code (2026-12-06): np.trace of a stack of matrices put its adjoint on
+    min(x.shape) diagonal elements, not the first two axes' min, so a (3, 3, 2) stack had no
+    gradient at [2, 2]; and compiled, numba had no np.trace of a stack."""
+    v1 = np.trace(x0.T * x1.T)
+    return np.sum(v1 * v1)
+
+
+def trace_of_a_stack_taken_for_a_number(x0, x1):
+    """Found reading the code (2026-12-06): the reverse stage took np.trace(x) for a number, as
+    it is of a matrix; of a stack it is an array, and the adjoint of `v1 * x1[0, 0]` reached
+    the element x1[0, 0] as an array."""
+    v1 = np.trace(x0 * np.ones((2, 3))) * x1[0, 0]
+    return np.sum(v1 * v1)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -524,6 +540,10 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (trace_of_a_stack, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
+                          np.linspace(0.5, 1.5, 6).reshape(2, 3))]),
+    (trace_of_a_stack_taken_for_a_number, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
+                                            np.linspace(0.5, 1.5, 6).reshape(2, 3))]),
     (may_return_from_a_while_loop, [(np.array([[0.0, -0.15, -0.91]]), np.array([-0.26, -0.08])),
                                     (np.array([[0.0, -0.15, -0.91]]), np.array([-0.26, 2.0]))]),
     (shape_read_after_the_loop_rebinds_it, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),

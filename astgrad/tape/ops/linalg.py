@@ -49,7 +49,9 @@ def outer(a, b):
 
 @primitive("TraceBackward0")
 def trace(a):
+    """The diagonal of the first two axes summed; its gradient is g on that diagonal."""
     a = np.asarray(a)
-    if a.ndim != 2:
-        raise ValueError(f"trace needs a matrix, not an array of shape {a.shape}")
-    return np.trace(a), lambda g: (g * np.eye(*a.shape, dtype=a.dtype),)
+    if a.ndim < 2:
+        raise ValueError(f"trace needs a matrix or a stack of them, not shape {a.shape}")
+    diagonal = np.eye(*a.shape[:2], dtype=a.dtype).reshape(a.shape[:2] + (1,) * (a.ndim - 2))
+    return np.trace(a), lambda g: (diagonal * g,)
