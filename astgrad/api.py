@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import linecache
+import sys
 import weakref
 from collections.abc import Callable
 
@@ -96,7 +97,8 @@ def specialized(gradient, arguments):
     generic = getattr(gradient.compiled, "py_func", gradient.compiled)
     pattern = argument_pattern(arguments)
     text = None if pattern is None else specialize(gradient.source, generic.__name__,
-                                                   *pattern, generic.__module__)
+                                                   *pattern, generic.__module__,
+                                                   vars(sys.modules[generic.__module__]))
     if text is None:
         return gradient
     module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),

@@ -52,6 +52,16 @@ def same(a, *_) -> tuple:
     return shape_of(a)
 
 
+def of_second(_, b, *__) -> tuple:
+    """The second argument's shape (unbroadcast(g, like), matmul_adjoint_a(g, a, b))."""
+    return shape_of(b)
+
+
+def of_third(_, __, c, *___) -> tuple:
+    """The third argument's shape (matmul_adjoint_b(g, a, b))."""
+    return shape_of(c)
+
+
 def number(*_) -> tuple:
     return ()
 

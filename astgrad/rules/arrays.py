@@ -41,13 +41,13 @@ from .registry import d, declare, rule, zero_derivative
 
 
 @rule(np.sum, Method("sum"), forward=reduce_sum, allocates=True,
-      number=True, shape=reduced)
+      number=True, shape=reduced, loop="sum")
 def sum_(ans, a, axis=None, keepdims=False):
     d[a] = unreduce(d[ans], a, axis, keepdims)
 
 
 @rule(np.mean, Method("mean"), forward=reduce_mean, allocates=True,
-      number=True, shape=reduced)
+      number=True, shape=reduced, loop="mean")
 def mean(ans, a, axis=None, keepdims=False):
     # times the count, then divided: an int keeps a float32 array float32 in numba, a ratio
     # of ints (a float64 number) would not
@@ -55,13 +55,13 @@ def mean(ans, a, axis=None, keepdims=False):
 
 
 @rule(np.max, np.amax, Method("max"), forward=reduce_max, allocates=True,
-      number=True, shape=reduced)
+      number=True, shape=reduced, loop="max")
 def max_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
 
 
 @rule(np.min, np.amin, Method("min"), forward=reduce_min, allocates=True,
-      number=True, shape=reduced)
+      number=True, shape=reduced, loop="min")
 def min_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
 

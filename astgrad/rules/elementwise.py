@@ -154,7 +154,7 @@ def builtin_min(ans, a, b):
     d[b] = select(b < a, d[ans], 0.0)
 
 
-@rule(np.where, elementwise=True)
+@rule(np.where, elementwise=True, loop="select")
 def where(ans, condition, x, y):
     d[x] = select(condition, d[ans], 0.0)
     d[y] = select(condition, 0.0, d[ans])

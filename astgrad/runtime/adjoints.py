@@ -15,7 +15,7 @@ from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ..errors import GradientShape, IntegerInput, NonScalarOutput, SharedArray
-from ..shapes import same
+from ..shapes import number, of_second, same
 from .broadcasting import (
     advance,
     broadcast_shape,
@@ -71,6 +71,7 @@ def _zeros_like(x):
     raise TypingError(f"astgrad: cannot differentiate a value of type {x}")
 
 
+@helper(loop="unbroadcast", shape=of_second)
 def unbroadcast(g, like):
     """Sum the adjoint `g` of a broadcast result back to the shape of the operand `like`."""
     shape = np.shape(like)
@@ -158,7 +159,7 @@ def _unbroadcast_matrix(dtype):
     return impl
 
 
-@helper(allocates=True)
+@helper(allocates=True, shape=same)
 def output_seed(value):
     """The adjoint of the function's value: 1 of the value's type. The value must be a scalar
     (a number, or an array with one element); anything else raises NonScalarOutput."""
@@ -197,6 +198,7 @@ def _output_seed(value):
     return impl
 
 
+@helper(view=True, shape=same)  # g itself when of x's dtype
 def cast_like(g, x):
     """The gradient `g` in the type of the argument `x` it belongs to (float32 stays float32).
     A gradient of another shape than its argument's is astgrad's bug: GradientShape."""
@@ -235,7 +237,7 @@ def _cast_like(g, x):
     return lambda g, x: float(g)
 
 
-@helper(allocates=True)
+@helper(allocates=True, shape=same)
 def own(g):
     """`g`, copied if it is an array, so that adding into it in place touches nothing else."""
     return g.copy() if isinstance(g, np.ndarray) else g
@@ -248,6 +250,7 @@ def _own(g):
     return lambda g: g
 
 
+@helper(number=True, shape=number)
 def size(x):
     """The number of elements of `x`; 1 for a scalar."""
     return np.size(x)
@@ -260,7 +263,7 @@ def _size(x):
     return lambda x: 1
 
 
-@helper(allocates=True)
+@helper(allocates=True, elementwise=True, loop="select")
 def select(condition, a, b):
     """`np.where(condition, a, b)` that keeps scalars scalars."""
     if np.ndim(condition) == 0 and np.ndim(a) == 0 and np.ndim(b) == 0:
@@ -303,6 +306,7 @@ def extremum_share_scalar(g, x, y, larger):
     return g / 2 if x == y else g
 
 
+@helper(elementwise=True, loop="share")
 def extremum_share(g, a, b, larger):
     """The part of the adjoint `g` of `np.maximum(a, b)` (`larger`) or `np.minimum(a, b)`
     that goes to `a`: all where `a` is chosen, half at a tie, none where `b` is (PyTorch's

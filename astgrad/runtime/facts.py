@@ -9,7 +9,8 @@ numba implementations:
 
 The stages ask `astgrad.rules.facts_of(obj)` instead of keeping lists of names: analysis
 whether writing into a result writes into an operand (`view`), reverse whether an adjoint may
-be added into in place (`allocates`) and which names hold numbers (`number`, `elementwise`).
+be added into in place (`allocates`) and which names hold numbers (`number`, `elementwise`),
+specialize each value's shape (`shape`) and how to write it as loops (`loop`).
 tests/test_facts.py checks every declaration against NumPy.
 """
 
@@ -35,6 +36,11 @@ class Facts:
     # its result's shape, called as the primitive is (astgrad/shapes.py); elementwise
     # primitives broadcast their arguments without saying so
     shape: Callable | None = None
+    # how a specialized gradient writes it in loops over elements (astgrad/specialize/):
+    # "select", "share" (extremum_share), "sum", "mean", "max", "min" (reductions), "unreduce",
+    # "unbroadcast", "product", "product_adjoint_a", "product_adjoint_b"; NumPy's elementwise
+    # ufuncs of floats need none (they are called on numbers)
+    loop: str | None = None
 
     def result_shape(self, *args, **kwargs) -> tuple | None:
         """The shape of the primitive's result for these arguments (arrays given by anything

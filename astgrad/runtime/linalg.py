@@ -38,12 +38,14 @@ def _dtype_of(g, a):
     return lambda g, a: g
 
 
+@helper(allocates=True, loop="product", shape=shapes.matmul)
 def promoted_matmul(a, b):
     """`a @ b`. In numba, operands of two float dtypes are first promoted to one, as NumPy
     does (numba's `@` refuses them; they meet after a float32 array meets a float literal)."""
     return np.matmul(a, b)
 
 
+@helper(allocates=True, loop="product", shape=shapes.dot)
 def promoted_dot(a, b):
     """`np.dot(a, b)`, with NumPy's promotion of two float dtypes also in numba."""
     return np.dot(a, b)
@@ -72,7 +74,7 @@ def _promoted_dot(a, b):
     return lambda a, b: np.dot(a.astype(common), b.astype(common))
 
 
-@helper(allocates=True)
+@helper(allocates=True, loop="product_adjoint_a", shape=shapes.of_second)
 def matmul_adjoint_a(g, a, b):
     """The adjoint of `a` in `np.dot(a, b)` or `a @ b`, given the result's adjoint `g`."""
     ranks = (np.ndim(a), np.ndim(b))
@@ -89,7 +91,7 @@ def matmul_adjoint_a(g, a, b):
     raise ValueError(_rank_message(ranks))
 
 
-@helper(allocates=True)
+@helper(allocates=True, loop="product_adjoint_b", shape=shapes.of_third)
 def matmul_adjoint_b(g, a, b):
     """The adjoint of `b` in `np.dot(a, b)` or `a @ b`, given the result's adjoint `g`."""
     ranks = (np.ndim(a), np.ndim(b))

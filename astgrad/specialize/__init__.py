@@ -28,6 +28,10 @@ astgrad.api.SUMS_IN_ANY_ORDER), so that numba vectorizes them, as BLAS reorders 
 Statements the specializer does not write as loops (anything of unknown shape) are kept as they
 were: the generic helpers remain the fallback.
 
+A call is known by the object it calls (found in the generic module's namespace) and that
+object's declared facts (astgrad/runtime/facts.py): its `loop` form below, or, for any other,
+its `shape`, so that a statement kept as it was still gives later ones its value's shape.
+
 Grammar rewritten (statements of the generic gradient, one operation per line):
 
     t = E                                 E elementwise of rank 1 or 2: one loop nest
@@ -52,8 +56,9 @@ import ast
 import numpy as np
 
 from ..parse import assigned_names
+from ..runtime import float_type
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import call_name, is_transpose, names_in
+from .syntax import is_transpose, names_in, resolve
 from .writer import Writer
 
 
@@ -79,12 +84,14 @@ def argument_pattern(arguments) -> tuple | None:
 
 
 def specialize(text: str, function_name: str, shapes: tuple, dtype,
-               module_name: str) -> str | None:
+               module_name: str, namespace: dict) -> str | None:
     """The text of a module defining `function_name` for arguments with the pattern of
     `shapes` and of `dtype`, rewritten from the generic module `text` (importable as
-    `module_name`), or None if nothing in it can be.
+    `module_name`, its globals `namespace`: what its calls call), or None if nothing in it
+    can be.
 
-    >>> specialize(gradient.source, "value_and_grad_loss", ((3, 2), (64, 2)), np.float64, name)
+    >>> specialize(gradient.source, "value_and_grad_loss", ((3, 2), (64, 2)), np.float64, name,
+    ...            vars(sys.modules[name]))
     """
     module = ast.parse(text)
     function = next((node for node in module.body if isinstance(node, ast.FunctionDef)
@@ -92,14 +99,14 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     if function is None or not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return))
                                    for s in function.body):
         return None
-    _numbers_as_written(function)
+    _numbers_as_written(function, namespace)
     params = [a.arg for a in function.args.args]
     if len(params) != len(shapes) or set(params) & assigned_names(function):
         return None  # loops are sized by the arguments' shapes: an argument rebound is not one
     dims = Dimensions(dict(zip(params, shapes)))
     dtype_name = np.dtype(dtype).name
     writer = Writer(dims, dtype_name, names_in(function), {*assigned_names(function), *params},
-                    transposed_later=_transposed_later(function))
+                    transposed_later=_transposed_later(function), namespace=namespace)
     for param, shape in zip(params, shapes):
         writer.shapes[param] = dims.of_argument(param, shape)
     lines = text.splitlines()
@@ -129,12 +136,12 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
                      + ["    " + line for line in body]) + "\n"
 
 
-def _numbers_as_written(function: ast.FunctionDef) -> None:
+def _numbers_as_written(function: ast.FunctionDef, namespace: dict) -> None:
     """Drop the generic gradient's float type of numbers (`_float = float_type(...)`,
     `_float(0.5)`): the specialized code writes its numbers in its one dtype itself."""
     def defines_it(s: ast.stmt) -> bool:
         return isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name) and isinstance(
-            s.value, ast.Call) and call_name(s.value) == "float_type"
+            s.value, ast.Call) and resolve(s.value.func, namespace, set()) is float_type
 
     names = {s.targets[0].id for s in function.body if defines_it(s)}
     function.body = [s for s in function.body if not defines_it(s)]

@@ -1,26 +1,45 @@
-"""The statements and expressions of generated gradients that specialize rewrites: the
-functions and calls it knows, and small readers of their syntax trees."""
+"""The statements and expressions of generated gradients that specialize rewrites: what their
+calls call (found in the generic module's namespace, known by their declared facts), and
+small readers of their syntax trees."""
 
 from __future__ import annotations
 
 import ast
+import builtins
+
+import numpy as np
 
 from ..emit import to_source
-from ..parse import dotted
+from ..rules import facts_of
 
-# NumPy's ufuncs of one argument that the rules differentiate and numba computes on numbers
-ELEMENTWISE_FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
-                         "square", "absolute", "sin", "cos", "tan", "arcsin", "arccos",
-                         "arctan", "sinh", "cosh", "tanh"}
-BINARY_FUNCTIONS = {"maximum", "minimum"}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 COMPARISONS = {ast.Gt: ">", ast.Lt: "<", ast.GtE: ">=", ast.LtE: "<=", ast.Eq: "==",
                ast.NotEq: "!="}  # as the condition of a select only
-AXIS_REDUCTIONS = {"reduce_sum": "sum", "reduce_mean": "mean", "reduce_max": "max",
-                   "reduce_min": "min"}
-WHOLE_REDUCTIONS = {"sum", "mean", "max", "min"}
-SAME_SHAPE = {"stop_gradient", "own", "cast_like", "output_seed"}  # shape of the first argument
-PRODUCTS = {"promoted_matmul", "promoted_dot", "matmul_adjoint_a", "matmul_adjoint_b"}
+# the loop forms (astgrad/runtime/facts.py) the specializer writes as loops of their own
+REDUCTIONS = ("sum", "mean", "max", "min")
+PRODUCTS = ("product", "product_adjoint_a", "product_adjoint_b")
+
+
+def resolve(expr: ast.expr, namespace: dict, local: set[str]):
+    """The object `np.exp` or `unreduce` names in the generic module (None for a local name
+    or anything else)."""
+    path = []
+    while isinstance(expr, ast.Attribute):
+        path.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name) or expr.id in local:
+        return None
+    obj = namespace.get(expr.id, getattr(builtins, expr.id, None))
+    for attr in reversed(path):
+        obj = getattr(obj, attr, None)
+    return obj
+
+
+def maps_numbers(function) -> bool:
+    """Is `function` an elementwise NumPy ufunc from floats to a float (np.exp, np.maximum),
+    which numba computes on numbers: a loop calls it on each element?"""
+    return (isinstance(function, np.ufunc) and function.nout == 1
+            and facts_of(function).elementwise and "d" * function.nin + "->d" in function.types)
 
 
 class Unknown(Exception):
@@ -44,17 +63,6 @@ def reduction_arguments(node: ast.Call):
     if not isinstance(node.args[0], ast.Name):
         raise Unknown(to_source(node))
     return node.args[0], values["axis"], bool(values["keepdims"])
-
-
-def call_name(node: ast.Call) -> str | None:
-    """`exp` for `np.exp(x)`, `unreduce` for `unreduce(g, x)`."""
-    parts = dotted(node.func)
-    return parts[-1] if parts else None
-
-
-def is_np(node: ast.Call) -> bool:
-    """Whether `node` calls a function of NumPy's namespace (`np.exp(x)`)."""
-    return dotted(node.func) == ["np", call_name(node)]
 
 
 def is_transpose(node: ast.AST) -> bool:

@@ -9,26 +9,25 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from .. import runtime
 from ..emit import to_source
 from ..parse import assigned_names
+from ..rules import facts_of
+from ..runtime.facts import Facts
 from .dimensions import ONE, Dimensions
 from .syntax import (
-    AXIS_REDUCTIONS,
-    BINARY_FUNCTIONS,
     COMPARISONS,
-    ELEMENTWISE_FUNCTIONS,
     PRODUCTS,
-    SAME_SHAPE,
+    REDUCTIONS,
     SYMBOLS,
-    WHOLE_REDUCTIONS,
     Unknown,
-    call_name,
     constant,
     is_flag,
-    is_np,
     is_transpose,
+    maps_numbers,
     names_in,
     reduction_arguments,
+    resolve,
 )
 
 
@@ -96,6 +95,17 @@ class Writer:
     # (`x = name.T`) and none returns: a matrix product into one is computed transposed
     later: set[str] = field(default_factory=set)  # names the statement at hand and those after
     # it read (set by the caller before each statement)
+    namespace: dict = field(default_factory=dict)  # the generic module's globals
+
+    def callee(self, node: ast.expr):
+        """The object a call calls (None for anything else)."""
+        if not isinstance(node, ast.Call):
+            return None
+        return resolve(node.func, self.namespace, self.local)
+
+    def facts(self, node: ast.expr) -> Facts:
+        """The declared facts of what a call calls (nothing known for anything else)."""
+        return facts_of(self.callee(node))
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -263,14 +273,15 @@ class Writer:
 
     def _loops(self, target: str, value: ast.expr, label: str) -> bool:
         """Write `target = value` as loops (or np.dot), if of a form the docstring lists."""
-        name = call_name(value) if isinstance(value, ast.Call) else None
-        if name in PRODUCTS:
+        form = self.facts(value).loop
+        if form in PRODUCTS:
             return self._product(target, value, label)
-        if name == "unbroadcast":
+        if form == "unbroadcast":
             return self._unbroadcast(target, value, label)
-        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and is_np(value)):
+        if form in REDUCTIONS:
             return self._reduction(target, value, label)
-        if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or name in SAME_SHAPE:
+        if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or (
+                isinstance(value, ast.Call) and not self._has_elements(value)):
             return False
         shape = self.shape(value)
         if not shape:
@@ -310,35 +321,54 @@ class Writer:
             return self.shape(node.value)[::-1]
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
-        name, args = call_name(node), node.args
-        if name in AXIS_REDUCTIONS or (name in WHOLE_REDUCTIONS and is_np(node)):
+        facts = self.facts(node)
+        if facts.loop in REDUCTIONS:
             source, axis, keep = reduction_arguments(node)
             shape = self.shape(source)
             if axis is None:
                 return (ONE,) * len(shape) if keep else ()
             axis %= len(shape)
             return tuple(ONE if k == axis else d for k, d in enumerate(shape) if keep or k != axis)
-        if node.keywords:
-            raise Unknown(to_source(node))
-        if name in ("unreduce", "unbroadcast"):
-            return self.shape(args[1])
-        if name == "size":
-            return ()
-        if name in SAME_SHAPE:
-            return self.shape(args[0])
-        if name in PRODUCTS:
-            return self._product_shape(node)
-        if name in ("extremum_share", "select") or (is_np(node) and name in
-                                                     ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
-                                                     | {"where"}):
-            return self.dims.broadcast([self.shape(a) for a in args if not is_flag(a)])
-        raise Unknown(to_source(node))
+        if facts.loop in PRODUCTS:
+            return self._product_shape(node, facts.loop)
+        if facts.elementwise and not node.keywords:
+            return self.dims.broadcast([self.shape(a) for a in node.args if not is_flag(a)])
+        return self._declared_shape(node, facts)
 
-    def _product_shape(self, node: ast.Call) -> tuple:
-        name = call_name(node)
+    def _declared_shape(self, node: ast.Call, facts: Facts) -> tuple:
+        """The shape a call's declared `shape` fact gives for its arguments' symbolic shapes:
+        those arguments are stand-ins whose dimensions are classes (1 for ONE), and the
+        others constants. (A shape fact may not need every argument's shape: unknown, it is
+        asked for only if read.)"""
+        if facts.shape is None:
+            raise Unknown(to_source(node))
+
+        def value(argument: ast.expr):
+            try:
+                return constant(argument)
+            except Unknown:
+                return _Shaped(lambda: tuple(1 if d == ONE else d
+                                             for d in self._sizes(self.shape(argument))))
+
+        args = [value(a) for a in node.args]
+        kwargs = {k.arg: value(k.value) for k in node.keywords}
+        try:
+            shape = facts.shape(*args, **kwargs)
+        except (TypeError, ValueError, IndexError):  # sizes it would have to compute
+            raise Unknown(to_source(node)) from None
+        if not all(d == 1 or isinstance(d, str) for d in shape):
+            raise Unknown(to_source(node))  # a size of its own, not the arguments'
+        return tuple(ONE if d == 1 else d for d in shape)
+
+    def _has_elements(self, node: ast.Call) -> bool:
+        """Whether `_element` can write the call's value element by element."""
+        return self.facts(node).loop in ("select", "share", "unreduce", "unbroadcast") or (
+            maps_numbers(self.callee(node)))
+
+    def _product_shape(self, node: ast.Call, form: str) -> tuple:
         shapes = [self.shape(a) for a in node.args]
-        if name.startswith("matmul_adjoint"):
-            return shapes[1] if name.endswith("_a") else shapes[2]
+        if form != "product":
+            return shapes[1] if form == "product_adjoint_a" else shapes[2]
         a, b = shapes
         if len(a) != 2 or len(b) != 2:
             raise Unknown(to_source(node))
@@ -387,24 +417,25 @@ class Writer:
             left = self._element(node.left, indices, setup)
             right = self._element(node.comparators[0], indices, setup)
             return f"({left} {COMPARISONS[type(node.ops[0])]} {right})"
-        name = call_name(node)
-        if name == "unreduce":
+        if not isinstance(node, ast.Call) or node.keywords or not self._has_elements(node):
+            raise Unknown(to_source(node))
+        form = self.facts(node).loop
+        if form == "unreduce":
             return self._unreduced(node, indices, setup)
-        if name == "unbroadcast" and self._sizes(self.shape(node.args[0])) == self._sizes(
-                self.shape(node.args[1])):  # nothing to sum: the adjoint itself
-            return self._element(node.args[0], indices, setup)
-        if name == "select" or (is_np(node) and name == "where"):
+        if form == "unbroadcast":
+            if self._sizes(self.shape(node.args[0])) != self._sizes(self.shape(node.args[1])):
+                raise Unknown(to_source(node))
+            return self._element(node.args[0], indices, setup)  # nothing to sum: itself
+        if form == "select":
             condition = self._element(node.args[0], indices, setup, condition=True)
             first, second = (self._element(a, indices, setup) for a in node.args[1:])
             return f"({first} if {condition} else {second})"
-        elementwise = is_np(node) and name in ELEMENTWISE_FUNCTIONS | BINARY_FUNCTIONS
-        if name != "extremum_share" and not elementwise:
-            raise Unknown(to_source(node))
         args = [self._element(a, indices, setup) for a in node.args if not is_flag(a)]
-        if name == "extremum_share":
+        if form == "share":
             self.shares = True
             return f"extremum_share_scalar({', '.join(args)}, {to_source(node.args[3])})"
-        return f"np.{name}({', '.join(args)})"
+        self._read_globals(node.func)
+        return f"{to_source(node.func)}({', '.join(args)})"  # a ufunc, on numbers
 
     def _number(self, value) -> str:
         return repr(value) if self.dtype == "float64" else f"np.{self.dtype}({value!r})"
@@ -446,13 +477,13 @@ class Writer:
         """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
         array allocated here (numba compiles np.dot with an output array in half the time:
         without one, it compiles both versions)."""
-        name = call_name(node)
+        form = self.facts(node).loop
         if not all(isinstance(a, ast.Name) and len(self.shape(a)) == 2 for a in node.args):
             return False
         names = [a.id for a in node.args]
-        if name == "matmul_adjoint_a":  # g @ b.T
+        if form == "product_adjoint_a":  # g @ b.T
             operands = [(names[0], False), (names[2], True)]
-        elif name == "matmul_adjoint_b":  # a.T @ g
+        elif form == "product_adjoint_b":  # a.T @ g
             operands = [(names[1], True), (names[0], False)]
         else:
             operands = [(names[0], False), (names[1], False)]
@@ -572,7 +603,7 @@ class Writer:
         return True
 
     def _reduction(self, target: str, node: ast.Call, label: str) -> bool:
-        kind = AXIS_REDUCTIONS.get(call_name(node), call_name(node))
+        kind = self.facts(node).loop
         source, axis, keep = reduction_arguments(node)
         shape = self.shape(source)
         if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
@@ -652,25 +683,25 @@ class _Simplify(ast.NodeTransformer):
 
     def visit_Expr(self, node: ast.Expr):
         call = node.value
-        if isinstance(call, ast.Call) and call_name(call) == "require_float" and self._array(
-                call.args[0]):
+        if self.writer.callee(call) is runtime.require_float and self._array(call.args[0]):
             return None  # the arguments' dtype is the float dtype of the pattern
         return self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call):
-        name = call_name(node)
-        if name in ("stop_gradient", "cast_like") and all(self._array(a) for a in node.args):
+        helper = self.writer.callee(node)
+        if helper in (runtime.stop_gradient, runtime.cast_like) and all(
+                self._array(a) for a in node.args):
             return self.visit(node.args[0])
-        if name == "own" and isinstance(node.args[0], ast.Name) and (
+        if helper is runtime.own and isinstance(node.args[0], ast.Name) and (
                 node.args[0].id in self.unshared):
             return node.args[0]
-        if name == "own" and self._array(node.args[0]):
+        if helper is runtime.own and self._array(node.args[0]):
             return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
-        if name == "size" and self._array(node.args[0]):
+        if helper is runtime.size and self._array(node.args[0]):
             return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
-        if name == "size" and self._number(node.args[0]):
+        if helper is runtime.size and self._number(node.args[0]):
             return ast.Constant(1)
-        if name == "output_seed" and self._number(node.args[0]):  # the value's own dtype
+        if helper is runtime.output_seed and self._number(node.args[0]):  # its own dtype
             return ast.parse(f"np.{self.writer.dtype}(1.0)", mode="eval").body
         return self.generic_visit(node)
 
@@ -716,3 +747,13 @@ def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
     return lines + ["    " * len(indices) + line for line in body]
 
 
+class _Shaped:
+    """A stand-in for an argument of a declared `shape` fact: a value whose shape is found
+    when read (which raises Unknown if it is not known)."""
+
+    def __init__(self, find_shape):
+        self._find_shape = find_shape
+
+    @property
+    def shape(self) -> tuple:
+        return self._find_shape()
