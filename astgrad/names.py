@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -102,6 +103,10 @@ class Namespace:
                 return ast.Name(self.helper(attr), ast.Load())
             if getattr(builtins, attr, None) is obj:
                 return ast.Name(attr, ast.Load())
+        module = getattr(obj, "__module__", None) or ""
+        if module.startswith(f"{runtime.__name__}.") and candidates and getattr(
+                sys.modules[module], candidates[-1], None) is obj:  # a helper runtime/ keeps
+            return ast.Name(self.import_from(module, candidates[-1]), ast.Load())
         return ast.Name(self.inject(obj, candidates[0] if candidates else "value"), ast.Load())
 
     def helper(self, name: str) -> str:
