@@ -3,6 +3,9 @@ compiled, on random shapes: a helper returns an array of the shape it declares, 
 with an argument only if declared a view (never if declared to allocate). (The primitives'
 facts: test_primitives.py.)"""
 
+import importlib
+import pkgutil
+
 import numba
 import numpy as np
 import pytest
@@ -10,10 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from astgrad import runtime
-from astgrad.runtime.facts import NOTHING_KNOWN, facts_of
+from astgrad.rules import facts_of
+from astgrad.runtime.facts import NOTHING_KNOWN
 
-DECLARED = sorted(name for name in dir(runtime)
-                  if facts_of(getattr(runtime, name)) is not NOTHING_KNOWN)
+HELPERS = {name: function for module in pkgutil.iter_modules(runtime.__path__)
+           for name, function in vars(importlib.import_module(
+               f"{runtime.__name__}.{module.name}")).items()
+           if callable(function) and getattr(function, "__module__", "").startswith(
+               runtime.__name__)}
+DECLARED = sorted(name for name, function in HELPERS.items()
+                  if facts_of(function) != NOTHING_KNOWN)
 
 
 def _arguments(name: str, rows: int, columns: int) -> tuple:
@@ -47,6 +56,8 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "reduce_min": (a,),
         "promoted_matmul": (a, b),
         "promoted_dot": (a, b),
+        "clip": (a, -0.5, 0.5),
+        **dict.fromkeys(["to_int", "floor_int", "ceil_int", "round_int", "trunc_int"], (1.5,)),
         "trace": (np.stack([square] * columns, axis=-1) if columns > 1 else square,),
     }[name]
 
@@ -61,7 +72,7 @@ def test_every_declared_helper_is_checked():
 @settings(max_examples=5, deadline=None)
 @given(rows=st.integers(1, 4), columns=st.integers(1, 4))
 def test_a_helpers_declared_facts_hold(name, rows, columns):
-    function = getattr(runtime, name)
+    function = HELPERS[name]
     arguments = _arguments(name, rows, columns)
     compiled = numba.njit(lambda *args: function(*args))
     facts = facts_of(function)

@@ -67,14 +67,14 @@ def min_(ans, a, axis=None, keepdims=False):
 
 
 @rule(np.matmul, operator.matmul, forward=promoted_matmul, forward_always=True,
-      allocates=True, shape=shapes.matmul)
+      allocates=True, shape=shapes.matmul, loop="product")
 def matmul(ans, a, b):
     d[a] = matmul_adjoint_a(d[ans], a, b)
     d[b] = matmul_adjoint_b(d[ans], a, b)
 
 
 @rule(np.dot, Method("dot"), forward=promoted_dot, forward_always=True,
-      allocates=True, shape=shapes.dot)
+      allocates=True, shape=shapes.dot, loop="product")
 def dot(ans, a, b):
     d[a] = matmul_adjoint_a(d[ans], a, b)
     d[b] = matmul_adjoint_b(d[ans], a, b)

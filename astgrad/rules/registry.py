@@ -271,6 +271,7 @@ def _value(stmt: ast.stmt) -> ast.expr:
 
 _RULES: dict[object, Rule] = {}
 _FACTS: dict[object, Facts] = {}
+_FORWARDS: dict[object, Facts] = {}  # what generated code calls instead of a primitive
 
 
 def _key(primitive: object) -> object:
@@ -292,7 +293,7 @@ def facts_of(obj: object) -> Facts:
     the helper, with the primitive's rule, or by `declare`; nothing for anything else."""
     if hasattr(obj, "astgrad_facts"):
         return helper_facts(obj)
-    return _FACTS.get(_key(obj), NOTHING_KNOWN)
+    return _FACTS.get(_key(obj)) or _FORWARDS.get(_key(obj), NOTHING_KNOWN)
 
 
 def declared() -> dict[object, Facts]:
@@ -320,6 +321,7 @@ def rule(*primitives: object, elementwise: bool | None = None, forward: object |
         parsed = _parse_template(template, elementwise)
         parsed.forward, parsed.forward_always = forward, forward_always
         declare(*primitives, elementwise=parsed.elementwise, **facts)
+        _computes(forward, primitives[0])
         for primitive in primitives:
             _RULES[_key(primitive)] = parsed
         return template
@@ -332,10 +334,18 @@ def zero_derivative(*primitives: object, forward: object | None = None, **facts)
     With `forward`, generated code calls it instead of the function (see `rule`); keywords
     state their facts (astgrad/runtime/facts.py)."""
     declare(*primitives, **facts)
+    _computes(forward, primitives[0])
     for primitive in primitives:
         name = getattr(primitive, "__name__", None) or getattr(primitive, "name", repr(primitive))
         _RULES[_key(primitive)] = Rule(str(name), None, forward=forward,
                                        forward_always=forward is not None)
+
+
+def _computes(forward: object | None, primitive: object) -> None:
+    """`forward`, what generated code calls for `primitive`, computes the same: it has the
+    primitive's facts (unless it declares its own, beside it)."""
+    if forward is not None:
+        _FORWARDS.setdefault(_key(forward), _FACTS[_key(primitive)])
 
 
 def declare(*primitives: object, **facts) -> None:

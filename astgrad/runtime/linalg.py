@@ -38,14 +38,12 @@ def _dtype_of(g, a):
     return lambda g, a: g
 
 
-@helper(allocates=True, loop="product", shape=shapes.matmul)
 def promoted_matmul(a, b):
     """`a @ b`. In numba, operands of two float dtypes are first promoted to one, as NumPy
     does (numba's `@` refuses them; they meet after a float32 array meets a float literal)."""
     return np.matmul(a, b)
 
 
-@helper(allocates=True, loop="product", shape=shapes.dot)
 def promoted_dot(a, b):
     """`np.dot(a, b)`, with NumPy's promotion of two float dtypes also in numba."""
     return np.dot(a, b)

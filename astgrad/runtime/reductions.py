@@ -14,7 +14,7 @@ from numba.extending import overload
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from ..shapes import of_second, reduced
+from ..shapes import of_second
 from .adjoints import _SCALAR, select
 from .facts import helper
 
@@ -39,25 +39,21 @@ def _static(value_type, name: str):
     raise TypingError(f"astgrad: {name} must be a constant True or False, not a variable")
 
 
-@helper(allocates=True, loop="sum", shape=reduced)
 def reduce_sum(a, axis=None, keepdims=False):
     """np.sum(a, axis, keepdims), compilable by numba."""
     return np.sum(a, axis=axis, keepdims=keepdims)
 
 
-@helper(allocates=True, loop="mean", shape=reduced)
 def reduce_mean(a, axis=None, keepdims=False):
     """np.mean(a, axis, keepdims), compilable by numba."""
     return np.mean(a, axis=axis, keepdims=keepdims)
 
 
-@helper(allocates=True, loop="max", shape=reduced)
 def reduce_max(a, axis=None, keepdims=False):
     """np.max(a, axis, keepdims), compilable by numba."""
     return np.max(a, axis=axis, keepdims=keepdims)
 
 
-@helper(allocates=True, loop="min", shape=reduced)
 def reduce_min(a, axis=None, keepdims=False):
     """np.min(a, axis, keepdims), compilable by numba."""
     return np.min(a, axis=axis, keepdims=keepdims)
