@@ -129,7 +129,7 @@ BUILT = [
     Bad(bad.store_before_alias_in_a_loop, S, "also changes 'x'", "a = x.copy()"),
     Bad(bad.store_through_returned_argument, S, "also changes 'x'", "copy"),
     # calls without a derivative rule
-    Bad(bad.calls_numpy_without_rule, astgrad.NoRuleError, "np.cumsum", "@astgrad.rule"),
+    Bad(bad.calls_numpy_without_rule, astgrad.NoRuleError, "np.cumprod", "@astgrad.rule"),
     Bad(bad.active_linspace, astgrad.NoRuleError, "np.linspace", "@astgrad.rule"),
     Bad(bad.eigenvalues, astgrad.NoRuleError, "np.linalg.eig", "@astgrad.rule(np.linalg.eig)"),
     Bad(bad.log_gamma, astgrad.NoRuleError, "gammaln", "stop_gradient"),

@@ -58,6 +58,8 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "promoted_dot": (a, b),
         "clip": (a, -0.5, 0.5),
         **dict.fromkeys(["to_int", "floor_int", "ceil_int", "round_int", "trunc_int"], (1.5,)),
+        "cumsum": (a,),
+        "cumsum_adjoint": (a, a),
         "trace": (np.stack([square] * columns, axis=-1) if columns > 1 else square,),
     }[name]
 

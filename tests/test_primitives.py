@@ -136,6 +136,12 @@ def stack(draw):
 
 
 @st.composite
+def cumulation(draw):
+    a = array(draw)
+    return (a,), ({"axis": draw(st.integers(-a.ndim, a.ndim - 1))} if draw(st.booleans()) else {})
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -150,6 +156,7 @@ EXAMPLES = {
                                                       (1, 2)])),  # (of stacks: refused)
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
+    **dict.fromkeys([np.cumsum, Method("cumsum")], cumulation()),
     np.transpose: transposition(),
     Method("transpose"): transposition(spread=True),
     np.reshape: reshaping(),

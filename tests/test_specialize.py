@@ -66,6 +66,11 @@ def returns_a_transposed_product(X, W):
     return np.sum(np.tanh(A.T) ** 2), A
 
 
+def running_sums(W, X):
+    # np.cumsum has no loop form: kept as a call, its shape still known to what follows
+    return np.mean(np.cumsum(np.tanh(X @ W), axis=1) ** 2)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -85,6 +90,7 @@ PROGRAMS = {
     vector_reductions: ("n", "n"),
     row_vector_products: ("1i", "ih", "hi"),
     transposed_product: ("ni", "ih", "h"),
+    running_sums: ("ih", "ni"),
 }
 
 
@@ -127,7 +133,7 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
     vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
-    transposed_product: {"n": 4, "i": 3, "h": 2}}
+    transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -190,6 +196,17 @@ def outcome(function, args):
             return np.isnan(function(*args)[0])
         except astgrad.AstgradError as error:
             return type(error)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_statements_after_a_call_without_a_loop_form_are_specialized(jit):
+    args = [np.ones(shape) for shape in shapes_of(running_sums, PATTERNS[running_sums])]
+    source = astgrad.specialized(gradient(running_sums, jit), args).source
+    body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
+    assert "cumsum(" in body and "cumsum_adjoint(" in body  # kept, as the generic code calls
+    for helper in ("matmul_adjoint", "promoted_matmul", "unreduce", "cast_like"):
+        assert helper not in body, helper  # all the rest: loops, and np.dot for the products
+    assert body.count("np.dot(") == 3
 
 
 def test_a_gradient_with_a_loop_stays_generic():

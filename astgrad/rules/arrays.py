@@ -36,6 +36,7 @@ from ..runtime import (
     unbroadcast,
     unreduce,
 )
+from ..runtime.reductions import cumsum, cumsum_adjoint
 from ..shapes import filled, flat, number, reduced, reshaped, same, square, transposed
 from .registry import d, declare, rule, zero_derivative
 
@@ -89,6 +90,17 @@ def outer(ans, a, b):
 @rule(np.trace, forward=trace, forward_always=True, allocates=True, shape=shapes.trace)
 def trace_(ans, a):
     d[a] = trace_adjoint(d[ans], a)
+
+
+def _cumulated(a, axis=None):
+    """np.cumsum's result shape: a's along an axis, else all its elements in a row."""
+    return shapes.shape_of(a) if axis is not None else flat(a)
+
+
+@rule(np.cumsum, Method("cumsum"), forward=cumsum, forward_always=True, allocates=True,
+      shape=_cumulated)
+def cumsum_(ans, a, axis=None):
+    d[a] = cumsum_adjoint(d[ans], a, axis)
 
 
 @rule(np.transpose, Method("transpose"), view=True, shape=transposed)

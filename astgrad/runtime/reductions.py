@@ -1,4 +1,5 @@
-"""Reductions with NumPy's `axis` and `keepdims`, and their adjoints.
+"""Reductions with NumPy's `axis` and `keepdims`, np.cumsum with its `axis`, and their
+adjoints.
 
 numba's own np.sum has no `keepdims`, and np.mean, np.max and np.min have no `axis`; the
 generated code calls these versions instead when a call passes those arguments. `unreduce`
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 from numba.core.errors import TypingError
-from numba.extending import overload
+from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -280,3 +281,87 @@ def _clip(a, a_min, a_max):
     if all(isinstance(t, _SCALAR) for t in (a, a_min, a_max)):
         return lambda a, a_min, a_max: min(max(a, a_min), a_max) if a == a else a
     return lambda a, a_min, a_max: np.minimum(np.maximum(a, a_min), a_max)  # broadcasts
+
+
+def cumsum(a, axis=None):
+    """np.cumsum(a, axis), compilable by numba (whose np.cumsum has no `axis`)."""
+    return np.cumsum(a, axis=axis)
+
+
+@helper(allocates=True, shape=of_second)
+def cumsum_adjoint(g, a, axis=None):
+    """The adjoint of `a` in `np.cumsum(a, axis)`: `g` summed from each place to the end."""
+    if np.ndim(a) == 0:
+        return np.sum(g)
+    if axis is None:
+        return np.flip(np.cumsum(np.flip(np.ravel(g)))).reshape(np.shape(a))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+@register_jitable
+def _around(shape, axis):
+    """The sizes (before, along, after) of `axis` of an array of `shape`."""
+    before, after = 1, 1
+    for k in range(len(shape)):
+        if k < axis:
+            before *= shape[k]
+        elif k > axis:
+            after *= shape[k]
+    return before, shape[axis], after
+
+
+@register_jitable
+def _running_sums(v, out, backward):
+    """Into `out`, the running sums of `v` (before, along, after) along its middle axis: from
+    its start, or `backward` from its end."""
+    before, along, after = v.shape
+    if along == 0:
+        return out
+    first = along - 1 if backward else 0
+    for i in range(before):
+        for k in range(after):
+            out[i, first, k] = v[i, first, k]
+            total = out[i, first, k]  # in the sums' type
+            for step in range(1, along):
+                j = along - 1 - step if backward else step
+                total += v[i, j, k]
+                out[i, j, k] = total
+    return out
+
+
+@overload(cumsum)
+def _cumsum(a, axis=None):
+    if isinstance(a, _SCALAR):
+        return lambda a, axis=None: np.full(1, a)
+    dtype = as_dtype(a.dtype) if isinstance(a.dtype, types.Float) else np.int64
+    if _static(axis, "axis") is None:
+        def whole(a, axis=None):
+            flat = np.ascontiguousarray(a).reshape((1, a.size, 1))
+            return _running_sums(flat, np.empty(flat.shape, dtype), False).reshape(a.size)
+        return whole
+
+    def impl(a, axis=None):
+        sizes = _around(a.shape, axis % a.ndim)
+        v = np.ascontiguousarray(a).reshape(sizes)
+        return _running_sums(v, np.empty(sizes, dtype), False).reshape(a.shape)
+
+    return impl
+
+
+@overload(cumsum_adjoint)
+def _cumsum_adjoint(g, a, axis=None):
+    if isinstance(a, _SCALAR):
+        return lambda g, a, axis=None: np.sum(g)
+    dtype = as_dtype(g.dtype)
+    if _static(axis, "axis") is None:
+        def whole(g, a, axis=None):
+            flat = np.ascontiguousarray(g).reshape((1, g.size, 1))
+            return _running_sums(flat, np.empty(flat.shape, dtype), True).reshape(a.shape)
+        return whole
+
+    def impl(g, a, axis=None):
+        sizes = _around(g.shape, axis % g.ndim)
+        v = np.ascontiguousarray(g).reshape(sizes)
+        return _running_sums(v, np.empty(sizes, dtype), True).reshape(g.shape)
+
+    return impl

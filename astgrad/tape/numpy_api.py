@@ -74,6 +74,12 @@ def _min(a, axis=None, out=None, keepdims=False, **unsupported):
     return Tensor.amin(a, axis=axis, keepdims=keepdims)
 
 
+@implements(np.cumsum)
+def _cumsum(a, axis=None, dtype=None, out=None):
+    _refuse_out(out, "cumsum")
+    return Tensor.cumsum(a, axis)
+
+
 @implements(np.dot)
 def _dot(a, b, out=None):
     _refuse_out(out, "dot")

@@ -452,6 +452,11 @@ class Tensor:
         """Mean over `dim` (PyTorch) or `axis` (NumPy); all elements by default."""
         return self._reduce(reductions.mean, dim, keepdim, axis, keepdims, dtype)
 
+    def cumsum(self, dim=None, *, axis=None) -> Tensor:
+        """Running sums along `dim` (PyTorch) or `axis` (NumPy; of all elements in a row
+        without one)."""
+        return apply(reductions.cumsum, self, axis=dim if axis is None else axis)
+
     def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
         """Largest element over `dim`; ties share the gradient evenly."""
         return self._reduce(reductions.amax, dim, keepdim, axis, keepdims)

@@ -133,7 +133,7 @@ def unknown_function(v):
 
 
 def calls_numpy_without_rule(x):
-    return np.sum(np.cumsum(x))  # error
+    return np.sum(np.cumprod(x))  # error
 
 
 def active_linspace(x):

@@ -276,6 +276,18 @@ def trace(a, w):
     return np.trace(a) * w
 
 
+def cumsum(x, w):
+    return np.sum(np.cumsum(x) * w)
+
+
+def cumsum_axis(x, w):
+    return np.sum(np.cumsum(x, axis=1) * w)
+
+
+def cumsum_method(x, w):
+    return np.sum(x.cumsum(axis=0) * w)
+
+
 def transpose(a, w):
     return np.sum(np.transpose(a) * w)
 
@@ -399,7 +411,9 @@ CASES = [
     Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(dot_method, shapes=(((2, 3), (3,)),)), Case(outer, shapes=(((3,), (2,)),)),
-    Case(trace, shapes=((3, 3),)), Case(transpose, shapes=MATRIX),
+    Case(trace, shapes=((3, 3),)),
+    Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
+    Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),
     Case(transpose_attribute, shapes=MATRIX), Case(transpose_axes, shapes=MATRIX),
     Case(transpose_method, shapes=MATRIX), Case(reshape, shapes=MATRIX),
     Case(reshape_method, shapes=MATRIX), Case(ravel, shapes=MATRIX),

@@ -563,6 +563,7 @@ class Builder:
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
+                 "cumsum": 1 if shape else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
                  "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
                  "item": 1 if any(shape in h.returns for h in self.helpers
@@ -686,6 +687,16 @@ class Builder:
             right = Transpose(self.expr((2, 3), scope, depth), (3, 2))
             operand = BinOp("*", left, right, (3, 3, 2))
         return Call("np.trace", (operand,), shape)
+
+    def _cumsum(self, shape, scope, depth):
+        """np.cumsum (or the method) along an axis; or, for a row, of a (1, 3)'s elements."""
+        if shape == (3,) and self.coin():
+            return Call("np.cumsum", (self.expr((1, 3), scope, depth),), shape)
+        keywords = (("axis", self.pick([*range(len(shape)), -1])),)
+        operand = self.expr(shape, scope, depth)
+        if self.coin(4):
+            return Method(operand, "cumsum", shape, keywords)
+        return Call("np.cumsum", (operand,), shape, keywords)
 
     def _index(self, shape, scope, depth) -> Expr:
         return self.read(shape, scope) or self.leaf(shape, scope)

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max and min over axes, and softmax and log-softmax along one.
+"""Reductions: sum, mean, max and min over axes; softmax, log-softmax and cumsum along one.
 
 The gradient of a reduction is the output gradient spread back over the reduced axes; max and
 min share it evenly among tied elements (PyTorch's `amax`), and give it to the NaN elements
@@ -73,3 +73,15 @@ def log_softmax(x, axis=-1):
     shifted = x - np.max(x, axis=axis, keepdims=True)
     y = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return y, lambda g: (g - np.exp(y) * np.sum(g, axis=axis, keepdims=True),)
+
+
+@primitive("CumsumBackward0")
+def cumsum(x, axis=None):
+    """Running sums along `axis` (of all elements in a row, without one); the gradient of an
+    element is the output gradient summed from its place to the end."""
+    def vjp(g):
+        if axis is None:
+            return (np.flip(np.cumsum(np.flip(np.ravel(g)))).reshape(np.shape(x)),)
+        return (np.flip(np.cumsum(np.flip(g, axis), axis), axis),)
+
+    return np.cumsum(x, axis=axis), vjp
