@@ -276,6 +276,10 @@ def trace(a, w):
     return np.trace(a) * w
 
 
+def trace_stack(a, w):
+    return np.sum(np.trace(a) * w)
+
+
 def cumsum(x, w):
     return np.sum(np.cumsum(x) * w)
 
@@ -411,7 +415,7 @@ CASES = [
     Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(dot_method, shapes=(((2, 3), (3,)),)), Case(outer, shapes=(((3,), (2,)),)),
-    Case(trace, shapes=((3, 3),)),
+    Case(trace, shapes=((3, 3),)), Case(trace_stack, shapes=((3, 3, 2), (2, 3, 4))),
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),
     Case(transpose_attribute, shapes=MATRIX), Case(transpose_axes, shapes=MATRIX),
