@@ -10,13 +10,8 @@ exact in floating point (`e * 1`, `e / 1`, `e ** 1`, `e + 0`, `-(-e)`), and reso
 from __future__ import annotations
 
 import ast
-import operator
 
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-           ast.Div: operator.truediv, ast.Pow: operator.pow, ast.FloorDiv: operator.floordiv,
-           ast.Mod: operator.mod, ast.BitAnd: operator.and_, ast.BitOr: operator.or_}
-_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
-            ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+from ..ir import BINARY_OPERATORS, COMPARISONS
 
 
 def number(node: ast.AST):
@@ -47,10 +42,10 @@ class _Fold(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
         left, right = number(node.left), number(node.right)
-        if left is not None and right is not None and type(node.op) in _BINARY:
+        if left is not None and right is not None and type(node.op) in BINARY_OPERATORS:
             try:
-                value = _BINARY[type(node.op)](left, right)
-            except (ArithmeticError, ValueError):
+                value = BINARY_OPERATORS[type(node.op)](left, right)
+            except (ArithmeticError, ValueError, TypeError):  # (1 / 0, 2 @ 3)
                 return node
             if isinstance(value, (int, float)) and abs(value) < 1e15:
                 return _constant(value)
@@ -90,10 +85,10 @@ class _Fold(ast.NodeTransformer):
 
     def visit_Compare(self, node: ast.Compare) -> ast.expr:
         self.generic_visit(node)
-        if len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
+        if len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
             left, right = number(node.left), number(node.comparators[0])
             if left is not None and right is not None:
-                return ast.Constant(bool(_COMPARE[type(node.ops[0])](left, right)))
+                return ast.Constant(bool(COMPARISONS[type(node.ops[0])](left, right)))
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
