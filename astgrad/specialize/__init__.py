@@ -32,6 +32,13 @@ A call is known by the object it calls (found in the generic module's namespace)
 object's declared facts (astgrad/runtime/facts.py): its `loop` form below, or, for any other,
 its `shape`, so that a statement kept as it was still gives later ones its value's shape.
 
+    dimensions.py  classes of dimensions known equal, and the check of the pattern
+    syntax.py      what a call calls, the loop forms, small readers of syntax trees
+    inference.py   the symbolic shape of each value
+    nests.py       loop nests shared by consecutive statements, and their lines
+    writer.py      statement by statement: loops, np.dot, or the statement as it was
+    simplify.py    helpers that are the identity for the pattern's dtype, written as such
+
 Grammar rewritten (statements of the generic gradient, one operation per line):
 
     t = E                                 E elementwise of rank 1 or 2: one loop nest

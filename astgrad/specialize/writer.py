@@ -6,15 +6,22 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from dataclasses import dataclass, field
 
-from .. import runtime
 from ..emit import to_source
 from ..parse import assigned_names
-from ..rules import facts_of
-from ..runtime.facts import Facts
 from .dimensions import ONE, Dimensions
+from .inference import Shapes
+from .nests import (
+    Nest,
+    NotFusable,
+    assignment,
+    comment,
+    is_view,
+    nest_lines,
+    reduced_places,
+)
+from .simplify import Simplify
 from .syntax import (
     COMPARISONS,
     PRODUCTS,
@@ -24,50 +31,9 @@ from .syntax import (
     constant,
     is_flag,
     is_transpose,
-    maps_numbers,
     names_in,
     reduction_arguments,
-    resolve,
 )
-
-
-class _NotFusable(Exception):
-    """A statement reads a value the open loop nest is still computing, other than element by
-    element: the nest is closed first."""
-
-
-@dataclass
-class _Nest:
-    """Statements written as one loop nest over `sizes`, not yet emitted: consecutive
-    statements over the same sizes share it (each still writes its own array)."""
-
-    sizes: tuple
-    indices: list[str]
-    comments: list[str] = field(default_factory=list)
-    before: list[str] = field(default_factory=list)  # values of rank 0, allocations
-    body: list[str] = field(default_factory=list)  # inside the innermost loop
-    after: list[str] = field(default_factory=list)  # the targets bound to their arrays
-    outputs: dict = field(default_factory=dict)  # target -> (array, accumulated, shape)
-    reads: set = field(default_factory=set)  # names the statements read
-    elementwise: dict = field(default_factory=dict)  # array written element by element ->
-    # its dtype
-    read_after: set = field(default_factory=set)  # names the statements after the nest read
-
-    def lines(self) -> list[str]:
-        return self.comments + self.before + _nest(self.indices, list(self.sizes),
-                                                   self.body) + self.after
-
-    def as_number(self, array: str, dtype: str) -> None:
-        """Compute `array`, which nothing after the nest reads, as a number per iteration:
-        no array to allocate and fill."""
-        element = re.compile(rf"\b{array}\[[^\]]*\]")
-        self.body = [element.sub(array, line) for line in self.body]
-        if dtype == "float32":  # the array's own dtype, which its element had
-            self.body = [f"{array} = np.float32({line[len(array) + 3:]})"
-                         if line.startswith(f"{array} = ") else line for line in self.body]
-        self.before = [line for line in self.before if not line.startswith(f"{array} = ")]
-        bound = re.compile(rf"\w+ = {array}($|  #)")
-        self.after = [line for line in self.after if not bound.match(line)]
 
 
 @dataclass
@@ -85,7 +51,7 @@ class Writer:
     globals: set[str] = field(default_factory=set)  # names kept statements read
     rewritten: int = 0
     shares: bool = False  # whether a loop calls extremum_share_scalar
-    nest: _Nest | None = None  # the open loop nest
+    nest: Nest | None = None  # the open loop nest
     booleans: set[str] = field(default_factory=set)  # names of comparisons' arrays
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
@@ -97,15 +63,8 @@ class Writer:
     # it read (set by the caller before each statement)
     namespace: dict = field(default_factory=dict)  # the generic module's globals
 
-    def callee(self, node: ast.expr):
-        """The object a call calls (None for anything else)."""
-        if not isinstance(node, ast.Call):
-            return None
-        return resolve(node.func, self.namespace, self.local)
-
-    def facts(self, node: ast.expr) -> Facts:
-        """The declared facts of what a call calls (nothing known for anything else)."""
-        return facts_of(self.callee(node))
+    def __post_init__(self):
+        self.infer = Shapes(self.dims, self.shapes, self.namespace, self.local)
 
     def fresh(self, stem: str) -> str:
         k = 0
@@ -126,7 +85,7 @@ class Writer:
             target, value = node.targets[0].id, node.value
             if is_transpose(value) and value.value.id in self.transposed:  # (a.T).T is a
                 value = ast.Name(self.transposed[value.value.id], ast.Load())
-                node = _assignment(target, value)
+                node = assignment(target, value)
             elif is_transpose(value) and len(self.shapes.get(value.value.id, ())) == 2:
                 self.transposed[target] = value.value.id
             self.allocated.pop(target, None)
@@ -139,7 +98,7 @@ class Writer:
             if self._alias(target, value, label):
                 return
             try:
-                shape = self.shape(value)
+                shape = self.infer.shape(value)
             except Unknown:
                 self.shapes.pop(target, None)
                 self._keep(node, label)
@@ -155,7 +114,7 @@ class Writer:
         self._keep(node, label)
 
     def _keep(self, node: ast.stmt, label: str) -> None:
-        node = _Simplify(self, self._unshared(node)).visit(copy.deepcopy(node))
+        node = Simplify(self.infer, self.dtype, self._unshared(node)).visit(copy.deepcopy(node))
         if node is None:
             return
         self._read_globals(node)
@@ -181,7 +140,7 @@ class Writer:
         if nest is not None and written & nest.reads:
             self.flush()
         elif nest is not None and names & set(nest.outputs):
-            if not _view(node):
+            if not is_view(node):
                 self.flush()
             else:  # after the nest, which stays open to later statements that do not read it
                 nest.after += lines
@@ -227,29 +186,29 @@ class Writer:
         nest, lines of its body, lines after it, its array, whether the body adds into it): in
         the open nest if it has these sizes and the statement reads nothing the nest computes
         but element by element at the nest's own indices, else in a new nest."""
-        comment = _comment(target, value, label)
+        heading = comment(target, value, label)
         nest = self.nest
         if nest is not None and nest.sizes == tuple(sizes):
             try:
-                self._join(target, value, comment, build(nest.indices))
+                self._join(target, value, heading, build(nest.indices))
                 return
-            except _NotFusable:
+            except NotFusable:
                 pass
         self.flush()
         indices = [self.fresh("_i") for _ in sizes]
         parts = build(indices)  # before the nest opens: it may raise Unknown
-        self.nest = _Nest(tuple(sizes), indices)
-        self._join(target, value, comment, parts)
+        self.nest = Nest(tuple(sizes), indices)
+        self._join(target, value, heading, parts)
 
-    def _join(self, target: str, value: ast.expr, comment: str, parts) -> None:
+    def _join(self, target: str, value: ast.expr, heading: str, parts) -> None:
         before, body, after, array, accumulated = parts
         nest = self.nest
-        nest.comments.append(comment)
+        nest.comments.append(heading)
         nest.before += before
         nest.body += body
         nest.after += after
         nest.reads |= names_in(value) - set(nest.outputs)
-        shape = self.shape(value)
+        shape = self.infer.shape(value)
         nest.outputs[target] = (array, accumulated, shape)
         if shape:
             self.allocated[target] = array
@@ -264,8 +223,8 @@ class Writer:
         if nest is None or name not in nest.outputs or indices != nest.indices:
             return name
         array, accumulated, _ = nest.outputs[name]
-        if accumulated or tuple(self._sizes(shape)) != nest.sizes:
-            raise _NotFusable(name)
+        if accumulated or tuple(self.infer.sizes(shape)) != nest.sizes:
+            raise NotFusable(name)
         return array
 
     def _read_globals(self, node: ast.AST) -> None:
@@ -273,7 +232,7 @@ class Writer:
 
     def _loops(self, target: str, value: ast.expr, label: str) -> bool:
         """Write `target = value` as loops (or np.dot), if of a form the docstring lists."""
-        form = self.facts(value).loop
+        form = self.infer.facts(value).loop
         if form in PRODUCTS:
             return self._product(target, value, label)
         if form == "unbroadcast":
@@ -281,12 +240,12 @@ class Writer:
         if form in REDUCTIONS:
             return self._reduction(target, value, label)
         if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or (
-                isinstance(value, ast.Call) and not self._has_elements(value)):
+                isinstance(value, ast.Call) and not self.infer.has_elements(value)):
             return False
-        shape = self.shape(value)
+        shape = self.infer.shape(value)
         if not shape:
             return False
-        sizes = self._sizes(shape)
+        sizes = self.infer.sizes(shape)
         dtype = "bool_" if isinstance(value, ast.Compare) else self.dtype
 
         def build(indices):
@@ -300,84 +259,6 @@ class Writer:
         self._fused(target, value, label, sizes, build)
         return True
 
-    # -- shapes ---------------------------------------------------------------------------------
-
-    def shape(self, node: ast.expr) -> tuple:
-        """The symbolic shape of an expression's value, or Unknown."""
-        if isinstance(node, ast.Name):
-            if node.id not in self.shapes:
-                raise Unknown(node.id)
-            return self.shapes[node.id]
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return ()
-        if isinstance(node, ast.BinOp) and type(node.op) in SYMBOLS:
-            return self.dims.broadcast([self.shape(node.left), self.shape(node.right)])
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            return self.shape(node.operand)
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(
-                node.ops[0]) in COMPARISONS:
-            return self.dims.broadcast([self.shape(node.left), self.shape(node.comparators[0])])
-        if isinstance(node, ast.Attribute) and node.attr == "T":
-            return self.shape(node.value)[::-1]
-        if not isinstance(node, ast.Call):
-            raise Unknown(to_source(node))
-        facts = self.facts(node)
-        if facts.loop in REDUCTIONS:
-            source, axis, keep = reduction_arguments(node)
-            shape = self.shape(source)
-            if axis is None:
-                return (ONE,) * len(shape) if keep else ()
-            axis %= len(shape)
-            return tuple(ONE if k == axis else d for k, d in enumerate(shape) if keep or k != axis)
-        if facts.loop in PRODUCTS:
-            return self._product_shape(node, facts.loop)
-        if facts.elementwise and not node.keywords:
-            return self.dims.broadcast([self.shape(a) for a in node.args if not is_flag(a)])
-        return self._declared_shape(node, facts)
-
-    def _declared_shape(self, node: ast.Call, facts: Facts) -> tuple:
-        """The shape a call's declared `shape` fact gives for its arguments' symbolic shapes:
-        those arguments are stand-ins whose dimensions are classes (1 for ONE), and the
-        others constants. (A shape fact may not need every argument's shape: unknown, it is
-        asked for only if read.)"""
-        if facts.shape is None:
-            raise Unknown(to_source(node))
-
-        def value(argument: ast.expr):
-            try:
-                return constant(argument)
-            except Unknown:
-                return _Shaped(lambda: tuple(1 if d == ONE else d
-                                             for d in self._sizes(self.shape(argument))))
-
-        args = [value(a) for a in node.args]
-        kwargs = {k.arg: value(k.value) for k in node.keywords}
-        try:
-            shape = facts.shape(*args, **kwargs)
-        except (TypeError, ValueError, IndexError):  # sizes it would have to compute
-            raise Unknown(to_source(node)) from None
-        if not all(d == 1 or isinstance(d, str) for d in shape):
-            raise Unknown(to_source(node))  # a size of its own, not the arguments'
-        return tuple(ONE if d == 1 else d for d in shape)
-
-    def _has_elements(self, node: ast.Call) -> bool:
-        """Whether `_element` can write the call's value element by element."""
-        return self.facts(node).loop in ("select", "share", "unreduce", "unbroadcast") or (
-            maps_numbers(self.callee(node)))
-
-    def _product_shape(self, node: ast.Call, form: str) -> tuple:
-        shapes = [self.shape(a) for a in node.args]
-        if form != "product":
-            return shapes[1] if form == "product_adjoint_a" else shapes[2]
-        a, b = shapes
-        if len(a) != 2 or len(b) != 2:
-            raise Unknown(to_source(node))
-        self.dims.same(a[1], b[0])
-        return (a[0], b[1])
-
-    def _sizes(self, shape: tuple) -> list[str]:
-        return [self.dims.find(d) for d in shape]
-
     # -- elements -------------------------------------------------------------------------------
 
     def _element(self, node: ast.expr, indices: list[str], setup: list[str],
@@ -387,14 +268,14 @@ class Writer:
         read only as a `condition` (NumPy's arithmetic on booleans is not numba's)."""
         if isinstance(node, ast.Name) and node.id in self.booleans and not condition:
             raise Unknown(node.id)
-        if not self.shape(node):
+        if not self.infer.shape(node):
             self._not_computing(*names_in(node))
             if isinstance(node, ast.Name):
                 return node.id
             if isinstance(node, ast.Constant):
                 return self._number(node.value)
             scalar = self.fresh("_s")
-            node = _Simplify(self, set()).visit(copy.deepcopy(node))
+            node = Simplify(self.infer, self.dtype, set()).visit(copy.deepcopy(node))
             self._read_globals(node)
             text = to_source(node)
             setup.append(f"{scalar} = {text}" if self.dtype == "float64" else
@@ -405,7 +286,7 @@ class Writer:
             return self._read(self._current(node.id, shape, indices), shape, indices)
         if is_transpose(node):  # x.T: x read at the indices reversed
             self._not_computing(node.value.id)
-            return self._read(node.value.id, self.shape(node), indices, flip=True)
+            return self._read(node.value.id, self.infer.shape(node), indices, flip=True)
         if isinstance(node, ast.BinOp):
             left = self._element(node.left, indices, setup)
             right = self._element(node.right, indices, setup)
@@ -417,13 +298,14 @@ class Writer:
             left = self._element(node.left, indices, setup)
             right = self._element(node.comparators[0], indices, setup)
             return f"({left} {COMPARISONS[type(node.ops[0])]} {right})"
-        if not isinstance(node, ast.Call) or node.keywords or not self._has_elements(node):
+        if not isinstance(node, ast.Call) or node.keywords or not self.infer.has_elements(node):
             raise Unknown(to_source(node))
-        form = self.facts(node).loop
+        form = self.infer.facts(node).loop
         if form == "unreduce":
             return self._unreduced(node, indices, setup)
         if form == "unbroadcast":
-            if self._sizes(self.shape(node.args[0])) != self._sizes(self.shape(node.args[1])):
+            sizes = [self.infer.sizes(self.infer.shape(a)) for a in node.args]
+            if sizes[0] != sizes[1]:
                 raise Unknown(to_source(node))
             return self._element(node.args[0], indices, setup)  # nothing to sum: itself
         if form == "select":
@@ -454,7 +336,7 @@ class Writer:
         """`unreduce(g, like, axis, keepdims)`: g repeated to like's shape."""
         g, like, axis, keep = node.args
         axis, keep = constant(axis), constant(keep)
-        g_shape, like_shape = self.shape(g), self.shape(like)
+        g_shape, like_shape = self.infer.shape(g), self.infer.shape(like)
         if not g_shape:
             return self._element(g, indices, setup)
         if not isinstance(g, ast.Name):
@@ -477,8 +359,8 @@ class Writer:
         """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
         array allocated here (numba compiles np.dot with an output array in half the time:
         without one, it compiles both versions)."""
-        form = self.facts(node).loop
-        if not all(isinstance(a, ast.Name) and len(self.shape(a)) == 2 for a in node.args):
+        form = self.infer.facts(node).loop
+        if not all(isinstance(a, ast.Name) and len(self.infer.shape(a)) == 2 for a in node.args):
             return False
         names = [a.id for a in node.args]
         if form == "product_adjoint_a":  # g @ b.T
@@ -490,12 +372,12 @@ class Writer:
         operands = [(self.transposed[x], not t) if x in self.transposed else (x, t)
                     for x, t in operands]
         (a, a_t), (b, b_t) = operands
-        m, k = self._sizes(self.shapes[a][::-1] if a_t else self.shapes[a])
-        n = self._sizes(self.shapes[b][::-1] if b_t else self.shapes[b])[1]
+        m, k = self.infer.sizes(self.shapes[a][::-1] if a_t else self.shapes[a])
+        n = self.infer.sizes(self.shapes[b][::-1] if b_t else self.shapes[b])[1]
         if ONE in (m, k, n):  # an outer or matrix-vector product: a loop beats a BLAS call
             self._small_product(target, node, label, operands, (m, k, n))
             return True
-        shape, array = self.shape(node), target
+        shape, array = self.infer.shape(node), target
         lines = []
         if target in self.transposed_later:  # (a @ b).T = b.T @ a.T, into an array of its own
             array, shape = self.fresh(f"{target}_T"), shape[::-1]
@@ -503,9 +385,9 @@ class Writer:
             lines.append(f"{target} = {array}.T")
             self.transposed[target], self.shapes[array] = array, shape
         operands = ", ".join(f"{x}.T" if t else x for x, t in operands)
-        sizes = ", ".join(self._sizes(shape))
+        sizes = ", ".join(self.infer.sizes(shape))
         self._place([f"{array} = np.empty(({sizes}), np.{self.dtype})  {label}".rstrip(),
-                     f"np.dot({operands}, {array})", *lines], _assignment(target, node))
+                     f"np.dot({operands}, {array})", *lines], assignment(target, node))
         self.allocated[target] = self.allocated[array] = array
         self.rewritten += 1
         return True
@@ -547,8 +429,8 @@ class Writer:
                                       ("0", inner, index)))
             body = [f"{total} = {self._number(0.0)}", f"for {inner} in range({k}):",
                     f"    {total} += {left} * {right}", f"{out}[{at}] = {total}"]
-            self._own_nest(target, node, label, f"{out} = np.empty(({m}, {n}), np.{self.dtype})",
-                           _nest([index], [free], body), out)
+            allocate = f"{out} = np.empty(({m}, {n}), np.{self.dtype})"
+            self._own_nest(target, node, label, allocate, nest_lines([index], [free], body), out)
             self.allocated[target] = out
             return
 
@@ -569,19 +451,19 @@ class Writer:
         self._fused(target, node, label, [k, free], build)
 
     def _not_computing(self, *names: str) -> None:
-        """Raise _NotFusable if the open nest computes one of `names`, which the statement
+        """Raise NotFusable if the open nest computes one of `names`, which the statement
         reads other than element by element at the nest's own indices."""
         if self.nest is not None and set(names) & set(self.nest.outputs):
-            raise _NotFusable(", ".join(names))
+            raise NotFusable(", ".join(names))
 
     def _unbroadcast(self, target: str, node: ast.Call, label: str) -> bool:
         value, like = node.args
-        shape, like_shape = self.shape(value), self.shape(like)
+        shape, like_shape = self.infer.shape(value), self.infer.shape(like)
         if not like_shape or len(shape) < len(like_shape):
             return False
-        if self._sizes(shape) == self._sizes(like_shape):  # nothing to sum: the adjoint itself
+        if self.infer.sizes(shape) == self.infer.sizes(like_shape):  # nothing to sum: itself
             if isinstance(value, ast.Name):
-                self.statement(_assignment(target, value), label)  # an alias
+                self.statement(assignment(target, value), label)  # an alias
                 self.rewritten += 1
                 return True
             return self._loops(target, value, label)
@@ -594,21 +476,21 @@ class Writer:
             setup: list[str] = []
             element = self._element(value, indices, setup)
             out = self.fresh("_out")
-            allocate = (f"{out} = np.zeros(({', '.join(self._sizes(like_shape))},), "
+            allocate = (f"{out} = np.zeros(({', '.join(self.infer.sizes(like_shape))},), "
                         f"np.{self.dtype})")
             into = self._read(out, like_shape, indices)
             return setup + [allocate], [f"{into} += {element}"], [f"{target} = {out}"], out, True
 
-        self._fused(target, node, label, self._sizes(shape), build)
+        self._fused(target, node, label, self.infer.sizes(shape), build)
         return True
 
     def _reduction(self, target: str, node: ast.Call, label: str) -> bool:
-        kind = self.facts(node).loop
+        kind = self.infer.facts(node).loop
         source, axis, keep = reduction_arguments(node)
-        shape = self.shape(source)
+        shape = self.infer.shape(source)
         if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
             return False
-        x, rank, sizes = source.id, len(shape), self._sizes(shape)
+        x, rank, sizes = source.id, len(shape), self.infer.sizes(shape)
         if x in self.booleans:
             return False  # a count, of integers
         if kind in ("max", "min"):
@@ -625,7 +507,7 @@ class Writer:
                         [f"{target} = {result}"], total, True)
             along = axis % rank
             out = self.fresh("_out")
-            at, out_sizes = _reduced(rank, along, keep, indices, sizes)
+            at, out_sizes = reduced_places(rank, along, keep, indices, sizes)
             allocate = f"{out} = np.zeros(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
             result = out if out_sizes else f"{out}[0]"
             result = f"{result} / {sizes[along]}" if kind == "mean" else result
@@ -643,7 +525,7 @@ class Writer:
         indices = [self.fresh("_i") for _ in range(rank)]
         kept = [k for k in range(rank) if k != axis]
         out, best = self.fresh("_out"), self.fresh("_best")
-        at, out_sizes = _reduced(rank, axis, keep, indices, sizes)
+        at, out_sizes = reduced_places(rank, axis, keep, indices, sizes)
         element = f"{x}[{', '.join(indices)}]"
         start = f"{x}[{', '.join('0' if k == axis else indices[k] for k in range(rank))}]"
         body = [f"{best} = {start}",
@@ -654,106 +536,13 @@ class Writer:
                 f"{out}[{at}] = {best}"]
         allocate = f"{out} = np.empty(({', '.join(out_sizes) or '1'},), np.{self.dtype})"
         self._own_nest(target, node, label, allocate,
-                       _nest([indices[k] for k in kept], [sizes[k] for k in kept], body),
+                       nest_lines([indices[k] for k in kept], [sizes[k] for k in kept], body),
                        out if out_sizes else f"{out}[0]")
 
     def _own_nest(self, target: str, node: ast.Call, label: str, allocate: str,
                   loops: list[str], result: str) -> None:
         """`target = node` as a loop nest no other statement shares: `allocate` its array,
         run `loops`, bind `target` to `result`."""
-        self._place([_comment(target, node, label), allocate, *loops, f"{target} = {result}"],
-                    _assignment(target, node))
+        self._place([comment(target, node, label), allocate, *loops, f"{target} = {result}"],
+                    assignment(target, node))
         self.rewritten += 1
-
-
-class _Simplify(ast.NodeTransformer):
-    """Helper calls that are the identity (or a copy, or an attribute) for arrays of the one
-    float dtype, written as such: numba then compiles no helper for them. `own` of an
-    `unshared` name needs no copy."""
-
-    def __init__(self, writer: Writer, unshared: set[str]):
-        self.writer = writer
-        self.unshared = unshared
-
-    def _array(self, node: ast.expr) -> bool:
-        try:
-            return len(self.writer.shape(node)) > 0
-        except Unknown:
-            return False
-
-    def visit_Expr(self, node: ast.Expr):
-        call = node.value
-        if self.writer.callee(call) is runtime.require_float and self._array(call.args[0]):
-            return None  # the arguments' dtype is the float dtype of the pattern
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call):
-        helper = self.writer.callee(node)
-        if helper in (runtime.stop_gradient, runtime.cast_like) and all(
-                self._array(a) for a in node.args):
-            return self.visit(node.args[0])
-        if helper is runtime.own and isinstance(node.args[0], ast.Name) and (
-                node.args[0].id in self.unshared):
-            return node.args[0]
-        if helper is runtime.own and self._array(node.args[0]):
-            return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
-        if helper is runtime.size and self._array(node.args[0]):
-            return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
-        if helper is runtime.size and self._number(node.args[0]):
-            return ast.Constant(1)
-        if helper is runtime.output_seed and self._number(node.args[0]):  # its own dtype
-            return ast.parse(f"np.{self.writer.dtype}(1.0)", mode="eval").body
-        return self.generic_visit(node)
-
-    def _number(self, node: ast.expr) -> bool:
-        try:
-            return self.writer.shape(node) == ()
-        except Unknown:
-            return False
-
-
-def _comment(target: str, value: ast.expr, label: str) -> str:
-    """The statement a loop nest computes, as a comment above it, on one line (a comment
-    cannot go on over a line break)."""
-    text = " ".join(line.strip() for line in to_source(value).splitlines())
-    return f"# {target} = {text}" + (f"  {label}" if label else "")
-
-
-def _view(node: ast.stmt) -> bool:
-    """Whether `node` only names an array another name holds, or its transpose: a statement
-    that can wait until after a loop nest."""
-    if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)):
-        return False
-    return isinstance(node.value, ast.Name) or is_transpose(node.value)
-
-
-def _assignment(target: str, value: ast.expr) -> ast.Assign:
-    """`target = value`, for what `_place` needs to know of a statement written as text."""
-    return ast.Assign([ast.Name(target, ast.Store())], value)
-
-
-def _reduced(rank: int, axis: int, keep: bool, indices: list[str], sizes: list[str]):
-    """Where element `indices` of a reduction's operand lands in its result, and the result's
-    sizes (empty for a number, which is written at [0] of an array of one element)."""
-    at = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
-    out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
-    return ", ".join(at) or "0", out_sizes
-
-
-def _nest(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
-    lines = ["    " * depth + f"for {index} in range({size}):"
-             for depth, (index, size) in enumerate(zip(indices, sizes))]
-    return lines + ["    " * len(indices) + line for line in body]
-
-
-class _Shaped:
-    """A stand-in for an argument of a declared `shape` fact: a value whose shape is found
-    when read (which raises Unknown if it is not known)."""
-
-    def __init__(self, find_shape):
-        self._find_shape = find_shape
-
-    @property
-    def shape(self) -> tuple:
-        return self._find_shape()

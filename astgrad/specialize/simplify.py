@@ -1,0 +1,57 @@
+"""Helper calls of a kept statement that are the identity (or a copy, or an attribute) for
+arrays of the specialized gradient's one float dtype, written as such."""
+
+from __future__ import annotations
+
+import ast
+
+from .. import runtime
+from .inference import Shapes
+from .syntax import Unknown
+
+
+class Simplify(ast.NodeTransformer):
+    """Helper calls that are the identity (or a copy, or an attribute) for arrays of the one
+    float dtype, written as such: numba then compiles no helper for them. `own` of an
+    `unshared` name needs no copy."""
+
+    def __init__(self, shapes: Shapes, dtype: str, unshared: set[str]):
+        self.shapes = shapes
+        self.dtype = dtype
+        self.unshared = unshared
+
+    def _array(self, node: ast.expr) -> bool:
+        try:
+            return len(self.shapes.shape(node)) > 0
+        except Unknown:
+            return False
+
+    def visit_Expr(self, node: ast.Expr):
+        call = node.value
+        if self.shapes.callee(call) is runtime.require_float and self._array(call.args[0]):
+            return None  # the arguments' dtype is the float dtype of the pattern
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call):
+        helper = self.shapes.callee(node)
+        if helper in (runtime.stop_gradient, runtime.cast_like) and all(
+                self._array(a) for a in node.args):
+            return self.visit(node.args[0])
+        if helper is runtime.own and isinstance(node.args[0], ast.Name) and (
+                node.args[0].id in self.unshared):
+            return node.args[0]
+        if helper is runtime.own and self._array(node.args[0]):
+            return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
+        if helper is runtime.size and self._array(node.args[0]):
+            return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
+        if helper is runtime.size and self._number(node.args[0]):
+            return ast.Constant(1)
+        if helper is runtime.output_seed and self._number(node.args[0]):  # its own dtype
+            return ast.parse(f"np.{self.dtype}(1.0)", mode="eval").body
+        return self.generic_visit(node)
+
+    def _number(self, node: ast.expr) -> bool:
+        try:
+            return self.shapes.shape(node) == ()
+        except Unknown:
+            return False
