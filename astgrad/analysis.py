@@ -16,6 +16,7 @@ value flows is an error here, naming the function: never a silent zero.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -283,35 +284,86 @@ def shared_with(shared: dict[str, list], names: set[str]) -> set[str]:
     return closure
 
 
-def refuse_shared_writes(function: ir.Function, program=None) -> set[str]:
+@dataclass(frozen=True)
+class SharingCheck:
+    """A run-time check that `name` holds a number, not an array sharing memory with another
+    name, `after` or before the statement `at`: before `x += v`, of x itself; after `v = x[i]`
+    (an index of integers, which picks an array or a number), of v, when x is written into
+    (`written`, at `line`) while v may still be read."""
+
+    at: object
+    after: bool
+    name: str
+    line: int
+    written: str = ""
+
+
+def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingCheck]:
     """Refuse a write into an array that another name, still read afterwards, also refers
-    to; return the names whose `+=` must be checked at run time not to be such an array
-    (for numbers it is fine)."""
+    to, directly or through other names; return the run-time checks of the names that share
+    it only if they hold arrays."""
     shared = sharing(function, program)
     live = live_after(function.body)
     order, loops = _program_order(function.body)
-    checked = set()
+    checks: list[SharingCheck] = []
     for stmt in ir.walk(function.body):
         written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
             stmt, ir.Assign) and stmt.augmented else None
-        # shared since a statement that may run before this one: earlier in the function,
-        # or in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's
-        # own array
-        seen_by = [(other, where) for other, where in shared.get(written, [])
-                   if other in live.get(stmt, ()) and (
-                       order[id(where)] < order[id(stmt)] or loops[id(where)] & loops[id(stmt)])]
+        if written is None:
+            continue
+        # shared since statements that may run before this one: earlier in the function, or
+        # in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's own array
+        paths = _sharing_paths(written, shared, lambda where, stmt=stmt: order[id(where)] < order[
+            id(stmt)] or bool(loops[id(where)] & loops[id(stmt)]))
+        seen_by = [other for other in paths if other != written and other in live.get(stmt, ())]
         if not seen_by:
             continue
         if isinstance(stmt, ir.Assign):
-            checked.add(written)
+            checks.append(SharingCheck(stmt, False, written, stmt.origin.line))
             continue
-        other, where = seen_by[0]
-        raise UnsupportedSyntaxError(
-            f"writing into '{written}' also changes '{other}', the same array since line "
-            f"{where.origin.line} ({where.origin.text.strip()}); astgrad cannot differentiate "
-            "a write seen through two names", stmt.origin,
-            f"make a copy: {written} = {other}.copy()")
-    return checked
+        for other in seen_by:
+            last, parts = paths[other]
+            if not parts:
+                raise UnsupportedSyntaxError(
+                    f"writing into '{written}' also changes '{other}', the same array since "
+                    f"line {last.origin.line} ({last.origin.text.strip()}); astgrad cannot "
+                    "differentiate a write seen through two names", stmt.origin,
+                    f"make a copy: {written} = {other}.copy()")
+            where, name = parts[-1]
+            check = SharingCheck(where, True, name, stmt.origin.line, written)
+            if check not in checks:
+                checks.append(check)
+    return checks
+
+
+def _sharing_paths(written: str, shared: dict, linked_before) -> dict:
+    """The names that share `written`'s array through links made by statements for which
+    `linked_before(stmt)` holds: name -> (the last link's statement, the links on the way
+    that may pick a number rather than part of the array: [(statement, name it binds)])."""
+    paths = {written: (None, [])}
+    frontier = [written]
+    while frontier:
+        name = frontier.pop(0)
+        for other, where in shared.get(name, []):
+            if other in paths or not linked_before(where):
+                continue
+            part = [(where, other)] if _may_pick_a_number(where, name, other) else []
+            paths[other] = (where, paths[name][1] + part)
+            frontier.append(other)
+    return paths
+
+
+def _may_pick_a_number(stmt, source: str, target: str) -> bool:
+    """Is `stmt` `target = source[i, j]`, an index of integers only, which is a number when
+    it picks one element and a view of part of `source` only when it picks fewer axes?"""
+    value = getattr(stmt, "value", None)
+    if not (isinstance(stmt, ir.Assign) and stmt.target == target and isinstance(value, ir.Call)
+            and value.primitive is operator.getitem and value.args[0] == ir.Name(source)):
+        return False
+    index = value.args[1]
+    items = index.items if isinstance(index, ir.Index) else (index,)
+    return all(isinstance(item, ir.Name) or (isinstance(item, ir.Const) and isinstance(
+        item.value, int | np.integer) and not isinstance(item.value, bool)) for item in items)
 
 
 def _program_order(block: list, around: frozenset = frozenset(), order=None, loops=None):

@@ -245,7 +245,13 @@ def _non_scalar_output(code: GeneratedCode, facts: tuple, args: tuple) -> Astgra
 
 
 def _shared_array(code: GeneratedCode, facts: tuple, args: tuple) -> AstgradError:
-    name, line = facts
+    name, line, written = facts
+    if written:
+        return GradientRuntimeError(
+            f"writing into '{written}' also changes '{name}', which an index of integers made "
+            f"part of the same array (it picked an array, not a number); astgrad cannot "
+            "differentiate a write seen through two names", code.at_line(line),
+            f"make a copy: {name} = {name}.copy()")
     return GradientRuntimeError(
         f"'{name} += ...' changes the array {name} in place, and another name refers to the "
         "same array; astgrad cannot differentiate a change seen through two names",

@@ -166,7 +166,8 @@ class IntegerInput(Exception):
 
 
 class SharedArray(Exception):
-    """Raised by the generated code when `x += v` would change an array another name shares."""
+    """Raised by the generated code when `x += v`, or a write into an array, would change an
+    array another name shares (runtime.not_shared)."""
 
 
 class ShapeChanged(Exception):

@@ -127,6 +127,7 @@ BUILT = [
     Bad(bad.store_through_view, S, "also changes 'x'", "copy"),
     Bad(bad.store_through_a_scalar_constructor, S, "also changes 'x'", "copy"),
     Bad(bad.store_before_alias_in_a_loop, S, "also changes 'x'", "a = x.copy()"),
+    Bad(bad.store_through_a_view_of_an_alias, S, "also changes 'c'", "copy"),
     Bad(bad.store_through_returned_argument, S, "also changes 'x'", "copy"),
     # calls without a derivative rule
     Bad(bad.calls_numpy_without_rule, astgrad.NoRuleError, "np.cumprod", "@astgrad.rule"),
@@ -220,6 +221,8 @@ CALLED = [
     Bad(bad.grows_in_loop, RUN, "'s' changes shape", "np.zeros", (np.ones(3),)),
     Bad(bad.augmented_alias, RUN, "another name refers to the same array", "y = y + ...",
         (np.ones(3),)),
+    Bad(bad.store_after_an_index_picked_a_row, RUN, "also changes 'v'", "v = v.copy()",
+        (np.ones((2, 2)),)),
     Bad(bad.updates_a_module_number, RUN, "UnboundLocalError", "pass it in as an argument",
         (2.0,)),
     Bad(bad.numba_cannot_compile, astgrad.CompileError, "median", "jit=False",

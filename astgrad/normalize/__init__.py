@@ -23,7 +23,7 @@ import inspect
 import types
 
 from .. import ir
-from ..analysis import refuse_shared_writes
+from ..analysis import SharingCheck, refuse_shared_writes
 from ..errors import NonScalarOutputError, Origin, UnsupportedSyntaxError
 from ..names import Names
 from ..parse import ParsedFunction, assigned_names, is_library_function, parse
@@ -62,9 +62,8 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
         function.flags = frozenset(self.flag_names)
         function.keyword_only = frozenset(self.parsed.kwonly)
         watch_while_loops(function, self.names)
-        checked = refuse_shared_writes(function, self.program)
-        if checked:
-            _check_augmented(function.body, checked, self.names)
+        for check in refuse_shared_writes(function, self.program):
+            _insert_check(function.body, check, self.names)
         return function
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -72,20 +71,18 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
                         "function body", "move the def out of the if or loop")
 
 
-def _check_augmented(block: list, names_to_check: set, names: Names) -> None:
-    """Before each `x += v` on a name that may share an array: a check that it is a number."""
-    position = 0
-    while position < len(block):
-        stmt = block[position]
-        if isinstance(stmt, ir.Assign) and stmt.augmented and stmt.target in names_to_check:
-            check = ir.Call(not_shared, (ir.Name(stmt.target), ir.Const(stmt.target),
-                                         ir.Const(stmt.origin.line)))
-            block.insert(position, ir.Assign(names.temp(), check, stmt.origin))
-            position += 1
-        for inner in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
-            if isinstance(inner, list):
-                _check_augmented(inner, names_to_check, names)
-        position += 1
+def _insert_check(block: list, check: SharingCheck, names: Names) -> bool:
+    """Put `check` (a call of not_shared) before or after its statement, wherever in `block`
+    that is; whether it was found."""
+    for position, stmt in enumerate(block):
+        if stmt is check.at:
+            call = ir.Call(not_shared, (ir.Name(check.name), ir.Const(check.name),
+                                        ir.Const(check.line), ir.Const(check.written)))
+            block.insert(position + check.after, ir.Assign(names.temp(), call, stmt.origin))
+            return True
+        if any(_insert_check(inner, check, names) for inner in ir.blocks_of(stmt)):
+            return True
+    return False
 
 
 def _without_unread_flags(body: list) -> list:

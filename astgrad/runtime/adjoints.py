@@ -402,19 +402,21 @@ def _require_float(x):
     return impl
 
 
-def not_shared(value, name, line):
-    """Raise SharedArray(name, line) if `value` is an array: `x += v` with x an array that
-    another name also refers to changes both, which astgrad cannot differentiate."""
+def not_shared(value, name, line, written=""):
+    """Raise SharedArray(name, line, written) if `value` is an array: `name += v` (no
+    `written`) changes an array another name also refers to; or `name`, an index of integers
+    of `written`, picked part of it rather than a number, and line `line` writes into
+    `written` while `name` is still read. astgrad cannot differentiate either."""
     if isinstance(value, np.ndarray):
-        raise SharedArray(name, line)
+        raise SharedArray(name, line, written)
 
 
 @overload(not_shared)
-def _not_shared(value, name, line):
+def _not_shared(value, name, line, written=""):
     if not isinstance(value, types.Array):
-        return lambda value, name, line: None
+        return lambda value, name, line, written="": None
 
-    def impl(value, name, line):
-        raise SharedArray(name, line)
+    def impl(value, name, line, written=""):
+        raise SharedArray(name, line, written)
 
     return impl

@@ -283,6 +283,23 @@ def store_through_returned_argument(x):
     return np.sum(x * y)
 
 
+def store_through_a_view_of_an_alias(x):
+    """Found reading the code (2026-12-06): only names made to share by one statement were
+    seen, so astgrad differentiated this one as if c were not part of a."""
+    a = x * 1.0
+    b = a
+    c = b[1:]
+    a[1] = 5.0  # error
+    return np.sum(c * x[1:])
+
+
+def store_after_an_index_picked_a_row(x):
+    a = x * 1.0
+    v = a[0]  # a row of a matrix: part of a, not a number
+    a[0] = 5.0  # error
+    return np.sum(v * x)
+
+
 def augmented_alias(x):
     y = x
     y += 1.0  # error

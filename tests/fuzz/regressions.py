@@ -526,6 +526,18 @@ def trace_of_a_stack_taken_for_a_number(x0, x1):
     return np.sum(v1 * v1)
 
 
+def reads_an_element_then_writes_the_array(x0, x1):
+    """Found by the fuzzer's long run: `v5 = a1[0]` of a vector is a number, but astgrad took
+    every index for a view and refused the write into a1 that follows. An index of integers
+    only is now checked when the gradient runs: refused if it picked an array."""
+    a1 = np.zeros((2,))
+    for _ in range(2):
+        a1[:2] = np.sin(np.sin(a1 + x0))
+    v5 = a1[0]
+    a1[:2] *= x1[-1, 1:]
+    return np.mean(v5 * np.ones((2, 3))) + np.mean(a1) + v5
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -540,6 +552,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (reads_an_element_then_writes_the_array, [(np.array([0.3, -0.2]),
+                                               np.array([[0.5, 0.4, 0.7], [0.1, 0.9, -0.3]]))]),
     (trace_of_a_stack, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
                           np.linspace(0.5, 1.5, 6).reshape(2, 3))]),
     (trace_of_a_stack_taken_for_a_number, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
