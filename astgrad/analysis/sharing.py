@@ -1,0 +1,163 @@
+"""Arrays seen through two names: which names may refer to the same array (`y = x`, views,
+helpers returning an argument), and the refusal of a write through one of them that another,
+still read, would see."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import ir
+from ..errors import UnsupportedSyntaxError
+from ..rules import facts_of
+from .liveness import live_after
+
+
+def sharing(function: ir.Function, program=None) -> dict[str, list]:
+    """Names that may refer to the same array as other local names: name -> [(other name, the
+    statement that made them share)]. `y = x`, views (`x[1:]`, `x.T`, `x.reshape(...)`) and
+    helpers that return an argument make names share."""
+    locals_ = set(function.params) | ir.assigned(function.body)
+    shared: dict[str, list] = {}
+
+    def pair(a: str, b: str, stmt) -> None:
+        if a != b and b in locals_:
+            shared.setdefault(a, []).append((b, stmt))
+            shared.setdefault(b, []).append((a, stmt))
+
+    for stmt in ir.walk(function.body):
+        if not isinstance(stmt, ir.Assign | ir.Unpack):
+            continue
+        value = stmt.value
+        if isinstance(value, ir.Name):
+            pair(stmt.target, value.id, stmt)
+        elif isinstance(value, ir.Call) and facts_of(value.primitive).view and isinstance(
+                value.args[0], ir.Name):
+            for target in ir.writes(stmt):
+                pair(target, value.args[0].id, stmt)
+        elif isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction):
+            helper = program.function_of(value.primitive)
+            for position in _returned_arguments(helper, program):
+                argument = value.args[position]
+                if isinstance(argument, ir.Name):
+                    for target in ir.writes(stmt):
+                        pair(target, argument.id, stmt)
+    return shared
+
+
+def _returned_arguments(function: ir.Function, program) -> set[int]:
+    """Positions of the parameters a function may return (directly or through a view)."""
+    shared = sharing(function, program)
+    returned = function.body[-1].value
+    names = set(ir.atom_names(returned if isinstance(returned, tuple) else [returned]))
+    return {position for position, param in enumerate(function.params)
+            if shared_with(shared, {param}) & names}
+
+
+def shared_with(shared: dict[str, list], names: set[str]) -> set[str]:
+    """`names` and every name that may share an array with one of them, transitively."""
+    closure, frontier = set(names), list(names)
+    while frontier:
+        for other, _ in shared.get(frontier.pop(), []):
+            if other not in closure:
+                closure.add(other)
+                frontier.append(other)
+    return closure
+
+
+@dataclass(frozen=True)
+class SharingCheck:
+    """A run-time check that `name` holds a number, not an array sharing memory with another
+    name, `after` or before the statement `at`: before `x += v`, of x itself; after `v = x[i]`
+    (an index of integers, which picks an array or a number), of v, when x is written into
+    (`written`, at `line`) while v may still be read."""
+
+    at: object
+    after: bool
+    name: str
+    line: int
+    written: str = ""
+
+
+def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingCheck]:
+    """Refuse a write into an array that another name, still read afterwards, also refers
+    to, directly or through other names; return the run-time checks of the names that share
+    it only if they hold arrays."""
+    shared = sharing(function, program)
+    live = live_after(function.body)
+    order, loops = _program_order(function.body)
+    checks: list[SharingCheck] = []
+    for stmt in ir.walk(function.body):
+        written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
+            stmt, ir.Assign) and stmt.augmented else None
+        if written is None:
+            continue
+        # shared since statements that may run before this one: earlier in the function, or
+        # in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's own array
+        paths = _sharing_paths(written, shared, lambda where, stmt=stmt: order[id(where)] < order[
+            id(stmt)] or bool(loops[id(where)] & loops[id(stmt)]))
+        seen_by = [other for other in paths if other != written and other in live.get(stmt, ())]
+        if not seen_by:
+            continue
+        if isinstance(stmt, ir.Assign):
+            checks.append(SharingCheck(stmt, False, written, stmt.origin.line))
+            continue
+        for other in seen_by:
+            last, parts = paths[other]
+            if not parts:
+                raise UnsupportedSyntaxError(
+                    f"writing into '{written}' also changes '{other}', the same array since "
+                    f"line {last.origin.line} ({last.origin.text.strip()}); astgrad cannot "
+                    "differentiate a write seen through two names", stmt.origin,
+                    f"make a copy: {written} = {other}.copy()")
+            where, name = parts[-1]
+            check = SharingCheck(where, True, name, stmt.origin.line, written)
+            if check not in checks:
+                checks.append(check)
+    return checks
+
+
+def _sharing_paths(written: str, shared: dict, linked_before) -> dict:
+    """The names that share `written`'s array through links made by statements for which
+    `linked_before(stmt)` holds: name -> (the last link's statement, the links on the way
+    that may pick a number rather than part of the array: [(statement, name it binds)])."""
+    paths = {written: (None, [])}
+    frontier = [written]
+    while frontier:
+        name = frontier.pop(0)
+        for other, where in shared.get(name, []):
+            if other in paths or not linked_before(where):
+                continue
+            part = [(where, other)] if _may_pick_a_number(where, name, other) else []
+            paths[other] = (where, paths[name][1] + part)
+            frontier.append(other)
+    return paths
+
+
+def _may_pick_a_number(stmt, source: str, target: str) -> bool:
+    """Is `stmt` `target = source[i, j]`, an index of integers only, which is a number when
+    it picks one element and a view of part of `source` only when it picks fewer axes?"""
+    value = getattr(stmt, "value", None)
+    if not (isinstance(stmt, ir.Assign) and stmt.target == target and isinstance(value, ir.Call)
+            and value.primitive is operator.getitem and value.args[0] == ir.Name(source)):
+        return False
+    index = value.args[1]
+    items = index.items if isinstance(index, ir.Index) else (index,)
+    return all(isinstance(item, ir.Name) or (isinstance(item, ir.Const) and isinstance(
+        item.value, int | np.integer) and not isinstance(item.value, bool)) for item in items)
+
+
+def _program_order(block: list, around: frozenset = frozenset(), order=None, loops=None):
+    """Each statement's position in program order, and the loops around it (by id)."""
+    order = {} if order is None else order
+    loops = {} if loops is None else loops
+    for stmt in block:
+        order[id(stmt)], loops[id(stmt)] = len(order), around
+        inner = around | {id(stmt)} if isinstance(stmt, ir.For | ir.While) else around
+        for nested in ir.blocks_of(stmt):
+            _program_order(nested, inner, order, loops)
+    return order, loops
+
+
