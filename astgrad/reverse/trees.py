@@ -111,7 +111,7 @@ class TreeWriter:
                     if not (isinstance(a, ir.Name) and a.id in tree.children)]
         # every other operand, active or not, may broadcast the result over a leaf
         return {leaf for leaf in self.leaves(tree)
-                if not all(self.is_scalar(a) for a in operands if a != ir.Name(leaf))}
+                if not all(self.scalars.is_scalar(a) for a in operands if a != ir.Name(leaf))}
 
     def tree_shapes(self, stmt) -> set[str]:
         """The leaves whose shapes the adjoint of `stmt`'s tree reads where `stmt` reads them.

@@ -24,6 +24,7 @@ from ..emit import Comment, tag
 from ..rules import facts_of
 from .forward import index_value
 from .loops import LoopWriter
+from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import TreeWriter
 
@@ -58,7 +59,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         self.sharing = analysis.sharing(function, program_writer.program)
         self.defined = analysis.defined_before(function)
         self.defined_unless_jumped = analysis.defined_before(function, unless_jumped=True)
-        self.scalars = _known_scalars(function.body)
+        self.scalars = Scalars(function)
         self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
@@ -87,7 +88,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         params = found.rule.needs(active)
         names = set().union(*(ir.atom_names([found.bound.get(p)]) for p in params - {"ans"}))
         shaped = {p for p in active if found.rule.adds_in_place(active) or (
-            found.rule.elementwise and self.may_broadcast(p, found.bound))}
+            found.rule.elementwise and self.scalars.may_broadcast(p, found.bound))}
         shapes = set().union(*(ir.atom_names([found.bound[p]]) for p in shaped))
         return Needs(names, "ans" in params, (shapes | self.tree_shapes(stmt)) - names)
 
@@ -274,9 +275,9 @@ class FunctionWriter(LoopWriter, TreeWriter):
         out = [tag(s, stmt.origin) for s in locals_]
         for contribution in contributions:
             value = found.bound[contribution.param]
-            broadcasts = contribution.unbroadcast and self.may_broadcast(
+            broadcasts = contribution.unbroadcast and self.scalars.may_broadcast(
                 contribution.param, found.bound)
-            picks_twice = not all(self.is_basic(found.bound[p])
+            picks_twice = not all(self.scalars.is_basic(found.bound[p])
                                   for p in contribution.index_reads if p in found.bound)
             for name in ir.atom_names([value]):
                 out += self.accumulate(name, contribution.value, contribution.index, broadcasts,
@@ -320,7 +321,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         array = load(self.captured(stmt, stmt.array))
         index = self.spelling.index(stmt.index, lambda n: self.captured(stmt, n))
         if self.activity.is_active(stmt) and self.sweep.of(adjoint) is not State.ZERO:
-            if self.is_basic(stmt.index):
+            if self.scalars.is_basic(stmt.index):
                 written = self.ns.call("own", ast.Subscript(self.sweep.read(adjoint), index,
                                                             ast.Load()))
             else:  # an element written twice keeps the value written last
@@ -399,28 +400,6 @@ class FunctionWriter(LoopWriter, TreeWriter):
             return self.fresh(value.args[0])
         return isinstance(function, np.ufunc) or facts_of(function).allocates
 
-    def may_broadcast(self, param: str, bound: dict) -> bool:
-        """Can the result of an elementwise call have more elements than this operand?"""
-        return not all(self.is_scalar(v) for p, v in bound.items() if p != param)
-
-    def is_basic(self, value) -> bool:
-        """Is `value` (an index, or an operand of one) made of numbers and slices only, so that
-        it picks no element twice? (A name that may hold an integer array is not.)"""
-        if isinstance(value, ir.Index):
-            return all(self.is_basic(item) for item in value.items)
-        if isinstance(value, tuple):
-            return all(self.is_basic(item) for item in value)
-        if isinstance(value, ir.Slice):
-            return True
-        if isinstance(value, ir.Const):
-            return value.value is None or value.value is Ellipsis or isinstance(
-                value.value, int | np.integer)
-        return isinstance(value, ir.Name) and value.id in self.scalars
-
-    def is_scalar(self, value) -> bool:
-        none = isinstance(value, ir.Const) and value.value is None
-        return none or _scalar_atom(value, self.scalars)
-
     # -- the whole function ------------------------------------------------------------------
 
     def sweeps(self, seeds: list[tuple[ir.Atom, ast.expr | None]]) -> tuple[list, list]:
@@ -457,42 +436,3 @@ class FunctionWriter(LoopWriter, TreeWriter):
         if state is State.SHARED and several:  # two gradients must not be one array
             value = self.ns.call("own", value)
         return value if argument is None else self.ns.call("cast_like", value, like)
-
-
-def _known_scalars(block: list) -> set[str]:
-    """Names that certainly hold scalars: every assignment to them is a number, a math
-    function's result, a full reduction, len(), or arithmetic on such names."""
-    assignments: dict[str, list] = {}
-    for stmt in ir.walk(block):
-        for name in ir.writes(stmt):
-            assignments.setdefault(name, []).append(stmt)
-
-    def scalar(stmt, scalars) -> bool:
-        if isinstance(stmt, ir.For):
-            return True  # the loop variable
-        if not isinstance(stmt, ir.Assign):
-            return False
-        value = stmt.value
-        if isinstance(value, ir.Const | ir.Name):
-            return _scalar_atom(value, scalars)
-        primitive = value.primitive
-        if getattr(primitive, "__module__", "") == "math":
-            return True
-        facts = facts_of(primitive)
-        if facts.elementwise:  # np.exp, np.float32, +, ...: of numbers, a number
-            return all(_scalar_atom(a, scalars) for a in value.args)
-        return facts.number and not value.kwargs and len(value.args) == 1
-
-    scalars: set[str] = set()
-    while True:  # a fixpoint: names only join the set
-        found = {n for n, stmts in assignments.items() if all(scalar(s, scalars) for s in stmts)}
-        if found <= scalars:
-            return scalars
-        scalars |= found
-
-
-def _scalar_atom(atom, scalars: set[str]) -> bool:
-    if isinstance(atom, ir.Const):
-        return isinstance(atom.value, bool | int | float | np.number | np.bool_)
-    return isinstance(atom, ir.Name) and atom.id in scalars
-
