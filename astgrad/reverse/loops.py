@@ -17,7 +17,6 @@ into them in place (`_dx[i] += g`) without copying.
 from __future__ import annotations
 
 import ast
-import operator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +25,17 @@ from .. import analysis, ir
 from ..emit import tag
 from ..errors import UnsupportedSyntaxError
 from ..rules.simplify import simplify
-from .state import SavedValue, State, Sweep, assign, clone, load, witness
+from .state import State, Sweep, assign, clone, load, witness
+from .trips import (
+    Rename,
+    added_in_place,
+    names_in,
+    own_stores,
+    rebound_in,
+    recomputed,
+    saved,
+    without_restores,
+)
 
 
 @dataclass
@@ -182,7 +191,7 @@ class LoopWriter:
             elif state is State.SHARED and name in plan.in_place:
                 out.append(tag(assign(adjoint, self.ns.call("own", self.sweep.read(adjoint))),
                                loop.origin))
-        for adjoint in _names_in(plan.trip) & self.names.adjoint_names():
+        for adjoint in names_in(plan.trip) & self.names.adjoint_names():
             self.sweep.set(adjoint, State.ZERO)  # a trip's own adjoints do not outlive it
         for name in plan.carried:
             state = State.OWNED if name in plan.in_place else State.SHARED
@@ -237,9 +246,9 @@ class LoopWriter:
             plan.count = self.names.numbered("_done")
             plan.position = self.names.numbered("_trip")
         self.plans[id(loop)] = plan
-        self.plan_captures(body, set(), _rebound(loop) & analysis.live_in(body))
+        self.plan_captures(body, set(), rebound_in(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
-        plan.in_place = _added_in_place(body) & plan.carried
+        plan.in_place = added_in_place(body) & plan.carried
         # (a name the loop may leave unbound, such as a `return` inside it, keeps its own)
         bound = self.defined.get(loop, frozenset())
         for name in sorted(plan.carried & self.rebound_later.get(id(loop), set()) & bound):
@@ -254,7 +263,7 @@ class LoopWriter:
         for name in plan.carried:
             state = State.OWNED if name in plan.in_place else State.SHARED
             self.sweep.set(self.names.adjoint(name), state)
-        for store in _own_stores(body):
+        for store in own_stores(body):
             self.old_value_name(store)  # a recomputed trip puts back what it overwrites
         adjoint = self.adjoint_block(body)
         ending = [tag(s, loop.origin) for s in self.sweep.materialize()]
@@ -268,33 +277,33 @@ class LoopWriter:
         recomputation, the reversed trip without the copies it no longer needs, the names
         the recomputation needs from before the trip, and the names read only for shapes."""
         body = plan.loop.body
-        rebound = _rebound(plan.loop)
+        rebound = rebound_in(plan.loop)
         in_body = {id(s) for s in ir.walk(body)}
         primal = ir.assigned(body) | ir.stored(body)
         primal |= {capture for (key, _), capture in self.captures.items() if key in in_body}
         primal |= {c for key, c in self.output_captures.items() if key in in_body}
-        values = _names_in(adjoint, skip_restores=True)
-        witnesses = _names_in(adjoint, witnesses=True)
+        values = names_in(adjoint, skip_restores=True)
+        witnesses = names_in(adjoint, witnesses=True)
         # a loop-carried name read only for its shape: checked to keep its shape, not kept
         shape_only = (witnesses - values) & rebound & analysis.live_in(body)
 
         def reads(statements: list) -> set:
-            return (_names_in(statements, skip_restores=True) | (
-                _names_in(statements, witnesses=True) - shape_only)) & primal
+            return (names_in(statements, skip_restores=True) | (
+                names_in(statements, witnesses=True) - shape_only)) & primal
 
         reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()
                     if key in in_body}
-        kept, copied, live = self.recomputed(body, reads(ending), reads_at)
+        kept, copied, live = recomputed(body, reads(ending), reads_at, self)
         needed = set().union(reads(ending), *reads_at.values())
-        adjoint = _without_restores(adjoint, kept)
-        needed |= _names_in(adjoint) & primal  # and what the put-backs it keeps read
+        adjoint = without_restores(adjoint, kept)
+        needed |= names_in(adjoint) & primal  # and what the put-backs it keeps read
         # a copy is needed only if the recomputed trip rebinds its source after it
         redundant = self.redundant_captures(body, kept)
-        adjoint = [_Rename(redundant).visit(stmt) for stmt in adjoint]
+        adjoint = [Rename(redundant).visit(stmt) for stmt in adjoint]
         recompute = self.forward_block(body, set(), recompute=True,
                                        wanted=(needed | live) - set(redundant),
                                        keep=(kept, copied))
-        recompute = [_Rename(redundant).visit(stmt) for stmt in recompute]
+        recompute = [Rename(redundant).visit(stmt) for stmt in recompute]
         return recompute, adjoint, live, shape_only
 
     def _keep_for_trips(self, plan: LoopPlan, live: set, shape_only: set,
@@ -303,18 +312,18 @@ class LoopWriter:
         trips rebind, the shapes of those read only for their shapes, the elements the trips
         overwrite."""
         loop, body = plan.loop, plan.loop.body
-        rebound = _rebound(loop)
+        rebound = rebound_in(loop)
         for name in sorted((live & rebound) - set(self.function.flags)):
             self.require_defined(name, loop)
             plan.records[name] = self.names.fresh(f"_kept_{name.lstrip('_')}")
-            self.saved.append(_saved(name, loop))
+            self.saved.append(saved(name, loop))
         for name in sorted(shape_only - set(plan.records)):
             self.require_defined(name, loop)
             plan.shapes[name] = self.names.fresh(f"_shape_{name.lstrip('_')}")
         for name in sorted(((live | restore) & ir.stored(body)) - rebound):
             plan.logs[name] = (self.names.fresh(f"_log_{name}"),
                                self.names.fresh(f"_marks_{name}"))
-            self.saved.append(_saved(f"values of {name} overwritten in the loop", loop,
+            self.saved.append(saved(f"values of {name} overwritten in the loop", loop,
                                      "the elements each trip writes, and their positions "
                                      "(16 bytes per element written)"))
 
@@ -323,9 +332,9 @@ class LoopWriter:
         trip keeps), which a statement after the loop rebinds: copied before the loop, and
         put back before the reverse loop."""
         loop = plan.loop
-        later = self.rebound_later.get(id(loop), set()) - (_rebound(loop) - set(plan.shapes))
+        later = self.rebound_later.get(id(loop), set()) - (rebound_in(loop) - set(plan.shapes))
         later.discard(getattr(loop, "target", None))
-        for name in sorted((_names_in(plan.trip) | _names_in(plan.trip, witnesses=True)) & later):
+        for name in sorted((names_in(plan.trip) | names_in(plan.trip, witnesses=True)) & later):
             if (id(loop), name) not in self.captures:
                 self.captures[(id(loop), name)] = self.names.capture(name)
             plan.put_back[name] = self.captures[(id(loop), name)]
@@ -390,120 +399,3 @@ class LoopWriter:
         if id(store) not in self.old_values:
             self.old_values[id(store)] = self.names.numbered("_old")
         return self.old_values[id(store)]
-
-    def recomputed(self, block: list, needed: set, reads_at: dict) -> tuple[set, set, set]:
-        """The statements of a trip whose values its adjoint reads (ids), those run only for
-        the copies made before them (ids), and the names read before the trip binds them.
-        `reads_at` holds what each statement's adjoint reads."""
-        kept: set[int] = set()
-        copied: set[int] = set()
-        for stmt in reversed(block):
-            needed = needed | reads_at.get(id(stmt), set())
-            # the copies made before the statement that are read: whatever the statement is
-            # (a store's index, a branch's test), the copy reads its source before it runs
-            sources = {name for (key, name), c in self.captures.items()
-                       if key == id(stmt) and c in needed}
-            if isinstance(stmt, ir.Assign | ir.Unpack):
-                targets = set(ir.writes(stmt)) | {self.output_captures.get(id(stmt))}
-                if targets & needed:
-                    kept.add(id(stmt))
-                    needed = (needed - targets) | set(ir.reads(stmt))
-            elif isinstance(stmt, ir.Store):
-                if stmt.array in needed:
-                    kept.add(id(stmt))
-                    needed |= set(ir.reads(stmt))
-            elif isinstance(stmt, ir.If):
-                body_kept, body_copied, body_needed = self.recomputed(
-                    stmt.body, set(needed), reads_at)
-                else_kept, else_copied, else_needed = self.recomputed(
-                    stmt.orelse, set(needed), reads_at)
-                if body_kept | else_kept | body_copied | else_copied:
-                    kept |= {id(stmt)} | body_kept | else_kept
-                    copied |= body_copied | else_copied
-                    needed = body_needed | else_needed | set(ir.reads(stmt))
-            elif isinstance(stmt, ir.For | ir.While):
-                if self.activity.is_active(stmt) or (ir.assigned(stmt.body) | ir.stored(
-                        stmt.body)) & needed:
-                    kept |= {id(s) for s in ir.walk([stmt])}
-                    needed |= analysis.live_in([stmt], frozenset(needed))
-            if sources and id(stmt) not in kept:
-                copied.add(id(stmt))
-            if id(stmt) in kept and isinstance(stmt, ir.If | ir.For | ir.While):
-                sources |= {name for (key, name) in self.captures if key == id(stmt)}
-            needed |= sources
-        return kept, copied, needed
-
-
-def _rebound(loop) -> set[str]:
-    """The names a loop's trips assign, besides a `for` loop's own variable."""
-    target = {loop.target} if isinstance(loop, ir.For) else set()
-    return ir.assigned(loop.body) - target
-
-
-def _saved(what: str, loop, per: str | None = None) -> SavedValue:
-    kind = "for" if isinstance(loop, ir.For) else "while"
-    size = f"one value of {what} per trip of the {kind} loop (8 bytes for a number, its " \
-           "nbytes for an array)"
-    return SavedValue(what, loop.origin.line, per or size)
-
-
-def _added_in_place(block: list) -> set[str]:
-    """Names whose adjoints a trip adds into in place: arrays indexed, or written into."""
-    out = set(ir.stored(block))
-    for stmt in ir.walk(block):
-        if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call) \
-                and stmt.value.primitive is operator.getitem:
-            out |= set(ir.atom_names(stmt.value.args[:1]))
-    return out
-
-
-class _Rename(ast.NodeTransformer):
-    """Read copies by their sources' names (copies a trip does not need)."""
-
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        if node.id in self.names:
-            renamed = ast.Name(self.names[node.id], node.ctx)
-            renamed.__dict__.update({k: v for k, v in node.__dict__.items()
-                                     if k.startswith("astgrad")})
-            return renamed
-        return node
-
-
-def _own_stores(block: list) -> list:
-    """The stores of a trip itself: in its branches, not in loops nested in it."""
-    out = []
-    for stmt in block:
-        if isinstance(stmt, ir.Store):
-            out.append(stmt)
-        elif isinstance(stmt, ir.If):
-            out += _own_stores(stmt.body) + _own_stores(stmt.orelse)
-    return out
-
-
-def _names_in(statements: list, skip_restores: bool = False, witnesses: bool = False) -> set:
-    """Names the statements read: for their values, or (`witnesses`) only for their shapes."""
-    names = set()
-    for stmt in statements:
-        if skip_restores and getattr(stmt, "astgrad_restores", None) is not None:
-            continue
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and getattr(node, "astgrad_witness", False) == witnesses:
-                names.add(node.id)
-    return names
-
-
-def _without_restores(statements: list, kept: set) -> list:
-    """The adjoint with the put-backs of stores the recomputation does not run removed."""
-    out = []
-    for stmt in statements:
-        restores = getattr(stmt, "astgrad_restores", None)
-        if restores is not None and restores not in kept:
-            continue
-        if isinstance(stmt, ast.If | ast.For | ast.While):
-            stmt.body = _without_restores(stmt.body, kept) or [ast.Pass()]
-            stmt.orelse = _without_restores(stmt.orelse, kept)
-        out.append(stmt)
-    return out
