@@ -30,27 +30,49 @@ class Tree:
     children: dict[str, ir.Assign] = field(default_factory=dict)  # temporary -> its statement
 
 
-class TreeWriter:
-    """A mixin of FunctionWriter: statements differentiated as trees of operations."""
+class Trees:
+    """The trees of one function's body, and the adjoint of each.
 
-    def find_trees(self, body: list) -> None:
-        """Group each user statement's elementwise operations into trees."""
+    It asks `writer` (the function's writer) four things of statements: `callee(stmt)`,
+    `active_params(stmt, found)`, `operand(stmt, value)` (an operand as the adjoint reads it)
+    and `accumulate(...)` (the addition of a contribution into an adjoint); and reads its
+    activity, names, namespace, sweep (whichever it is writing), scalars and output captures.
+    """
+
+    def __init__(self, writer, body: list):
+        self.writer = writer
+        self.activity, self.names, self.ns = writer.activity, writer.names, writer.ns
+        self.scalars = writer.scalars
+        self.output_captures = writer.output_captures
+        self.roots: dict[int, Tree] = {}  # id of a tree's root statement -> the tree
+        self.inner: set[int] = set()  # ids of the other statements of trees
+        self.tree_of: dict[int, Tree] = {}  # id of each statement in a tree -> the tree
         reads = Counter(n for s in ir.walk(body) for n in ir.reads(s))
         writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
-        self.trees: dict[int, Tree] = {}
-        self.in_trees: set[int] = set()
-        self.tree_of: dict[int, Tree] = {}  # id of each statement in a tree -> the tree
         for block in _blocks(body):
             defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
             for stmt in reversed(block):
-                if id(stmt) in self.in_trees or not self.factorable(stmt):
+                if id(stmt) in self.inner or not self.factorable(stmt):
                     continue
                 tree = Tree(stmt)
                 self.grow(tree, stmt, defining, reads, writes)
                 if tree.children:
-                    self.trees[id(stmt)] = tree
-                    self.in_trees |= {id(s) for s in tree.children.values()}
+                    self.roots[id(stmt)] = tree
+                    self.inner |= {id(s) for s in tree.children.values()}
                     self.tree_of.update((id(s), tree) for s in [stmt, *tree.children.values()])
+
+    @property
+    def sweep(self):
+        """The writer's sweep state (a reversed trip of a loop has its own)."""
+        return self.writer.sweep
+
+    def rooted_at(self, stmt) -> Tree | None:
+        """The tree whose root `stmt` is, if any."""
+        return self.roots.get(id(stmt))
+
+    def inside(self, stmt) -> bool:
+        """Is `stmt` in a tree but not its root (its adjoint is written with the root's)?"""
+        return id(stmt) in self.inner
 
     def grow(self, tree: Tree, node: ir.Assign, defining, reads, writes) -> None:
         for name in self.activity.active_operands(node):
@@ -65,19 +87,19 @@ class TreeWriter:
         if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call)
                 and self.activity.is_active(stmt)):
             return False
-        found = self.callee(stmt)
+        found = self.writer.callee(stmt)
         if found.rule is None or not found.rule.elementwise:
             return False
         return all(self.local_partial(stmt, found, p) is not None
-                   for p in self.active_params(stmt, found))
+                   for p in self.writer.active_params(stmt, found))
 
     def local_partial(self, stmt, found, param: str):
-        operands = {p: self.operand(stmt, v) for p, v in found.bound.items()}
+        operands = {p: self.writer.operand(stmt, v) for p, v in found.bound.items()}
         output = ast.Name(self.output_captures.get(id(stmt), stmt.target), ast.Load())
         return found.rule.partial(param, operands, output,
                                   lambda obj, attr=None: self.ns.spell(obj, attr))
 
-    def adjoint_tree(self, tree: Tree) -> list:
+    def adjoint(self, tree: Tree) -> list:
         """The adjoint of a whole tree: partials first, then one product per input."""
         root = tree.root
         adjoint = self.names.adjoint(root.target)
@@ -99,21 +121,21 @@ class TreeWriter:
         broadcast = self.broadcast_leaves(tree)
         for leaf in sorted(leaves):
             value = simplify(ast.BinOp(clone(incoming), ast.Mult(), partials[leaf]))
-            like = self.operand(self.reader_of(tree, leaf), ir.Name(leaf))
-            out += self.accumulate(leaf, value, None, leaf in broadcast, root, like=like)
+            like = self.writer.operand(self.reader_of(tree, leaf), ir.Name(leaf))
+            out += self.writer.accumulate(leaf, value, None, leaf in broadcast, root, like=like)
         return out
 
     def broadcast_leaves(self, tree: Tree) -> set[str]:
         """The leaves over which the tree's result may be broadcast: their contributions are
-        summed back to their shapes, which their readers must therefore keep (tree_shapes)."""
+        summed back to their shapes, which their readers must therefore keep (shapes_read)."""
         nodes = [tree.root, *tree.children.values()]
-        operands = [a for s in nodes for a in self.callee(s).bound.values()
+        operands = [a for s in nodes for a in self.writer.callee(s).bound.values()
                     if not (isinstance(a, ir.Name) and a.id in tree.children)]
         # every other operand, active or not, may broadcast the result over a leaf
         return {leaf for leaf in self.leaves(tree)
                 if not all(self.scalars.is_scalar(a) for a in operands if a != ir.Name(leaf))}
 
-    def tree_shapes(self, stmt) -> set[str]:
+    def shapes_read(self, stmt) -> set[str]:
         """The leaves whose shapes the adjoint of `stmt`'s tree reads where `stmt` reads them.
         The statement's own rule may not broadcast (`-h`), while its tree does (`c / (1 +
         np.exp(-h))` with `c` an array): what the adjoint reads must be what is kept."""
@@ -126,8 +148,8 @@ class TreeWriter:
     def propagate(self, tree: Tree, node: ir.Assign, above: ast.expr, partials: dict,
                   shared: list) -> None:
         """Multiply `above` (d root / d node) down to the leaves, adding up over paths."""
-        found = self.callee(node)
-        active = sorted(self.active_params(node, found))
+        found = self.writer.callee(node)
+        active = sorted(self.writer.active_params(node, found))
         if len(active) > 1 and not (isinstance(above, ast.Name) or number(above) is not None):
             name = self.names.numbered("_p")  # used by several operands: computed once
             shared.append(assign(name, above))

@@ -26,7 +26,7 @@ from .forward import index_value
 from .loops import LoopWriter
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
-from .trees import TreeWriter
+from .trees import Trees
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Needs:
     shapes: set = field(default_factory=set)  # names it reads only for their shapes
 
 
-class FunctionWriter(LoopWriter, TreeWriter):
+class FunctionWriter(LoopWriter):
     """Writes the forward and adjoint sweeps of one function."""
 
     def __init__(self, function: ir.Function, activity: analysis.Activity, program_writer,
@@ -63,6 +63,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
+        self.trees = Trees(self, [])  # the body's, once the sweeps are written
 
     # -- what adjoints need -------------------------------------------------------------
 
@@ -90,7 +91,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         shaped = {p for p in active if found.rule.adds_in_place(active) or (
             found.rule.elementwise and self.scalars.may_broadcast(p, found.bound))}
         shapes = set().union(*(ir.atom_names([found.bound[p]]) for p in shaped))
-        return Needs(names, "ans" in params, (shapes | self.tree_shapes(stmt)) - names)
+        return Needs(names, "ans" in params, (shapes | self.trees.shapes_read(stmt)) - names)
 
     def callee(self, stmt) -> analysis.Callee:
         return analysis.callee(stmt.value, stmt.at or stmt.origin, self.program.program)
@@ -187,10 +188,10 @@ class FunctionWriter(LoopWriter, TreeWriter):
     def adjoint_block(self, block: list) -> list:
         out: list[ast.stmt] = []
         for stmt in reversed(block):
-            if id(stmt) in self.in_trees:
+            if self.trees.inside(stmt):
                 continue  # written with the root of its tree
-            if id(stmt) in self.trees:
-                written = self.adjoint_tree(self.trees[id(stmt)])
+            if self.trees.rooted_at(stmt) is not None:
+                written = self.trees.adjoint(self.trees.rooted_at(stmt))
             elif isinstance(stmt, ir.Assign | ir.Unpack):
                 written = self.adjoint_assign(stmt)
             elif isinstance(stmt, ir.Store):
@@ -406,7 +407,7 @@ class FunctionWriter(LoopWriter, TreeWriter):
         """The forward sweep and the adjoint sweep of the function's body (without its return);
         `seeds` pairs each returned atom with its incoming adjoint (None: the output seed)."""
         body = self.function.body[:-1]
-        self.find_trees(self.function.body)  # first: what a tree's adjoint reads is captured
+        self.trees = Trees(self, self.function.body)  # first: what its adjoints read is captured
         self.plan_captures(body, set())
         forward = [Comment("forward: the function as written, one operation per line")]
         forward += self.forward_block(body, set(), recompute=False)
