@@ -81,6 +81,8 @@ def test_a_helpers_declared_facts_hold(name, rows, columns):
     for result in (function(*arguments), compiled(*arguments)):
         declared_shape = facts.result_shape(*arguments)
         assert declared_shape is None or declared_shape == np.shape(result), name
+        kind = np.asarray(result).dtype.kind
+        assert kind == {"bool": "b", "int64": "i"}.get(facts.dtype, "f"), name
         for argument in arguments:
             if isinstance(argument, np.ndarray) and np.shares_memory(result, argument):
                 assert facts.view and not facts.allocates, name

@@ -1,7 +1,8 @@
 """Every primitive the registry declares (astgrad/rules/): its facts checked against NumPy on
 shapes hypothesis draws, and its derivative recorded by the tape engine.
 
-The facts: the result's shape (`shape`, or the broadcast shape of an elementwise primitive),
+The facts: the result's shape (`shape`, or the broadcast shape of an elementwise primitive)
+and dtype (floats of float operands unless `dtype` says otherwise),
 whether it may share memory with its operand (`view`; a primitive that is not declared one
 must never), whether it allocates (never shares), whether it is a number given its operand
 alone (`number`), and, for an elementwise one, that each element of its result is the
@@ -268,6 +269,9 @@ def test_declared_facts_hold(primitive, data):
         np.shares_memory(result, a) for a in _arrays(args))
     assert not shares or facts.view, "its result shares memory but it is not declared a view"
     assert not (shares and facts.allocates), "declared to allocate, its result is shared"
+    kind = np.asarray(result).dtype.kind
+    assert kind == {"bool": "b", "int64": "i"}.get(facts.dtype, kind if facts.dtype else "f"), (
+        f"a result of dtype kind {kind}, declared {facts.dtype}")
     if facts.number:  # a reduction of its operand alone; len(x), trip_count(...) always
         assert np.ndim(call(primitive, args[:1], {}) if kwargs else result) == 0
     if facts.elementwise and np.ndim(result) > 0:

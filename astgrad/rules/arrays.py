@@ -153,7 +153,7 @@ def full_like(ans, a, fill_value, dtype=None):
     d[fill_value] = unbroadcast(d[ans], fill_value)
 
 
-@rule(Method("astype"), allocates=True, shape=same)
+@rule(Method("astype"), allocates=True, shape=same, dtype="given")
 def astype(ans, a, dtype):
     d[a] = astype_adjoint(d[ans], a, dtype)
 
@@ -164,10 +164,10 @@ zero_derivative(np.zeros, np.ones, np.empty, allocates=True, shape=filled)
 zero_derivative(np.zeros_like, np.ones_like, np.empty_like, allocates=True, shape=same)
 zero_derivative(np.eye, np.identity, allocates=True, shape=square)
 zero_derivative(np.argmax, np.argmin, Method("argmax"), Method("argmin"), allocates=True,
-                shape=reduced)
-zero_derivative(np.argsort, Method("argsort"), allocates=True, shape=same)
+                shape=reduced, dtype="int64")
+zero_derivative(np.argsort, Method("argsort"), allocates=True, shape=same, dtype="int64")
 zero_derivative(np.ndim, np.size, len, Attribute("ndim"), Attribute("size"), number=True,
-                shape=number)
+                shape=number, dtype="int64")
 zero_derivative(np.shape, range, Attribute("shape"), Attribute("dtype"))  # not arrays
 zero_derivative(stop_gradient, trip_count, loop_bound, not_shared, check_progress)  # helpers
 

@@ -178,14 +178,13 @@ def to_numpy_float(ans, x):
     d[x] = d[ans]
 
 
-zero_derivative(
-    np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
-    np.isnan, np.isinf, np.isfinite, np.signbit,
-    math.isnan, math.isinf, math.isfinite, builtins.bool, elementwise=True,
-)
+zero_derivative(np.sign, np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
+                elementwise=True)
+zero_derivative(np.isnan, np.isinf, np.isfinite, np.signbit, math.isnan, math.isinf,
+                math.isfinite, builtins.bool, elementwise=True, dtype="bool")
 # Compiled, these would turn NaN and infinity into arbitrary integers; Python raises instead.
-zero_derivative(builtins.int, forward=to_int, elementwise=True)
-zero_derivative(math.floor, forward=floor_int, elementwise=True)
-zero_derivative(math.ceil, forward=ceil_int, elementwise=True)
-zero_derivative(math.trunc, forward=trunc_int, elementwise=True)
-zero_derivative(builtins.round, forward=round_int, elementwise=True)
+zero_derivative(builtins.int, forward=to_int, elementwise=True, dtype="int64")
+zero_derivative(math.floor, forward=floor_int, elementwise=True, dtype="int64")
+zero_derivative(math.ceil, forward=ceil_int, elementwise=True, dtype="int64")
+zero_derivative(math.trunc, forward=trunc_int, elementwise=True, dtype="int64")
+zero_derivative(builtins.round, forward=round_int, elementwise=True, dtype="int64")

@@ -66,10 +66,11 @@ def absolute(ans, x):
     return select(x > 0, 1.0, select(x < 0, -1.0, 0.0))  # np.sign(x), but 0 at NaN (PyTorch)
 
 
-zero_derivative(
-    operator.floordiv, np.floor_divide,
+zero_derivative(operator.floordiv, np.floor_divide, elementwise=True)
+zero_derivative(  # (the bitwise operators take truth values: of floats, NumPy refuses them)
     operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
     operator.not_, operator.invert, operator.and_, operator.or_, operator.xor,
     np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor, elementwise=True,
+    dtype="bool",
 )

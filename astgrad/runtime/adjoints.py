@@ -250,7 +250,7 @@ def _own(g):
     return lambda g: g
 
 
-@helper(number=True, shape=number)
+@helper(number=True, shape=number, dtype="int64")
 def size(x):
     """The number of elements of `x`; 1 for a scalar."""
     return np.size(x)

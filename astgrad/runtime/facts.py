@@ -10,7 +10,8 @@ numba implementations:
 The stages ask `astgrad.rules.facts_of(obj)` instead of keeping lists of names: analysis
 whether writing into a result writes into an operand (`view`), reverse whether an adjoint may
 be added into in place (`allocates`) and which names hold numbers (`number`, `elementwise`),
-specialize each value's shape (`shape`) and how to write it as loops (`loop`).
+specialize each value's shape (`shape`), whether loops of the float dtype may hold it
+(`dtype`) and how to write it as loops (`loop`).
 tests/test_facts.py checks every declaration against NumPy.
 """
 
@@ -36,6 +37,9 @@ class Facts:
     # its result's shape, called as the primitive is (astgrad/shapes.py); elementwise
     # primitives broadcast their arguments without saying so
     shape: Callable | None = None
+    # its result's dtype where it is not its float operands' own: "bool", "int64", or
+    # "given" (by a dtype argument)
+    dtype: str | None = None
     # how a specialized gradient writes it in loops over elements (astgrad/specialize/):
     # "select", "share" (extremum_share), "sum", "mean", "max", "min" (reductions), "unreduce",
     # "unbroadcast", "product", "product_adjoint_a", "product_adjoint_b"; NumPy's elementwise

@@ -106,7 +106,7 @@ def _require_int(n, name, line):
     return impl
 
 
-@helper(number=True, shape=number)
+@helper(number=True, shape=number, dtype="int64")
 def loop_bound(n):
     """`n`, a bound of range() computed in the function: an integer, as Python's range()
     requires (numba would run range(2.5) for two trips; this refuses it when compiling, and

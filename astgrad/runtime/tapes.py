@@ -24,7 +24,7 @@ from .adjoints import _SCALAR
 from .facts import helper
 
 
-@helper(number=True, shape=number)
+@helper(number=True, shape=number, dtype="int64")
 @register_jitable
 def trip_count(start, stop, step):
     """How many trips `for i in range(start, stop, step)` makes."""

@@ -66,6 +66,12 @@ class Shapes:
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
         facts = self.facts(node)
+        shape = self.call_shape(node, facts)
+        if shape and facts.dtype is not None:  # an array of integers or truth values: loops
+            raise Unknown(to_source(node))  # write arrays of the float dtype
+        return shape
+
+    def call_shape(self, node: ast.Call, facts: Facts) -> tuple:
         if facts.loop in REDUCTIONS:
             source, axis, keep = reduction_arguments(node)
             shape = self.shape(source)
