@@ -71,6 +71,12 @@ def running_sums(W, X):
     return np.mean(np.cumsum(np.tanh(X @ W), axis=1) ** 2)
 
 
+def rebinds_an_argument(X, W):
+    # the loops' sizes come from X as it was given, not from the name rebound
+    X = np.tanh(X @ W)
+    return np.sum(X * X) + np.sum(X)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -91,6 +97,7 @@ PROGRAMS = {
     row_vector_products: ("1i", "ih", "hi"),
     transposed_product: ("ni", "ih", "h"),
     running_sums: ("ih", "ni"),
+    rebinds_an_argument: ("ni", "ih"),
 }
 
 
@@ -133,7 +140,8 @@ def test_the_python_version_equals_the_generic_gradient_and_the_tape_engine(func
 PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
     vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
-    transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2}}
+    transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
+    rebinds_an_argument: {"n": 4, "i": 3, "h": 2}}
 
 
 @settings(max_examples=15, deadline=None)

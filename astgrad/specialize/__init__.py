@@ -108,14 +108,22 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
         return None
     _numbers_as_written(function, namespace)
     params = [a.arg for a in function.args.args]
-    if len(params) != len(shapes) or set(params) & assigned_names(function):
-        return None  # loops are sized by the arguments' shapes: an argument rebound is not one
-    dims = Dimensions(dict(zip(params, shapes)))
+    if len(params) != len(shapes):
+        return None
+    # loops are sized by the arguments' shapes: an argument the function rebinds is also
+    # bound to a name of its own at the start, whose shape the loops read
+    used, sizing, aliases = names_in(function), {}, []
+    for param in params:
+        sizing[param] = param
+        if param in assigned_names(function):
+            sizing[param] = _fresh(f"_{param}_given", used)
+            aliases.append(f"{sizing[param]} = {param}")
+    dims = Dimensions({sizing[p]: shape for p, shape in zip(params, shapes)})
     dtype_name = np.dtype(dtype).name
-    writer = Writer(dims, dtype_name, names_in(function), {*assigned_names(function), *params},
+    writer = Writer(dims, dtype_name, used, {*assigned_names(function), *params, *sizing.values()},
                     transposed_later=_transposed_later(function), namespace=namespace)
     for param, shape in zip(params, shapes):
-        writer.shapes[param] = dims.of_argument(param, shape)
+        writer.shapes[param] = dims.of_argument(sizing[param], shape)
     lines = text.splitlines()
     read_from = [set() for _ in range(len(function.body) + 1)]  # by statements k, k+1, ...
     for k in reversed(range(len(function.body))):
@@ -138,9 +146,18 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     imports = sorted(writer.globals - {"np"})
     if imports:
         header.append(f"from {module_name} import {', '.join(imports)}")
-    body = dims.guard() + writer.lines
+    body = aliases + dims.guard() + writer.lines
     return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
                      + ["    " + line for line in body]) + "\n"
+
+
+def _fresh(stem: str, used: set[str]) -> str:
+    name, k = stem, 0
+    while name in used:
+        k += 1
+        name = f"{stem}{k}"
+    used.add(name)
+    return name
 
 
 def _numbers_as_written(function: ast.FunctionDef, namespace: dict) -> None:
