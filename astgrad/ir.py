@@ -237,8 +237,9 @@ def reads(stmt) -> list[str]:
         return [stmt.array, *stmt.index.names(), *atom_names([stmt.value])]
     if isinstance(stmt, If):
         return atom_names([stmt.test])
-    if isinstance(stmt, For):
-        return atom_names([stmt.start, stmt.stop, stmt.step])
+    if isinstance(stmt, For):  # and the flag a break sets, read after each trip
+        return atom_names([stmt.start, stmt.stop, stmt.step]) + ([stmt.until] if stmt.until
+                                                                   else [])
     if isinstance(stmt, While):
         return atom_names([stmt.test])
     if isinstance(stmt, Return):

@@ -538,6 +538,28 @@ def reads_an_element_then_writes_the_array(x0, x1):
     return np.mean(v5 * np.ones((2, 3))) + np.mean(a1) + v5
 
 
+def returns_from_a_loop_in_a_loop(x0):
+    """Found by the fuzzer's long run (shrunk): the reverse of each outer trip runs the inner
+    loop again to count its trips, but the flag its `break` sets was not reset before it
+    (liveness did not count the flag as read by the loop), so the inner loop stopped after
+    its first trip and the element returned got no gradient."""
+    for v1 in x0:
+        for v2 in v1:
+            v1 = v1
+            if v2 ** 2 >= 0.5:
+                return v2 ** 2
+    return np.sum(x0)
+
+
+def returns_from_a_range_in_a_range(x0):
+    """The same over ranges."""
+    for i in range(2):
+        for j in range(3):
+            if x0[i, j] > 0.5:
+                return x0[i, j] * 3.0
+    return 0.0
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -552,6 +574,10 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (returns_from_a_loop_in_a_loop, [(np.array([[0.0, 0.1, 0.0], [0.0, 0.99, 0.0]]),),
+                                     (np.array([[0.0, 0.1, 0.0], [0.0, 0.2, 0.0]]),)]),
+    (returns_from_a_range_in_a_range, [(np.array([[0.0, 0.1, 0.0], [0.0, 0.99, 0.0]]),),
+                                       (np.array([[0.0, 0.1, 0.0], [0.0, 0.2, 0.0]]),)]),
     (reads_an_element_then_writes_the_array, [(np.array([0.3, -0.2]),
                                                np.array([[0.5, 0.4, 0.7], [0.1, 0.9, -0.3]]))]),
     (trace_of_a_stack, [(np.linspace(-1, 1, 6).reshape(2, 1, 3),
