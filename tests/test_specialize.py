@@ -77,6 +77,17 @@ def rebinds_an_argument(X, W):
     return np.sum(X * X) + np.sum(X)
 
 
+PICKS = np.array([1, 0, 0])
+
+
+def indexes_and_rebinds(x0, x1):
+    # found by the fuzzer in CI: a statement kept as it was reads the builtin `slice`, which
+    # the specialized module imported from the generic one, where there is none
+    v1 = (x0 + x0) * (x0 / np.cosh(x0))
+    x0 = np.full((2, 1, 3), -1.0) + v1[1:, 2]
+    return np.mean(np.sin(v1[:, PICKS])) + np.sum(v1)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -215,6 +226,15 @@ def test_statements_after_a_call_without_a_loop_form_are_specialized(jit):
     for helper in ("matmul_adjoint", "promoted_matmul", "unreduce", "cast_like"):
         assert helper not in body, helper  # all the rest: loops, and np.dot for the products
     assert body.count("np.dot(") == 3
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_kept_statements_read_builtins_as_builtins(jit):
+    args = (np.array([[1.1, 0.7, 0.3], [-0.6, 0.2, 0.1]]), np.array([1.2, 0.16]))
+    generic = astgrad.value_and_grad(indexes_and_rebinds, wrt=(0, 1), jit=jit)
+    fast = astgrad.specialized(generic, args)
+    assert fast is not generic and "slice(" in fast.source
+    assert_same(fast.compiled(*args), generic(*args))  # not the fallback to the generic one
 
 
 def test_a_gradient_with_a_loop_stays_generic():

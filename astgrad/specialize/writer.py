@@ -228,7 +228,10 @@ class Writer:
         return array
 
     def _read_globals(self, node: ast.AST) -> None:
-        self.globals |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - self.local
+        """Note the generic module's names `node` reads, which the specialized module imports
+        from it (not the builtins it reads, `slice(1, None)` in an index)."""
+        self.globals |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+                         and n.id in self.namespace} - self.local
 
     def _loops(self, target: str, value: ast.expr, label: str) -> bool:
         """Write `target = value` as loops (or np.dot), if of a form the docstring lists."""
