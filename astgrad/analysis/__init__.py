@@ -7,14 +7,15 @@ other functions). Produces:
   *varied*) and reaches the returned value through differentiable operations (it is *useful*).
   Only active statements get adjoint code; only varied operands receive contributions.
 - `live_after`: for every statement, the names whose values may still be read after it.
-- `defined_before`: for every statement, the names certainly bound when it runs.
+- `defined_before`: for every statement, the names certainly bound when it runs (and
+  `defined_when_jumped`: at a guard, on the paths that jumped).
 
 All three are dataflow over the structured program, iterated to a fixpoint around loops, and
 pure functions of the normalized program. A call with no derivative rule into which a varied
 value flows is an error here, naming the function: never a silent zero.
 
     __init__.py   activity, and the refusal of calls without a rule
-    liveness.py   live_after, live_in, defined_before
+    liveness.py   live_after, live_in, defined_before, defined_when_jumped
     sharing.py    names that may refer to one array; writes through two names refused
 """
 
@@ -29,11 +30,12 @@ from ..errors import AstgradError, NoRuleError
 from ..ir import describe
 from ..rules import lookup
 from ..rules.registry import Rule
-from .liveness import around_loop, defined_before, live_after, live_in
+from .liveness import around_loop, defined_before, defined_when_jumped, live_after, live_in
 from .sharing import SharingCheck, refuse_shared_writes, shared_with, sharing
 
 __all__ = ["Activity", "Callee", "SharingCheck", "activity", "callee", "defined_before",
-           "live_after", "live_in", "refuse_shared_writes", "shared_with", "sharing"]
+           "defined_when_jumped", "live_after", "live_in", "refuse_shared_writes", "shared_with",
+           "sharing"]
 
 
 @dataclass

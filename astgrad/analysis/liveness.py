@@ -4,6 +4,8 @@ fixpoint around loops)."""
 
 from __future__ import annotations
 
+import operator
+
 from .. import ir
 
 
@@ -94,6 +96,29 @@ def _defined(block: list, defined: frozenset, out: dict, everything=None) -> fro
         else:
             defined = defined | set(ir.writes(stmt))
     return defined
+
+
+def defined_when_jumped(function: ir.Function, defined: dict) -> dict:
+    """For every guard (`if _returned1: <nothing> else: <the rest>`, or one testing several
+    flags), the names certainly bound on the paths that jumped and so take its empty branch:
+    those bound wherever its flags are raised. `defined` is `defined_before(function)`."""
+    raised: dict[str, frozenset] = {}  # flag -> names bound wherever it is raised
+    either: dict[str, list] = {}  # `_t3 = _break1 | _continue1` -> its flags
+    for stmt in ir.walk(function.body):
+        if isinstance(stmt, ir.Assign) and _is_jump_flag(stmt.target) \
+                and stmt.value == ir.Const(True):
+            raised[stmt.target] = raised.get(stmt.target, defined[stmt]) & defined[stmt]
+        elif isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call) \
+                and stmt.value.primitive is operator.or_:
+            either[stmt.target] = [flag for operand in ir.atom_names(stmt.value.args)
+                                   for flag in either.get(operand, [operand])]
+    out = {}
+    for stmt in ir.walk(function.body):
+        if isinstance(stmt, ir.If) and not stmt.body and isinstance(stmt.test, ir.Name):
+            flags = either.get(stmt.test.id, [stmt.test.id])
+            if all(flag in raised for flag in flags):
+                out[stmt] = frozenset.intersection(*(raised[flag] for flag in flags))
+    return out
 
 
 def _is_jump_flag(name: str) -> bool:

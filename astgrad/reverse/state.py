@@ -90,15 +90,16 @@ class Sweep:
 
 def join(branches: list[Sweep], zero) -> tuple[Sweep, list[list[ast.stmt]]]:
     """The state after branches meet, and the statements each branch must end with so that
-    they agree. `zero(adjoint)` makes the statement that sets an adjoint to zero, or None when
-    its variable may not exist on the way in: then that path never reads the adjoint."""
+    they agree. `zero(adjoint, branch)` makes the statement that sets an adjoint to zero at the
+    end of the branch-th branch, or None when its variable may not exist on the way in: then
+    that path never reads the adjoint."""
     endings = [branch.materialize() for branch in branches]
     nonzero = set().union(*(b.nonzero() for b in branches))
     merged = Sweep()
     for adjoint in nonzero:
         states = [b.of(adjoint) for b in branches]
-        for ending, state in zip(endings, states):
-            statement = zero(adjoint) if state is State.ZERO else None
+        for branch, (ending, state) in enumerate(zip(endings, states)):
+            statement = zero(adjoint, branch) if state is State.ZERO else None
             if statement is not None:
                 ending.append(statement)
         # a branch that gets zeros_like() ends with an array of its own

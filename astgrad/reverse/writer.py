@@ -52,13 +52,14 @@ class FunctionWriter(LoopWriter):
         self.sweep = Sweep()
         self.captures: dict[tuple[int, str], str] = {}
         self.output_captures: dict[int, str] = {}
-        self.rebound_later: dict[int, set] = {}  # id(loop) -> names rebound after it
+        self.rebound_later: dict[int, set] = {}  # id(loop or guard) -> names rebound after it
         self.old_values: dict[int, str] = {}  # id(store) -> where it keeps what it overwrites
         self.saved: list[SavedValue] = []
         self.live_after = analysis.live_after(function.body)
         self.sharing = analysis.sharing(function, program_writer.program)
         self.defined = analysis.defined_before(function)
         self.defined_unless_jumped = analysis.defined_before(function, unless_jumped=True)
+        self.defined_when_jumped = analysis.defined_when_jumped(function, self.defined)
         self.scalars = Scalars(function)
         self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
@@ -70,7 +71,7 @@ class FunctionWriter(LoopWriter):
     def needs(self, stmt) -> Needs:
         """Names the adjoint of `stmt` reads (operands, indexes, tests, bounds)."""
         if isinstance(stmt, ir.If):  # its test; the shapes of zeros for its branches' adjoints
-            zeros = self.activity.active_names([stmt]) & self.defined.get(stmt, frozenset())
+            zeros = self.activity.active_names([stmt]) & self.bound_entering(stmt)[1]
             return Needs(set(ir.reads(stmt)), shapes=zeros)
         if isinstance(stmt, ir.For):
             return Needs(set(ir.atom_names([stmt.start, stmt.step, stmt.stop])))
@@ -119,8 +120,8 @@ class FunctionWriter(LoopWriter):
             if isinstance(stmt, ir.If):
                 self.plan_captures(stmt.body, after, shape_checked)
                 self.plan_captures(stmt.orelse, after, shape_checked)
-            if isinstance(stmt, ir.For | ir.While):
-                self.rebound_later[id(stmt)] = after  # its plan copies what its trips read
+            if isinstance(stmt, ir.For | ir.While | ir.If):
+                self.rebound_later[id(stmt)] = after  # a loop's plan copies what trips read
 
     def captured(self, stmt, name: str) -> str:
         return self.captures.get((id(stmt), name), name)
@@ -217,9 +218,9 @@ class FunctionWriter(LoopWriter):
             self.sweep = before.copy()
             bodies.append(self.adjoint_block(block))
             branches.append(self.sweep)
-        defined = self.defined.get(stmt, frozenset())
-        self.sweep, endings = join(branches, lambda adjoint: self.zero_statement(
-            adjoint, stmt) if self.names.primal_of(adjoint) in defined else None)
+        bound = self.bound_entering(stmt)
+        self.sweep, endings = join(branches, lambda adjoint, branch: self.zero_statement(
+            adjoint, stmt) if self.names.primal_of(adjoint) in bound[branch] else None)
         body, orelse = (b + [tag(e, stmt.origin) for e in ending]
                         for b, ending in zip(bodies, endings))
         test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))
@@ -227,6 +228,23 @@ class FunctionWriter(LoopWriter):
         if not body and not orelse:
             return out
         return out + [tag(ast.If(test, body or [ast.Pass()], orelse), stmt.origin)]
+
+    def bound_entering(self, branch: ir.If) -> tuple[frozenset, frozenset]:
+        """The names bound on every path that enters the body of `branch`, and its orelse:
+        those whose adjoints' zeros a branch may make. A path that jumped (`return`, `break`,
+        `continue`) enters only the empty body of a guard (`if _returned1: else: <the
+        rest>`), so any other `if` counts only the paths that did not: after `if c: return a`
+        and `v = ...`, an `if` reading v has v bound whenever it runs."""
+        if branch.body:
+            bound = self.defined_unless_jumped.get(branch, frozenset())
+            return bound, bound
+        # a guard: copies made before it run on every path, so only names bound on all of
+        # them are copied; one bound where its flags are raised is read as it is by the
+        # jumped paths' zeros, if nothing rebinds it after the guard
+        everywhere = self.defined.get(branch, frozenset())
+        jumped = self.defined_when_jumped.get(branch, frozenset()) - \
+            self.rebound_later.get(id(branch), set())
+        return everywhere | jumped, everywhere
 
     def zero_statement(self, adjoint: str, branch: ir.If) -> ast.stmt:
         """Zeros for an adjoint a branch left untouched: of its primal's shape as the `if`

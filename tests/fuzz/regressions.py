@@ -560,6 +560,53 @@ def returns_from_a_range_in_a_range(x0):
     return 0.0
 
 
+
+def returns_after_a_return_in_a_branch(x0, x1):
+    """A second `if` with a return, after a branch that may return (CI's fuzz shard): its
+    other branch got no zeros for v1's adjoint, since v1 is unbound on the path that returned
+    early, so the adjoint of `v1 = np.exp(x1)` read an adjoint never set (UnboundLocalError).
+    The paths that returned never run that `if`."""
+    if x0[1] > x0[0]:
+        v1 = -x1
+    else:
+        if x0[0] > 5.0:
+            return x0[1]
+        v1 = np.exp(x1)
+    if x1[2] <= x1[1]:
+        return x1[0]
+    return np.sum(v1)
+
+
+def returns_what_a_later_branch_reads(x):
+    """The paths that returned early take a guard's empty branch, where v's adjoint got no
+    zeros (v is unbound on the paths that skipped the first branch); on them, the adjoint of
+    `v = x * 2` read an adjoint never set. Their zeros read v as the return left it."""
+    if x[0] > 0:
+        v = x * 2
+        if x[1] > 0:
+            return np.sum(v)
+    if x[0] > 0:
+        v = v * 3
+        return np.sum(v * 3)
+    return x[2]
+
+
+def breaks_with_what_a_later_branch_reads(x):
+    """The same with `break`, where the trips that broke take the guard's empty branch (this
+    one the loop's trips got right: kept so that the form stays covered)."""
+    s = 0.0
+    v = x
+    for i in range(3):
+        if x[i] > 0:
+            v = x * x[i]
+            if x[1] > 0.5:
+                s = s + np.sum(v)
+                break
+        if x[i] > 0:
+            v = np.sin(v)
+            s = s + np.sum(v)
+    return s
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -574,6 +621,16 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (returns_after_a_return_in_a_branch, [(np.array([0.42, -0.13]), np.array([0.0, 0.9, 0.0])),
+                                           (np.array([-0.4, 0.3]), np.array([0.0, 0.9, 0.0])),
+                                           (np.array([0.42, -0.13]), np.array([0.5, 0.1, 0.9]))]),
+    (returns_what_a_later_branch_reads, [(np.array([1.0, 1.0, 1.0]),),
+                                         (np.array([1.0, -1.0, 1.0]),),
+                                         (np.array([-1.0, 1.0, 1.0]),)]),
+    (breaks_with_what_a_later_branch_reads, [(np.array([1.0, 1.0, 1.0]),),
+                                             (np.array([1.0, -1.0, 1.0]),),
+                                             (np.array([-0.3, 0.7, 0.5]),),
+                                             (np.array([0.3, 0.2, 0.5]),)]),
     (returns_from_a_loop_in_a_loop, [(np.array([[0.0, 0.1, 0.0], [0.0, 0.99, 0.0]]),),
                                      (np.array([[0.0, 0.1, 0.0], [0.0, 0.2, 0.0]]),)]),
     (returns_from_a_range_in_a_range, [(np.array([[0.0, 0.1, 0.0], [0.0, 0.99, 0.0]]),),
