@@ -281,7 +281,7 @@ class LoopWriter:
         in_body = {id(s) for s in ir.walk(body)}
         primal = ir.assigned(body) | ir.stored(body)
         primal |= {capture for (key, _), capture in self.captures.items() if key in in_body}
-        primal |= {c for key, c in self.output_captures.items() if key in in_body}
+        primal |= {c for (key, _), c in self.output_captures.items() if key in in_body}
         values = names_in(adjoint, skip_restores=True)
         witnesses = names_in(adjoint, witnesses=True)
         # a loop-carried name read only for its shape: checked to keep its shape, not kept

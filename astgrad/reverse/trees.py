@@ -95,7 +95,8 @@ class Trees:
 
     def local_partial(self, stmt, found, param: str):
         operands = {p: self.writer.operand(stmt, v) for p, v in found.bound.items()}
-        output = ast.Name(self.output_captures.get(id(stmt), stmt.target), ast.Load())
+        output = ast.Name(self.output_captures.get((id(stmt), stmt.target), stmt.target),
+                          ast.Load())
         return found.rule.partial(param, operands, output,
                                   lambda obj, attr=None: self.ns.spell(obj, attr))
 

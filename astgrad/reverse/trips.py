@@ -25,7 +25,8 @@ def recomputed(block: list, needed: set, reads_at: dict, writer) -> tuple[set, s
         sources = {name for (key, name), c in writer.captures.items()
                    if key == id(stmt) and c in needed}
         if isinstance(stmt, ir.Assign | ir.Unpack):
-            targets = set(ir.writes(stmt)) | {writer.output_captures.get(id(stmt))}
+            targets = set(ir.writes(stmt)) | {writer.output_captures.get((id(stmt), t))
+                                               for t in ir.writes(stmt)}
             if targets & needed:
                 kept.add(id(stmt))
                 needed = (needed - targets) | set(ir.reads(stmt))

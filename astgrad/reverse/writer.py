@@ -51,7 +51,7 @@ class FunctionWriter(LoopWriter):
         self.spelling = program_writer.spelling
         self.sweep = Sweep()
         self.captures: dict[tuple[int, str], str] = {}
-        self.output_captures: dict[int, str] = {}
+        self.output_captures: dict[tuple[int, str], str] = {}  # (id(stmt), target) ->
         self.rebound_later: dict[int, set] = {}  # id(loop or guard) -> names rebound after it
         self.old_values: dict[int, str] = {}  # id(store) -> where it keeps what it overwrites
         self.saved: list[SavedValue] = []
@@ -84,8 +84,9 @@ class FunctionWriter(LoopWriter):
         if not isinstance(stmt.value, ir.Call):
             return Needs(set())
         found = self.callee(stmt)
-        if found.function is not None:  # a user function's adjoint recomputes it
-            return Needs(set(ir.atom_names(stmt.value.args)))
+        if found.function is not None:  # a user function's adjoint recomputes it; zeros for
+            # the outputs of a tuple no adjoint reaches are shaped like them
+            return Needs(set(ir.atom_names(stmt.value.args)), isinstance(stmt, ir.Unpack))
         active = self.active_params(stmt, found)
         params = found.rule.needs(active)
         names = set().union(*(ir.atom_names([found.bound.get(p)]) for p in params - {"ans"}))
@@ -115,8 +116,8 @@ class FunctionWriter(LoopWriter):
                 rebound |= ir.assigned(stmt.body) | ir.assigned(stmt.orelse)
             for name in sorted((needs.names | (needs.shapes - shape_checked)) & rebound):
                 self.captures[(id(stmt), name)] = self.names.capture(name)
-            if needs.output and isinstance(stmt, ir.Assign) and stmt.target in after:
-                self.output_captures[id(stmt)] = self.names.capture(stmt.target)
+            for target in sorted(set(ir.writes(stmt)) & after if needs.output else ()):
+                self.output_captures[(id(stmt), target)] = self.names.capture(target)
             if isinstance(stmt, ir.If):
                 self.plan_captures(stmt.body, after, shape_checked)
                 self.plan_captures(stmt.orelse, after, shape_checked)
@@ -146,9 +147,9 @@ class FunctionWriter(LoopWriter):
                 out += self.captures_before(stmt, wanted)
             if isinstance(stmt, ir.Assign | ir.Unpack):
                 out.append(self.spelling.assignment(stmt))
-                if id(stmt) in self.output_captures:
-                    out.append(tag(assign(self.output_captures[id(stmt)], load(stmt.target)),
-                                   stmt.origin))
+                out += [tag(assign(self.output_captures[(id(stmt), target)], load(target)),
+                            stmt.origin) for target in ir.writes(stmt)
+                        if (id(stmt), target) in self.output_captures]
             elif isinstance(stmt, ir.Store):
                 if recompute or stmt.array in needed_before:
                     out += self.keep_old_values(stmt)
@@ -286,7 +287,7 @@ class FunctionWriter(LoopWriter):
     def adjoint_rule(self, stmt: ir.Assign, found: analysis.Callee, dans: ast.expr) -> list:
         active = self.active_params(stmt, found)
         operands = {p: self.operand(stmt, v) for p, v in found.bound.items()}
-        output = load(self.output_captures.get(id(stmt), stmt.target))
+        output = load(self.output_captures.get((id(stmt), stmt.target), stmt.target))
         locals_, contributions = found.rule.instantiate(
             operands, output, dans, active,
             fresh=lambda base: self.names.numbered(f"_{base}"),
@@ -312,7 +313,7 @@ class FunctionWriter(LoopWriter):
         seeds = []
         for target, value in zip(outputs, incoming):
             seeds.append(value if value is not None else self.ns.call(
-                "zeros_like", load(self.output_captures.get(id(stmt), target))))
+                "zeros_like", load(self.output_captures.get((id(stmt), target), target))))
         vjp = self.program.vjp(stmt.value.primitive, tuple(active))
         args = [self.operand(stmt, a) for a in stmt.value.args] + seeds
         results = [self.names.numbered("_g") for _ in active]

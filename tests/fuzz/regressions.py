@@ -607,6 +607,21 @@ def breaks_with_what_a_later_branch_reads(x):
             s = s + np.sum(v)
     return s
 
+
+def two_values(p0, p1):
+    return np.max(p1, axis=1) @ np.sin(p0), np.exp(p1[1, 0, -1])
+
+
+def unpacks_a_value_it_rebinds(x0):
+    """No adjoint reaches v2 as the helper gave it (its next statement is dead), so the
+    helper's adjoint got zeros for it: shaped like v2's last value, an array, not like the
+    number the helper returned (ValueError in the gradient; a rebound value of another dtype
+    or a shape that broadcasts could have made it silent)."""
+    v1, v2 = two_values(np.min(x0, axis=0), x0 + np.full((2, 1, 3), 2.0))
+    v2 = v2 * x0[0, 0]
+    v2 = (np.cosh(v1) ** (-0.7)).cumsum(axis=0)
+    return np.sum(v1) + np.mean(v2)
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -621,6 +636,7 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (unpacks_a_value_it_rebinds, [(np.array([[0.3, 0.2, -0.4]]),)]),
     (returns_after_a_return_in_a_branch, [(np.array([0.42, -0.13]), np.array([0.0, 0.9, 0.0])),
                                            (np.array([-0.4, 0.3]), np.array([0.0, 0.9, 0.0])),
                                            (np.array([0.42, -0.13]), np.array([0.5, 0.1, 0.9]))]),
