@@ -96,8 +96,8 @@ def specialized(gradient, arguments):
     """
     generic = getattr(gradient.compiled, "py_func", gradient.compiled)
     pattern = argument_pattern(arguments)
-    text = None if pattern is None else specialize(gradient.source, generic.__name__,
-                                                   *pattern, generic.__module__,
+    text = None if pattern is None else specialize(gradient.trees[generic.__name__], *pattern,
+                                                   generic.__module__,
                                                    vars(sys.modules[generic.__module__]))
     if text is None:
         return gradient
@@ -196,6 +196,7 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text
+    entry.trees = {function.name: function for function in gradient.functions}
     entry.compiled = getattr(module, compiled_name)  # for generated code that calls it
     entry.saved = gradient.saved
     entry.fun = f

@@ -21,7 +21,7 @@ class Comment(ast.stmt):
 
     _fields = ("text",)
 
-    def __init__(self, text: str):
+    def __init__(self, text: str = ""):  # (copy.deepcopy makes one empty, then fills it)
         super().__init__()
         self.text = text
 
@@ -30,6 +30,12 @@ def tag(stmt: ast.stmt, origin: Origin | None) -> ast.stmt:
     """Mark a generated statement with the user statement it comes from."""
     stmt.astgrad_origin = origin
     return stmt
+
+
+def label(origin: Origin, with_text: bool) -> str:
+    """The comment that labels a generated line with its user line (and that line's text, on
+    the first of the lines it becomes)."""
+    return f"# line {origin.line}: {origin.text.strip()}" if with_text else f"# line {origin.line}"
 
 
 def function_def(name: str, args: ast.arguments, body: list) -> ast.FunctionDef:
@@ -59,10 +65,8 @@ class _Printer:
 
     def line(self, text: str, origin: Origin | None = None) -> None:
         if origin is not None:
-            label = f"line {origin.line}"
-            if origin is not self._last_origin:
-                label += f": {origin.text.strip()}"
-            text = f"{text.ljust(COMMENT_COLUMN - 2)}  # {label}"
+            comment = label(origin, with_text=origin is not self._last_origin)
+            text = f"{text.ljust(COMMENT_COLUMN - 2)}  {comment}"
             self.origins[len(self.lines) + 1] = origin
         self._last_origin = origin
         self.lines.append(text)

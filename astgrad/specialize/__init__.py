@@ -1,8 +1,9 @@
 """Specialize: a generated gradient rewritten for arguments of known ranks and shape pattern,
 its elementwise, broadcasting and reduction steps as plain loops.
 
-Takes the text of a generated gradient module and the arguments of a call: arrays of rank 1
-or 2 of one float dtype, and numbers. Produces the text of a module whose function computes
+Takes the syntax tree of a generated gradient function, as the reverse stage wrote it (its
+statements tagged with their user lines), and the arguments of a call: arrays of rank 1 or 2
+of one float dtype, and numbers. Produces the text of a module whose function computes
 the same values for arguments of the same ranks, dtype and *shape pattern*, or None when the
 gradient is not straight-line code (loops, branches and tapes stay generic).
 
@@ -59,9 +60,12 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
 from __future__ import annotations
 
 import ast
+import copy
 
 import numpy as np
 
+from ..emit import Comment, label
+from ..names import Names
 from ..parse import assigned_names
 from ..runtime import float_type
 from .dimensions import Dimensions, ShapeConflict
@@ -90,48 +94,53 @@ def argument_pattern(arguments) -> tuple | None:
     return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
 
 
-def specialize(text: str, function_name: str, shapes: tuple, dtype,
-               module_name: str, namespace: dict) -> str | None:
-    """The text of a module defining `function_name` for arguments with the pattern of
-    `shapes` and of `dtype`, rewritten from the generic module `text` (importable as
-    `module_name`, its globals `namespace`: what its calls call), or None if nothing in it
-    can be.
+def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
+               namespace: dict) -> str | None:
+    """The text of a module defining the function `generic` (a tree the reverse stage wrote,
+    left as it is) for arguments with the pattern of `shapes` and of `dtype`, or None if
+    nothing in it can be. Its module is importable as `module_name`, its globals `namespace`
+    (what its calls call).
 
-    >>> specialize(gradient.source, "value_and_grad_loss", ((3, 2), (64, 2)), np.float64, name,
+    >>> specialize(gradient.trees["value_and_grad_loss"], ((3, 2), (64, 2)), np.float64, name,
     ...            vars(sys.modules[name]))
     """
-    module = ast.parse(text)
-    function = next((node for node in module.body if isinstance(node, ast.FunctionDef)
-                     and node.name == function_name), None)
-    if function is None or not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return))
-                                   for s in function.body):
+    function = copy.deepcopy(generic)
+    function_name = function.name
+    # (a comment in the generic text makes the next line's label repeat its user line's text)
+    headed = {id(s) for c, s in zip(function.body, function.body[1:]) if isinstance(c, Comment)}
+    function.body = [s for s in function.body if not isinstance(s, Comment)]
+    if not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return)) for s in function.body):
         return None
     _numbers_as_written(function, namespace)
     params = [a.arg for a in function.args.args]
     if len(params) != len(shapes):
         return None
+    names = Names(names_in(function) | set(namespace))
     # loops are sized by the arguments' shapes: an argument the function rebinds is also
     # bound to a name of its own at the start, whose shape the loops read
-    used, sizing, aliases = names_in(function), {}, []
+    sizing, aliases = {}, []
     for param in params:
         sizing[param] = param
         if param in assigned_names(function):
-            sizing[param] = _fresh(f"_{param}_given", used)
+            sizing[param] = names.fresh(f"_{param}_given")
             aliases.append(f"{sizing[param]} = {param}")
     dims = Dimensions({sizing[p]: shape for p, shape in zip(params, shapes)})
     dtype_name = np.dtype(dtype).name
-    writer = Writer(dims, dtype_name, used, {*assigned_names(function), *params, *sizing.values()},
+    writer = Writer(dims, dtype_name, names, {*assigned_names(function), *params,
+                                              *sizing.values()},
                     transposed_later=_transposed_later(function), namespace=namespace)
     for param, shape in zip(params, shapes):
         writer.shapes[param] = dims.of_argument(sizing[param], shape)
-    lines = text.splitlines()
     read_from = [set() for _ in range(len(function.body) + 1)]  # by statements k, k+1, ...
     for k in reversed(range(len(function.body))):
         read_from[k] = read_from[k + 1] | names_in(function.body[k])
     try:
+        origin = None
         for k, statement in enumerate(function.body):
             writer.later = read_from[k]
-            writer.statement(statement, _label(lines[statement.lineno - 1]))
+            previous, origin = origin, getattr(statement, "astgrad_origin", None)
+            writer.statement(statement, "" if origin is None else label(
+                origin, with_text=origin is not previous or id(statement) in headed))
         writer.later = set()
         writer.flush()
     except ShapeConflict:
@@ -149,15 +158,6 @@ def specialize(text: str, function_name: str, shapes: tuple, dtype,
     body = aliases + dims.guard() + writer.lines
     return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
                      + ["    " + line for line in body]) + "\n"
-
-
-def _fresh(stem: str, used: set[str]) -> str:
-    name, k = stem, 0
-    while name in used:
-        k += 1
-        name = f"{stem}{k}"
-    used.add(name)
-    return name
 
 
 def _numbers_as_written(function: ast.FunctionDef, namespace: dict) -> None:
@@ -187,11 +187,3 @@ def _transposed_later(function: ast.FunctionDef) -> set[str]:
     returned = set().union(*(names_in(node) for node in function.body
                              if isinstance(node, ast.Return)))
     return {node.value.id for node in ast.walk(function) if is_transpose(node)} - returned
-
-
-def _label(line: str) -> str:
-    """The `# line N: ...` comment of a generated line ('' if none)."""
-    at = line.find("# line ")
-    return line[at:] if at >= 0 else ""
-
-

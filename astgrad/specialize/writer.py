@@ -9,6 +9,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ..emit import to_source
+from ..names import Names
 from ..parse import assigned_names
 from .dimensions import ONE, Dimensions
 from .inference import Shapes
@@ -44,7 +45,7 @@ class Writer:
 
     dims: Dimensions
     dtype: str
-    used: set[str]
+    names: Names  # fresh names, clashing with none of the generic module's
     local: set[str]  # the function's parameters and assigned names, and the writer's own
     shapes: dict[str, tuple] = field(default_factory=dict)  # symbolic shapes of known names
     lines: list[str] = field(default_factory=list)
@@ -67,12 +68,9 @@ class Writer:
         self.infer = Shapes(self.dims, self.shapes, self.namespace, self.local)
 
     def fresh(self, stem: str) -> str:
-        k = 0
-        while f"{stem}{k}" in self.used:
-            k += 1
-        self.used.add(f"{stem}{k}")
-        self.local.add(f"{stem}{k}")
-        return f"{stem}{k}"
+        name = self.names.numbered(stem)
+        self.local.add(name)
+        return name
 
     # -- statements ---------------------------------------------------------------------------
 
