@@ -57,12 +57,40 @@ class LoopPlan:
     at_exit: dict = field(default_factory=dict)
 
 
-class LoopWriter:
-    """A mixin of FunctionWriter: the forward and reverse of loops."""
+class Loops:
+    """The forward and reverse of one function's loops, and the plan each is written by.
+
+    It asks `writer` (the function's writer) for the statements of a loop's body
+    (`forward_block`, `adjoint_block`), the copies made before statements (`plan_captures`,
+    `captured`, and the `captures`/`output_captures` it decided) and the name of the copy a
+    store keeps of what it overwrites (`old_value_name`); it reads the writer's analyses, what
+    each statement's adjoint reads (`adjoint_reads`) and what is rebound after each loop
+    (`rebound_later`), adds to what the gradient keeps (`saved`), and writes each trip's
+    reverse with an adjoint state of its own (`sweep`, the writer's, swapped meanwhile).
+    """
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.function, self.activity = writer.function, writer.activity
+        self.names, self.ns, self.spelling = writer.names, writer.ns, writer.spelling
+        self.defined, self.defined_unless_jumped = writer.defined, writer.defined_unless_jumped
+        self.captures, self.output_captures = writer.captures, writer.output_captures
+        self.rebound_later, self.adjoint_reads = writer.rebound_later, writer.adjoint_reads
+        self.saved = writer.saved
+        self.plans: dict[int, LoopPlan] = {}  # id(loop) -> its plan
+        self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
+
+    @property
+    def sweep(self) -> Sweep:
+        return self.writer.sweep
+
+    @sweep.setter
+    def sweep(self, sweep: Sweep) -> None:
+        self.writer.sweep = sweep
 
     # -- forward ------------------------------------------------------------------------
 
-    def forward_loop(self, loop, needed_before: set, recompute: bool) -> list:
+    def forward(self, loop, needed_before: set, recompute: bool) -> list:
         if not self.activity.is_active(loop):
             return self.spelling.plain_block([loop], self.log_hook)
         # a recomputed trip leaves arrays as it found them; the function's own sweep only
@@ -130,7 +158,7 @@ class LoopWriter:
 
     def record_for(self, loop: ir.For, plan: LoopPlan) -> list:
         out: list[ast.stmt] = []
-        rename = lambda n: self.captured(loop, n)  # noqa: E731
+        rename = lambda n: self.writer.captured(loop, n)  # noqa: E731
         body: list[ast.stmt] = []
         if plan.simple:
             size = self.spelling.atom(loop.stop, rename)
@@ -173,7 +201,7 @@ class LoopWriter:
 
     # -- reverse ------------------------------------------------------------------------
 
-    def adjoint_loop(self, loop) -> list:
+    def adjoint(self, loop) -> list:
         if not self.activity.is_active(loop):
             return []
         plan = self.plan(loop, ir.stored(loop.body))  # made already, unless in a recomputed trip
@@ -197,7 +225,7 @@ class LoopWriter:
             state = State.OWNED if name in plan.in_place else State.SHARED
             self.sweep.set(self.names.adjoint(name), state)
         if plan.simple:
-            stop = self.spelling.atom(loop.stop, lambda n: self.captured(loop, n))
+            stop = self.spelling.atom(loop.stop, lambda n: self.writer.captured(loop, n))
             last = ast.BinOp(stop, ast.Sub(), ast.Constant(1))
             target = loop.target
         else:
@@ -205,7 +233,7 @@ class LoopWriter:
             target = plan.position
         header = ast.Call(load("range"), [last, ast.Constant(-1), ast.Constant(-1)], [])
         # what the loop reads before its trips: its bounds (its recorded run reads them too)
-        rename = lambda n: self.captured(loop, n)  # noqa: E731
+        rename = lambda n: self.writer.captured(loop, n)  # noqa: E731
         bounds = [self.spelling.atom(bound, rename) for bound in (loop.start, loop.stop,
                                                                    loop.step)] \
             if isinstance(loop, ir.For) else []
@@ -246,7 +274,7 @@ class LoopWriter:
             plan.count = self.names.numbered("_done")
             plan.position = self.names.numbered("_trip")
         self.plans[id(loop)] = plan
-        self.plan_captures(body, set(), rebound_in(loop) & analysis.live_in(body))
+        self.writer.plan_captures(body, set(), rebound_in(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
         plan.in_place = added_in_place(body) & plan.carried
         # (a name the loop may leave unbound, such as a `return` inside it, keeps its own)
@@ -264,8 +292,8 @@ class LoopWriter:
             state = State.OWNED if name in plan.in_place else State.SHARED
             self.sweep.set(self.names.adjoint(name), state)
         for store in own_stores(body):
-            self.old_value_name(store)  # a recomputed trip puts back what it overwrites
-        adjoint = self.adjoint_block(body)
+            self.writer.old_value_name(store)  # a recomputed trip puts back what it overwrites
+        adjoint = self.writer.adjoint_block(body)
         ending = [tag(s, loop.origin) for s in self.sweep.materialize()]
         for name in sorted(plan.carried):
             ending += self.carried_ending(name, loop, name in plan.in_place)
@@ -300,7 +328,7 @@ class LoopWriter:
         # a copy is needed only if the recomputed trip rebinds its source after it
         redundant = self.redundant_captures(body, kept)
         adjoint = [Rename(redundant).visit(stmt) for stmt in adjoint]
-        recompute = self.forward_block(body, set(), recompute=True,
+        recompute = self.writer.forward_block(body, set(), recompute=True,
                                        wanted=(needed | live) - set(redundant),
                                        keep=(kept, copied))
         recompute = [Rename(redundant).visit(stmt) for stmt in recompute]
@@ -358,7 +386,7 @@ class LoopWriter:
             value = ast.Subscript(load(tape), clone(position), ast.Load())
             out.append(assign(name, self.ns.call("retyped", value, load(name))))
         if isinstance(loop, ir.For) and not plan.simple:
-            rename = lambda n: self.captured(loop, n)  # noqa: E731
+            rename = lambda n: self.writer.captured(loop, n)  # noqa: E731
             start, step = (self.spelling.atom(a, rename) for a in (loop.start, loop.step))
             offset = ast.BinOp(load(plan.position), ast.Mult(), step)
             out.append(assign(loop.target, simplify(ast.BinOp(start, ast.Add(), offset))))
@@ -394,8 +422,3 @@ class LoopWriter:
                 f"'{name}' is read in the loop before the loop assigns it, and it may have no "
                 "value when the loop starts", loop.origin,
                 f"give {name} a value before the loop")
-
-    def old_value_name(self, store: ir.Store) -> str:
-        if id(store) not in self.old_values:
-            self.old_values[id(store)] = self.names.numbered("_old")
-        return self.old_values[id(store)]

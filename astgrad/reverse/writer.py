@@ -23,7 +23,7 @@ from .. import analysis, ir, runtime
 from ..emit import Comment, tag
 from ..rules import facts_of
 from .forward import index_value
-from .loops import LoopWriter
+from .loops import Loops
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import Trees
@@ -38,7 +38,7 @@ class Needs:
     shapes: set = field(default_factory=set)  # names it reads only for their shapes
 
 
-class FunctionWriter(LoopWriter):
+class FunctionWriter:
     """Writes the forward and adjoint sweeps of one function."""
 
     def __init__(self, function: ir.Function, activity: analysis.Activity, program_writer,
@@ -61,10 +61,9 @@ class FunctionWriter(LoopWriter):
         self.defined_unless_jumped = analysis.defined_before(function, unless_jumped=True)
         self.defined_when_jumped = analysis.defined_when_jumped(function, self.defined)
         self.scalars = Scalars(function)
-        self.plans: dict[int, object] = {}  # id(loop) -> LoopPlan
-        self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
         self.trees = Trees(self, [])  # the body's, once the sweeps are written
+        self.loops = Loops(self)
 
     # -- what adjoints need -------------------------------------------------------------
 
@@ -160,7 +159,7 @@ class FunctionWriter(LoopWriter):
                                             keep)
                 out.append(tag(ast.If(self.spelling.atom(stmt.test), body, orelse), stmt.origin))
             elif isinstance(stmt, ir.For | ir.While):
-                loop = self.forward_loop(stmt, needed_before, recompute)
+                loop = self.loops.forward(stmt, needed_before, recompute)
                 out += self.captures_before(stmt, wanted) + loop
             # a view read later (`_t1 = a[1:]`) changes with a store into its array
             needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
@@ -185,6 +184,12 @@ class FunctionWriter(LoopWriter):
                                      "a copy of the part written, each time the line runs"))
         return [tag(assign(old, self.ns.call("own", value)), stmt.origin)]
 
+    def old_value_name(self, store: ir.Store) -> str:
+        """Where `store` keeps what it overwrites, named once (a recomputed trip's too)."""
+        if id(store) not in self.old_values:
+            self.old_values[id(store)] = self.names.numbered("_old")
+        return self.old_values[id(store)]
+
     # -- adjoint sweep of a context -------------------------------------------------------
 
     def adjoint_block(self, block: list) -> list:
@@ -201,7 +206,7 @@ class FunctionWriter(LoopWriter):
             elif isinstance(stmt, ir.If):
                 written = self.adjoint_if(stmt)
             elif isinstance(stmt, ir.For | ir.While):
-                written = self.adjoint_loop(stmt)
+                written = self.loops.adjoint(stmt)
             else:
                 continue
             if not isinstance(stmt, ir.If | ir.For | ir.While):
