@@ -186,3 +186,38 @@ def test_cache_info_says_when_the_folder_cannot_be_written(unwritable):
     done = subprocess.run([sys.executable, "-m", "astgrad", "cache", "info"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "(cannot be written)" in done.stdout
+
+
+TEXTS = '''
+import hashlib, sys
+import astgrad
+from tests.corpus import control
+from tests.fuzz import regressions
+
+texts = []
+for function, wrt in [(c.function, c.wrt) for c in control.CASES] + [
+        (f, (0,)) for f, _ in regressions.CASES]:
+    try:
+        texts.append(astgrad.grad(function, wrt, jit=False).source)
+    except astgrad.AstgradError as error:
+        texts.append(type(error).__name__)
+print(hashlib.sha256("\\n".join(texts).encode()).hexdigest())
+'''
+
+
+def test_the_generated_text_is_the_same_in_every_process(tmp_path):
+    """The text is the disk cache's key: a process that wrote it otherwise (sets of names
+    iterated in the order of their hashes, which Python varies from process to process)
+    would compile again what another compiled."""
+    path = tmp_path / "texts.py"
+    path.write_text(TEXTS)
+
+    def digest(seed: str) -> str:
+        env = dict(os.environ, ASTGRAD_CACHE_DIR=str(tmp_path / "cache"),
+                   PYTHONPATH=REPOSITORY, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True,
+                              text=True, timeout=600, cwd=REPOSITORY)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert len({digest(seed) for seed in ("1", "2", "3", "4")}) == 1

@@ -96,7 +96,7 @@ def join(branches: list[Sweep], zero) -> tuple[Sweep, list[list[ast.stmt]]]:
     endings = [branch.materialize() for branch in branches]
     nonzero = set().union(*(b.nonzero() for b in branches))
     merged = Sweep()
-    for adjoint in nonzero:
+    for adjoint in sorted(nonzero):  # in one order: the text is the disk cache's key
         states = [b.of(adjoint) for b in branches]
         for branch, (ending, state) in enumerate(zip(endings, states)):
             statement = zero(adjoint, branch) if state is State.ZERO else None
