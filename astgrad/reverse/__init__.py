@@ -14,10 +14,17 @@ calls) and the names of its `wrt` parameters. Produces a `Gradient`: Python synt
 
 Every generated statement is tagged with the user Origin it comes from (emit prints it).
 
-    state.py    the state of adjoint variables while the sweep is written
-    forward.py  normalized code as Python syntax
-    writer.py   one function's sweeps: captures, stores, branches, calls, rules
-    loops.py    loops: each trip a checkpoint, recomputed in the reverse loop
+    state.py      the state of adjoint variables while the sweep is written
+    forward.py    normalized code as Python syntax
+    writer.py     one function's sweeps: captures, stores, branches, calls, rules
+    adjoints.py   contributions added into adjoint variables
+    trees.py      a user statement's elementwise operations differentiated together
+    scalars.py    which names are certainly numbers (no broadcasting to undo)
+    loops.py      loops: each trip a checkpoint, recomputed in the reverse loop
+    trips.py      a loop's plan, and what a reversed trip recomputes and keeps
+    recording.py  the forward run of a loop, keeping what its trips' reverse needs
+    indexes.py    indexes read once, whose adjoints may add in place
+    numbers.py    number literals in the arguments' float type
 """
 
 from __future__ import annotations

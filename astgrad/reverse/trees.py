@@ -35,7 +35,7 @@ class Trees:
 
     It asks `writer` (the function's writer) four things of statements: `callee(stmt)`,
     `active_params(stmt, found)`, `operand(stmt, value)` (an operand as the adjoint reads it)
-    and `accumulate(...)` (the addition of a contribution into an adjoint); and reads its
+    and `adjoints.add(...)` (the addition of a contribution into an adjoint); and reads its
     activity, names, namespace, sweep (whichever it is writing), scalars and output captures.
     """
 
@@ -123,7 +123,7 @@ class Trees:
         for leaf in sorted(leaves):
             value = simplify(ast.BinOp(clone(incoming), ast.Mult(), partials[leaf]))
             like = self.writer.operand(self.reader_of(tree, leaf), ir.Name(leaf))
-            out += self.writer.accumulate(leaf, value, None, leaf in broadcast, root, like=like)
+            out += self.writer.adjoints.add(leaf, value, None, leaf in broadcast, root, like=like)
         return out
 
     def broadcast_leaves(self, tree: Tree) -> set[str]:

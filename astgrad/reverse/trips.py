@@ -1,14 +1,34 @@
-"""What the reverse of one loop trip recomputes, keeps and puts back: functions over a loop's
-statements (normalized, and the adjoint statements written for them) that reverse/loops.py
-plans a reversed trip with."""
+"""What the reverse of one loop trip recomputes, keeps and puts back: a loop's plan
+(`LoopPlan`), and functions over a loop's statements (normalized, and the adjoint statements
+written for them) that reverse/loops.py plans a reversed trip with."""
 
 from __future__ import annotations
 
 import ast
 import operator
+from dataclasses import dataclass, field
 
 from .. import analysis, ir
 from .state import SavedValue
+
+
+@dataclass
+class LoopPlan:
+    loop: object
+    simple: bool  # `for i in range(n)`: tapes indexed by i, reversed as range(n - 1, -1, -1)
+    trips: str | None = None  # how many trips the loop makes (a general for)
+    count: str | None = None  # how many trips it made: the reverse loop's length
+    position: str | None = None  # the trip index of a general for
+    records: dict[str, str] = field(default_factory=dict)  # name -> its tape
+    logs: dict[str, tuple[str, str]] = field(default_factory=dict)  # array -> (log, marks)
+    shapes: dict[str, str] = field(default_factory=dict)  # name -> its shape when the loop starts
+    carried: set = field(default_factory=set)  # names whose adjoints cross trips
+    in_place: set = field(default_factory=set)  # carried names whose adjoints trips add into
+    trip: list = field(default_factory=list)  # the reverse of one trip
+    put_back: dict = field(default_factory=dict)  # name -> its copy from before the loop
+    # a carried name that a statement after the loop rebinds -> its value when the loop ends
+    # (the shape its adjoint starts the reverse loop with)
+    at_exit: dict = field(default_factory=dict)
 
 
 def recomputed(block: list, needed: set, reads_at: dict, writer) -> tuple[set, set, set]:

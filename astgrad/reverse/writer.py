@@ -17,11 +17,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .. import analysis, ir, runtime
+from .. import analysis, ir
 from ..emit import Comment, tag
-from ..rules import facts_of
+from .adjoints import Adjoints
 from .forward import index_value
 from .loops import Loops
 from .scalars import Scalars
@@ -64,6 +62,7 @@ class FunctionWriter:
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
         self.trees = Trees(self, [])  # the body's, once the sweeps are written
         self.loops = Loops(self)
+        self.adjoints = Adjoints(self)
 
     # -- what adjoints need -------------------------------------------------------------
 
@@ -283,7 +282,7 @@ class FunctionWriter:
         if not operands:  # a constant overwrote the targets: their adjoints stop here
             return out
         if isinstance(stmt.value, ir.Name):
-            return out + self.accumulate(stmt.value.id, incoming[0], None, False, stmt)
+            return out + self.adjoints.add(stmt.value.id, incoming[0], None, False, stmt)
         found = self.callee(stmt)
         if found.function is not None:
             return out + self.adjoint_user_call(stmt, found, incoming)
@@ -305,7 +304,7 @@ class FunctionWriter:
             picks_twice = not all(self.scalars.is_basic(found.bound[p])
                                   for p in contribution.index_reads if p in found.bound)
             for name in ir.atom_names([value]):
-                out += self.accumulate(name, contribution.value, contribution.index, broadcasts,
+                out += self.adjoints.add(name, contribution.value, contribution.index, broadcasts,
                                        stmt, like=operands[contribution.param],
                                        picks_twice=picks_twice)
         return out
@@ -327,7 +326,7 @@ class FunctionWriter:
         out = [tag(ast.Assign([target], ast.Call(load(vjp), args, []), lineno=0), stmt.origin)]
         for param, result in zip(active, results):
             name = found.bound[param].id
-            out += self.accumulate(name, load(result), None, False, stmt)
+            out += self.adjoints.add(name, load(result), None, False, stmt)
         return out
 
     def operand(self, stmt, value) -> ast.expr:
@@ -354,8 +353,8 @@ class FunctionWriter:
                                        index_value(clone(index)))
             for name in self.activity.active_operands(stmt):
                 value = self.spelling.atom(stmt.value, lambda n: self.captured(stmt, n))
-                out += self.accumulate(name, written, None, True, stmt, like=value)
-            out += self.owned(adjoint, array, stmt)
+                out += self.adjoints.add(name, written, None, True, stmt, like=value)
+            out += self.adjoints.owned(adjoint, array, stmt)
             cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
             out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))
         if id(stmt) in self.old_values:
@@ -364,66 +363,6 @@ class FunctionWriter:
             restore.astgrad_restores = id(stmt)
             out.append(tag(restore, stmt.origin))
         return out
-
-    def owned(self, adjoint: str, like: ast.expr, stmt) -> list[ast.stmt]:
-        """Make `adjoint` an array of this gradient's own, to add into (or cut) in place."""
-        state = self.sweep.of(adjoint)
-        current = self.sweep.read(adjoint)
-        out = self.sweep.before_write(adjoint)
-        if state is State.ZERO:
-            out.append(assign(adjoint, self.ns.call("zeros_like", witness(like))))
-        elif state is State.SHARED:
-            out.append(assign(adjoint, self.ns.call("own", current)))
-        self.sweep.set(adjoint, State.OWNED)
-        return [tag(s, stmt.origin) for s in out]
-
-    def accumulate(self, name: str, value: ast.expr, index: ast.expr | None, broadcasts: bool,
-                   stmt, like: ast.expr | None = None, picks_twice: bool = False) -> list:
-        """Add `value` into the adjoint of `name` (or into its part `d[name][index]`, once for
-        every time the index picks an element: with `add_at` if it `picks_twice`)."""
-        adjoint = self.names.adjoint(name)
-        state = self.sweep.of(adjoint)
-        if index is not None:
-            out = []
-            if state is State.ZERO and any(isinstance(n, ast.Name) and n.id == adjoint
-                                           for n in ast.walk(value)):
-                # the value reads this adjoint's variable (the adjoint of a later value of the
-                # name, through an alias), which is about to be zeros: keep it first
-                kept = self.names.numbered("_g")
-                out.append(tag(assign(kept, value), stmt.origin))
-                value = load(kept)
-            out += self.owned(adjoint, like, stmt)
-            if picks_twice:
-                add = self.ns.call("add_at", load(adjoint), index_value(index), value)
-                return out + [tag(ast.Expr(add), stmt.origin)]
-            target = ast.Subscript(load(adjoint), index, ast.Store())
-            return out + [tag(ast.AugAssign(target, ast.Add(), value), stmt.origin)]
-        if broadcasts:  # an adjoint with a value has its primal's shape: no primal needed
-            shape = self.sweep.read(adjoint) if state is not State.ZERO else witness(like)
-            value = self.ns.call("unbroadcast", value, shape)
-        if state is State.ZERO and isinstance(value, ast.Name):
-            self.sweep.alias_of(adjoint, value.id)
-            return []
-        current = self.sweep.read(adjoint)  # its value, possibly still another adjoint's
-        out = self.sweep.before_write(adjoint)
-        if state is State.ZERO:
-            out.append(assign(adjoint, value))
-            self.sweep.set(adjoint, State.OWNED if self.fresh(value) else State.SHARED)
-        else:
-            out.append(assign(adjoint, ast.BinOp(current, ast.Add(), value)))
-            self.sweep.set(adjoint, State.OWNED)
-        return [tag(s, stmt.origin) for s in out]
-
-    def fresh(self, value: ast.expr) -> bool:
-        """Is `value` certainly a new array (or a scalar), never one that exists elsewhere?"""
-        if isinstance(value, ast.BinOp | ast.UnaryOp | ast.Constant):
-            return True
-        if not isinstance(value, ast.Call):
-            return False
-        function = self.ns.resolve(value.func)
-        if function is runtime.unbroadcast:
-            return self.fresh(value.args[0])
-        return isinstance(function, np.ufunc) or facts_of(function).allocates
 
     # -- the whole function ------------------------------------------------------------------
 
@@ -446,7 +385,7 @@ class FunctionWriter:
                 if seed is None:
                     adjoint.append(tag(ast.Expr(check), returned.origin))
                 continue
-            adjoint += self.accumulate(name, check, None, False, returned)
+            adjoint += self.adjoints.add(name, check, None, False, returned)
         adjoint += self.adjoint_block(body)
         return forward, adjoint
 

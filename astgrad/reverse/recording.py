@@ -1,0 +1,130 @@
+"""The forward run of a planned loop: its trips as written, keeping at the start of each what
+the reverse of that trip needs (reverse/loops.py plans what): the values of names the trip
+rebinds (tapes allocated from the trip count, or grown as a while loop goes), the shapes of
+names read only for their shapes, and, for arrays written in place, an undo log of the
+elements each trip overwrites."""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from .. import ir
+from ..emit import tag
+from ..rules.simplify import simplify
+from .state import assign, clone, load
+from .trips import LoopPlan
+
+
+class Recorder:
+    """Writes the recorded forward loops of one function. `captured(stmt, name)` is how the
+    function's writer spells a name that a copy made before `stmt` holds."""
+
+    def __init__(self, ns, spelling, captured):
+        self.ns, self.spelling, self.captured = ns, spelling, captured
+        self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
+
+    def record(self, loop, plan: LoopPlan) -> list:
+        if isinstance(loop, ir.While):
+            return self.record_while(loop, plan)
+        return self.record_for(loop, plan)
+
+    def log_hook(self, stmt: ir.Store) -> list:
+        """Before a store into an array whose writes are logged: log what it overwrites."""
+        log = self.logging.get(stmt.array)
+        if log is None:
+            return []
+        index = self.spelling.index_tuple(stmt.index)
+        call = self.ns.call("log_write", load(log), load(stmt.array), index)
+        return [tag(assign(log, call), stmt.origin)]
+
+    def plain_body(self, body: list, plan: LoopPlan) -> list:
+        outer = self.logging
+        self.logging = {**outer, **{array: log for array, (log, _) in plan.logs.items()}}
+
+        def check_shapes(stmt) -> list:
+            return [tag(ast.Expr(self.ns.call(
+                "same_shape", load(name), load(plan.shapes[name]), ast.Constant(name),
+                ast.Constant(plan.loop.origin.line))), stmt.origin)
+                for name in ir.writes(stmt) if name in plan.shapes]
+
+        try:
+            return self.spelling.plain_block(body, self.log_hook, check_shapes)
+        finally:
+            self.logging = outer
+
+    def shapes_at_start(self, plan: LoopPlan) -> list:
+        shape = self.ns.spell(np.shape, "shape")
+        return [tag(assign(variable, ast.Call(shape, [load(name)], [])), plan.loop.origin)
+                for name, variable in plan.shapes.items()]
+
+    def keep_at_trip_start(self, plan: LoopPlan, position: ast.expr, grow: bool) -> list:
+        out = []
+        for name, tape in plan.records.items():
+            if grow:
+                out.append(assign(tape, self.ns.call("grow", load(tape), clone(position))))
+            out.append(ast.Assign([ast.Subscript(load(tape), clone(position), ast.Store())],
+                                  load(name), lineno=0))
+        for log, marks in plan.logs.values():
+            if grow:
+                out.append(assign(marks, self.ns.call("grow", load(marks), clone(position))))
+            out.append(ast.Assign([ast.Subscript(load(marks), clone(position), ast.Store())],
+                                  self.ns.call("log_mark", load(log)), lineno=0))
+        return [tag(s, plan.loop.origin) for s in out]
+
+    def allocate(self, plan: LoopPlan, size: ast.expr) -> list:
+        out = []
+        for name, tape in plan.records.items():
+            out.append(assign(tape, self.ns.call("empty_tape", load(name), clone(size))))
+        writes = max(1, sum(1 for s in ir.walk(plan.loop.body) if isinstance(s, ir.Store)))
+        for array, (log, marks) in plan.logs.items():
+            capacity = simplify(ast.BinOp(clone(size), ast.Mult(), ast.Constant(writes)))
+            out.append(assign(log, self.ns.call("undo_log", load(array), capacity)))
+            out.append(assign(marks, self.ns.call("empty_tape", ast.Constant(0), clone(size))))
+        return [tag(s, plan.loop.origin) for s in out]
+
+    def record_for(self, loop: ir.For, plan: LoopPlan) -> list:
+        """The for loop as written, with what its reverse needs kept at each trip's start."""
+        out: list[ast.stmt] = []
+        rename = lambda n: self.captured(loop, n)  # noqa: E731
+        body: list[ast.stmt] = []
+        if plan.simple:
+            size = self.spelling.atom(loop.stop, rename)
+            header = self.spelling.range_call(loop.start, loop.stop, loop.step, rename)
+            target = loop.target
+        else:
+            size = load(plan.trips)
+            bounds = [self.spelling.atom(a, rename) for a in (loop.start, loop.stop, loop.step)]
+            out.append(tag(assign(plan.trips, self.ns.call("trip_count", *bounds)), loop.origin))
+            header = ast.Call(load("range"), [load(plan.trips)], [])
+            target = plan.position
+            step = ast.BinOp(load(plan.position), ast.Mult(), clone(bounds[2]))
+            position = simplify(ast.BinOp(clone(bounds[0]), ast.Add(), step))
+            body.append(tag(assign(loop.target, position), loop.origin))
+        out += self.allocate(plan, size) + self.shapes_at_start(plan)
+        if loop.until:
+            out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
+        position = load(target)
+        body += self.keep_at_trip_start(plan, position, grow=False)
+        if loop.until:  # a break ends the loop: count the trips that started
+            body.append(tag(assign(plan.count, ast.BinOp(load(target), ast.Add(),
+                                                         ast.Constant(1))), loop.origin))
+        body += self.plain_body(loop.body, plan)
+        if loop.until:
+            body.append(ast.If(load(loop.until), [ast.Break()], []))
+        out.append(tag(ast.For(ast.Name(target, ast.Store()), header, body, [], lineno=0),
+                       loop.origin))
+        return out
+
+    def record_while(self, loop: ir.While, plan: LoopPlan) -> list:
+        """The while loop as written, its tapes grown as its trips go."""
+        out = self.allocate(plan, ast.Constant(16)) + self.shapes_at_start(plan)
+        out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
+        out += self.spelling.plain_block(loop.test_block)
+        body = self.keep_at_trip_start(plan, load(plan.count), grow=True)
+        body.append(tag(ast.AugAssign(ast.Name(plan.count, ast.Store()), ast.Add(),
+                                      ast.Constant(1)), loop.origin))
+        body += self.plain_body(loop.body, plan) + self.spelling.plain_block(loop.test_block)
+        out.append(tag(ast.While(self.spelling.atom(loop.test), body, []), loop.origin))
+        return out
