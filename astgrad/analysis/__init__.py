@@ -29,7 +29,7 @@ from .. import ir
 from ..errors import AstgradError, NoRuleError
 from ..ir import describe
 from ..rules import lookup
-from ..rules.registry import Rule
+from ..rules.templates import Rule
 from .liveness import around_loop, defined_before, defined_when_jumped, live_after, live_in
 from .sharing import SharingCheck, refuse_shared_writes, shared_with, sharing
 

@@ -1,6 +1,7 @@
 """Derivative rules and the facts of their primitives, grouped by domain, and the registry.
 
-    registry.py     `rule`, `zero_derivative`, `declare`; `lookup`, `facts_of`; instantiation
+    registry.py     `rule`, `zero_derivative`, `declare`; `lookup`, `facts_of`
+    templates.py    a rule's template parsed into a `Rule`, and instantiated for a call
     operators.py    + - * / ** % // unary -, abs, comparisons
     elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip (math and NumPy)
     arrays.py       reductions, dot/matmul/outer/trace, reshape/transpose, indexing, creation
@@ -30,6 +31,7 @@ the facts: what follows it is specialized (tests/test_specialize.py running_sums
 """
 
 from . import arrays, elementwise, operators  # noqa: F401  (registering is importing)
-from .registry import d, declare, declared, facts_of, lookup, rule, zero_derivative
+from .registry import declare, declared, facts_of, lookup, rule, zero_derivative
+from .templates import d
 
 __all__ = ["d", "declare", "declared", "facts_of", "lookup", "rule", "zero_derivative"]

@@ -38,7 +38,8 @@ from ..runtime import (
 )
 from ..runtime.reductions import cumsum, cumsum_adjoint
 from ..shapes import filled, flat, number, reduced, reshaped, same, square, transposed
-from .registry import d, declare, rule, zero_derivative
+from .registry import declare, rule, zero_derivative
+from .templates import d
 
 
 @rule(np.sum, Method("sum"), forward=reduce_sum, allocates=True,

@@ -19,7 +19,8 @@ from ..runtime import (
     to_int,
     trunc_int,
 )
-from .registry import d, rule, zero_derivative
+from .registry import rule, zero_derivative
+from .templates import d
 
 
 @rule(np.exp, math.exp)

@@ -12,7 +12,8 @@ import operator
 import numpy as np
 
 from ..runtime import select
-from .registry import d, rule, zero_derivative
+from .registry import rule, zero_derivative
+from .templates import d
 
 
 @rule(operator.add, np.add, elementwise=True)
