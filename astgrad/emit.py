@@ -57,6 +57,11 @@ def to_source(node: ast.AST) -> str:
         return ast.unparse(ast.fix_missing_locations(node))
 
 
+def _one_line(node: ast.expr) -> str:
+    """An expression on one line (astor breaks long ones, which a block's header cannot be)."""
+    return " ".join(line.strip() for line in to_source(node).splitlines())
+
+
 class _Printer:
     def __init__(self):
         self.lines: list[str] = []
@@ -73,9 +78,8 @@ class _Printer:
 
     def statement(self, stmt: ast.stmt, indent: str) -> None:
         origin = getattr(stmt, "astgrad_origin", None)
-        if isinstance(stmt, Comment):
-            self._last_origin = None
-            self.line(f"{indent}# {stmt.text}")
+        if isinstance(stmt, Comment):  # labelled if tagged (what a loop nest computes)
+            self.line(f"{indent}# {stmt.text}", origin)
         elif isinstance(stmt, ast.FunctionDef):
             *header, _ = to_source(function_def(stmt.name, stmt.args, [ast.Pass()])).splitlines()
             self.line(f"{indent}{header[0]}", origin)
@@ -83,7 +87,7 @@ class _Printer:
                 self.line(f"{indent}{text}")
             self.block(stmt.body, indent + "    ")
         elif isinstance(stmt, ast.If):
-            self.line(f"{indent}if {to_source(stmt.test)}:", origin)
+            self.line(f"{indent}if {_one_line(stmt.test)}:", origin)
             self.block(stmt.body, indent + "    ")
             if stmt.orelse:
                 self.line(f"{indent}else:")
@@ -92,7 +96,7 @@ class _Printer:
             self.line(f"{indent}for {to_source(stmt.target)} in {to_source(stmt.iter)}:", origin)
             self.block(stmt.body, indent + "    ")
         elif isinstance(stmt, ast.While):
-            self.line(f"{indent}while {to_source(stmt.test)}:", origin)
+            self.line(f"{indent}while {_one_line(stmt.test)}:", origin)
             self.block(stmt.body, indent + "    ")
         elif isinstance(stmt, ast.Try):
             self.line(f"{indent}try:")

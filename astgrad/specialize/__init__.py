@@ -36,9 +36,15 @@ its `shape`, so that a statement kept as it was still gives later ones its value
     dimensions.py  classes of dimensions known equal, and the check of the pattern
     syntax.py      what a call calls, the loop forms, small readers of syntax trees
     inference.py   the symbolic shape of each value
-    nests.py       loop nests shared by consecutive statements, and their lines
     writer.py      statement by statement: loops, np.dot, or the statement as it was
+    elements.py    an expression's element at a loop nest's indices
+    schedule.py    loop nests shared by consecutive statements; where other statements go
+    nests.py       a loop nest's parts, and an array it fills turned into a number
+    code.py        builders of the trees written (names, elements, numbers, new arrays, loops)
     simplify.py    helpers that are the identity for the pattern's dtype, written as such
+
+It writes syntax trees, tagged with their user lines as the generic gradient's are; emit
+prints them.
 
 Grammar rewritten (statements of the generic gradient, one operation per line):
 
@@ -64,10 +70,11 @@ import copy
 
 import numpy as np
 
-from ..emit import Comment, label
+from ..emit import Comment, function_def, module_text
 from ..names import Names
 from ..parse import assigned_names
 from ..runtime import float_type
+from .code import assign, load
 from .dimensions import Dimensions, ShapeConflict
 from .syntax import is_transpose, names_in, resolve
 from .writer import Writer
@@ -106,8 +113,6 @@ def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
     """
     function = copy.deepcopy(generic)
     function_name = function.name
-    # (a comment in the generic text makes the next line's label repeat its user line's text)
-    headed = {id(s) for c, s in zip(function.body, function.body[1:]) if isinstance(c, Comment)}
     function.body = [s for s in function.body if not isinstance(s, Comment)]
     if not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return)) for s in function.body):
         return None
@@ -123,7 +128,7 @@ def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
         sizing[param] = param
         if param in assigned_names(function):
             sizing[param] = names.fresh(f"_{param}_given")
-            aliases.append(f"{sizing[param]} = {param}")
+            aliases.append(assign(sizing[param], load(param)))
     dims = Dimensions({sizing[p]: shape for p, shape in zip(params, shapes)})
     dtype_name = np.dtype(dtype).name
     writer = Writer(dims, dtype_name, names, {*assigned_names(function), *params,
@@ -135,29 +140,26 @@ def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
     for k in reversed(range(len(function.body))):
         read_from[k] = read_from[k + 1] | names_in(function.body[k])
     try:
-        origin = None
         for k, statement in enumerate(function.body):
-            writer.later = read_from[k]
-            previous, origin = origin, getattr(statement, "astgrad_origin", None)
-            writer.statement(statement, "" if origin is None else label(
-                origin, with_text=origin is not previous or id(statement) in headed))
-        writer.later = set()
-        writer.flush()
+            writer.schedule.later = read_from[k]
+            writer.statement(statement, getattr(statement, "astgrad_origin", None))
+        writer.schedule.later = set()
+        writer.schedule.flush()
     except ShapeConflict:
         return None
     if not writer.rewritten:
         return None
-    header = [f'"""{function_name} of {module_name}, specialized by astgrad for arguments '
-              f'of shapes like {shapes} and dtype {dtype_name}:\nits elementwise, broadcasting and '
-              f'reduction steps written as loops for them."""', "", "import numpy as np",
-              "from astgrad.runtime import ShapePatternError" + (
-                  ", extremum_share_scalar" if writer.shares else "")]
+    docstring = (f"{function_name} of {module_name}, specialized by astgrad for arguments "
+                 f"of shapes like {shapes} and dtype {dtype_name}:\nits elementwise, "
+                 "broadcasting and reduction steps written as loops for them.")
+    header = ["", "import numpy as np", "from astgrad.runtime import ShapePatternError" + (
+        ", extremum_share_scalar" if writer.shares else "")]
     imports = sorted(writer.globals - {"np"})
     if imports:
         header.append(f"from {module_name} import {', '.join(imports)}")
-    body = aliases + dims.guard() + writer.lines
-    return "\n".join(header + ["", "", f"def {function_name}({', '.join(params)}):"]
-                     + ["    " + line for line in body]) + "\n"
+    body = aliases + dims.guard() + writer.schedule.statements
+    text, _ = module_text(docstring, header, [function_def(function_name, function.args, body)])
+    return text
 
 
 def _numbers_as_written(function: ast.FunctionDef, namespace: dict) -> None:

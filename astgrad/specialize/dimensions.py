@@ -3,6 +3,10 @@ dimensions known equal."""
 
 from __future__ import annotations
 
+import ast
+
+from .code import attribute, call
+
 ONE = "1"  # a dimension of size 1; any other dimension is a class of argument dimensions
 
 
@@ -18,7 +22,13 @@ class Dimensions:
     def __init__(self, shapes: dict[str, tuple]):
         self.actual = {f"{name}.shape[{k}]": size for name, shape in shapes.items()
                        for k, size in enumerate(shape)}
+        self.where = {f"{name}.shape[{k}]": (name, k) for name, shape in shapes.items()
+                      for k in range(len(shape))}
         self.parent = {dim: dim for dim in self.actual}
+
+    def size(self, dim: str) -> ast.expr:
+        """The expression of a dimension's size: 1, or `x.shape[k]` of an argument's."""
+        return ast.Constant(1) if dim == ONE else self.size_of(self.find(dim))
 
     def of_argument(self, name: str, shape: tuple) -> tuple:
         return tuple(ONE if size == 1 else f"{name}.shape[{k}]" for k, size in enumerate(shape))
@@ -53,17 +63,21 @@ class Dimensions:
             out.append(dim)
         return tuple(out)
 
-    def guard(self) -> list[str]:
+    def guard(self) -> list[ast.stmt]:
         """The check that arguments have the pattern: sizes 1 or more, classes equal."""
-        conditions = [f"{dim} {'==' if size == 1 else '>'} 1"
-                      for dim, size in self.actual.items()]
-        conditions += [f"{dim} == {self.find(dim)}" for dim in self.actual
+        conditions = [ast.Compare(self.size_of(dim), [ast.Eq() if size == 1 else ast.Gt()],
+                                  [ast.Constant(1)]) for dim, size in self.actual.items()]
+        conditions += [ast.Compare(self.size_of(dim), [ast.Eq()], [self.size(dim)])
+                       for dim in self.actual
                        if self.actual[dim] != 1 and self.find(dim) != dim]
         if not conditions:
             return []
-        lines = [" and ".join(conditions[k:k + 4]) for k in range(0, len(conditions), 4)]
-        return (["if not (" + lines[0]] + ["        and " + line for line in lines[1:]]
-                + ["):", "    raise ShapePatternError('arguments of another shape pattern "
-                   "than the one this version was written for')"])
+        test = conditions[0] if len(conditions) == 1 else ast.BoolOp(ast.And(), conditions)
+        refusal = ast.Raise(call("ShapePatternError", ast.Constant(
+            "arguments of another shape pattern than the one this version was written for")))
+        return [ast.If(ast.UnaryOp(ast.Not(), test), [refusal], [])]
 
-
+    def size_of(self, dim: str) -> ast.expr:
+        """The expression of one argument dimension's own size (not its class's)."""
+        name, k = self.where[dim]
+        return ast.Subscript(attribute(name, "shape"), ast.Constant(k), ast.Load())

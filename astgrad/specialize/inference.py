@@ -12,10 +12,10 @@ from ..rules import facts_of
 from ..runtime.facts import Facts
 from .dimensions import ONE, Dimensions
 from .syntax import (
+    ARITHMETIC,
     COMPARISONS,
     PRODUCTS,
     REDUCTIONS,
-    SYMBOLS,
     Unknown,
     constant,
     is_flag,
@@ -54,7 +54,7 @@ class Shapes:
             return self.known[node.id]
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return ()
-        if isinstance(node, ast.BinOp) and type(node.op) in SYMBOLS:
+        if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.right)])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return self.shape(node.operand)

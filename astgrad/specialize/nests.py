@@ -1,13 +1,14 @@
 """Loop nests of a specialized gradient: statements over the same sizes written as one nest
-(`Nest`), and the small writers of their lines."""
+(`Nest`), and the small writers of their parts."""
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
-from ..emit import to_source
+from ..emit import Comment, tag, to_source
+from ..errors import Origin
+from .code import AsNumber, in_dtype, is_assignment_to, loops
 from .syntax import is_transpose
 
 
@@ -21,40 +22,41 @@ class Nest:
     """Statements written as one loop nest over `sizes`, not yet emitted: consecutive
     statements over the same sizes share it (each still writes its own array)."""
 
-    sizes: tuple
+    sizes: tuple  # the dimensions looped over
     indices: list[str]
-    comments: list[str] = field(default_factory=list)
-    before: list[str] = field(default_factory=list)  # values of rank 0, allocations
-    body: list[str] = field(default_factory=list)  # inside the innermost loop
-    after: list[str] = field(default_factory=list)  # the targets bound to their arrays
+    bounds: list[ast.expr]  # the sizes' expressions
+    comments: list[ast.stmt] = field(default_factory=list)
+    before: list[ast.stmt] = field(default_factory=list)  # values of rank 0, allocations
+    body: list[ast.stmt] = field(default_factory=list)  # inside the innermost loop
+    after: list[ast.stmt] = field(default_factory=list)  # the targets bound to their arrays
     outputs: dict = field(default_factory=dict)  # target -> (array, accumulated, shape)
     reads: set = field(default_factory=set)  # names the statements read
     elementwise: dict = field(default_factory=dict)  # array written element by element ->
     # its dtype
     read_after: set = field(default_factory=set)  # names the statements after the nest read
 
-    def lines(self) -> list[str]:
-        return self.comments + self.before + nest_lines(self.indices, list(self.sizes),
-                                                   self.body) + self.after
+    def statements(self) -> list[ast.stmt]:
+        return self.comments + self.before + loops(self.indices, self.bounds, self.body) \
+            + self.after
 
     def as_number(self, array: str, dtype: str) -> None:
         """Compute `array`, which nothing after the nest reads, as a number per iteration:
         no array to allocate and fill."""
-        element = re.compile(rf"\b{array}\[[^\]]*\]")
-        self.body = [element.sub(array, line) for line in self.body]
-        if dtype == "float32":  # the array's own dtype, which its element had
-            self.body = [f"{array} = np.float32({line[len(array) + 3:]})"
-                         if line.startswith(f"{array} = ") else line for line in self.body]
-        self.before = [line for line in self.before if not line.startswith(f"{array} = ")]
-        bound = re.compile(rf"\w+ = {array}($|  #)")
-        self.after = [line for line in self.after if not bound.match(line)]
+        self.body = [AsNumber(array).visit(stmt) for stmt in self.body]
+        for stmt in self.body:
+            if is_assignment_to(stmt, array):  # the array's own dtype, which its element had
+                stmt.value = in_dtype(stmt.value, dtype)
+        self.before = [stmt for stmt in self.before if not is_assignment_to(stmt, array)]
+        self.after = [stmt for stmt in self.after if not (
+            isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)
+            and stmt.value.id == array)]
 
 
-def comment(target: str, value: ast.expr, label: str) -> str:
+def comment(target: str, value: ast.expr, origin: Origin | None) -> ast.stmt:
     """The statement a loop nest computes, as a comment above it, on one line (a comment
     cannot go on over a line break)."""
     text = " ".join(line.strip() for line in to_source(value).splitlines())
-    return f"# {target} = {text}" + (f"  {label}" if label else "")
+    return tag(Comment(f"{target} = {text}"), origin)
 
 
 def is_view(node: ast.stmt) -> bool:
@@ -67,19 +69,15 @@ def is_view(node: ast.stmt) -> bool:
 
 
 def assignment(target: str, value: ast.expr) -> ast.Assign:
-    """`target = value`, for what `_place` needs to know of a statement written as text."""
+    """`target = value`, for what `_place` needs to know of the statement a nest computes."""
     return ast.Assign([ast.Name(target, ast.Store())], value)
 
 
-def reduced_places(rank: int, axis: int, keep: bool, indices: list[str], sizes: list[str]):
+def reduced_places(rank: int, axis: int, keep: bool, indices: list[ast.expr],
+                   sizes: list[str]) -> tuple[list[ast.expr], list[str]]:
     """Where element `indices` of a reduction's operand lands in its result, and the result's
     sizes (empty for a number, which is written at [0] of an array of one element)."""
-    at = [("0" if k == axis else indices[k]) for k in range(rank) if keep or k != axis]
+    at = [(ast.Constant(0) if k == axis else indices[k]) for k in range(rank)
+          if keep or k != axis]
     out_sizes = [("1" if k == axis else sizes[k]) for k in range(rank) if keep or k != axis]
-    return ", ".join(at) or "0", out_sizes
-
-
-def nest_lines(indices: list[str], sizes: list[str], body: list[str]) -> list[str]:
-    lines = ["    " * depth + f"for {index} in range({size}):"
-             for depth, (index, size) in enumerate(zip(indices, sizes))]
-    return lines + ["    " * len(indices) + line for line in body]
+    return at or [ast.Constant(0)], out_sizes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from .. import runtime
+from .code import call
 from .inference import Shapes
 from .syntax import Unknown
 
@@ -47,7 +48,7 @@ class Simplify(ast.NodeTransformer):
         if helper is runtime.size and self._number(node.args[0]):
             return ast.Constant(1)
         if helper is runtime.output_seed and self._number(node.args[0]):  # its own dtype
-            return ast.parse(f"np.{self.dtype}(1.0)", mode="eval").body
+            return call(f"np.{self.dtype}", ast.Constant(1.0))
         return self.generic_visit(node)
 
     def _number(self, node: ast.expr) -> bool:

@@ -13,18 +13,10 @@ from .. import ir
 from ..emit import to_source
 from ..rules import facts_of
 
-
-def _symbol(op: type) -> str:
-    """How Python writes an operator: `+` for ast.Add."""
-    a, b = ast.Name("a", ast.Load()), ast.Name("b", ast.Load())
-    node = ast.Compare(a, [op()], [b]) if op in ir.COMPARISONS else ast.BinOp(a, op(), b)
-    return to_source(node).strip().strip("()")[1:-1].strip()  # between the a and the b
-
-
-# the operators element arithmetic in loops writes as they are (comparisons as a select's
-# condition only)
-SYMBOLS = {op: _symbol(op) for op in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)}
-COMPARISONS = {op: _symbol(op) for op in ir.COMPARISONS}
+# the operators element arithmetic in loops computes (comparisons as a select's condition
+# only)
+ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+COMPARISONS = tuple(ir.COMPARISONS)
 # the loop forms (astgrad/runtime/facts.py) the specializer writes as loops of their own
 REDUCTIONS = ("sum", "mean", "max", "min")
 PRODUCTS = ("product", "product_adjoint_a", "product_adjoint_b")

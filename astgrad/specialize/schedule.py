@@ -1,0 +1,133 @@
+"""The scheduling of a specialized gradient's loop nests: statements over the same sizes share
+one nest (`Nest`), and any other statement goes before the open nest, after it, or closes it."""
+
+from __future__ import annotations
+
+import ast
+
+from ..emit import tag
+from ..errors import Origin
+from ..parse import assigned_names
+from .code import assign, load
+from .nests import Nest, NotFusable, assignment, comment, is_view
+from .syntax import names_in
+
+
+class Schedule:
+    """Collects the specialized function's body in `statements` (after `flush`): the
+    statements a writer places, and the loop nests its statements written as loops share. It
+    asks `writer` for fresh names and sizes' expressions, reads its shapes (`infer`,
+    `shapes`), which names hold comparisons (`booleans`) and its dtype, and notes in it the
+    arrays a nest allocates (`allocated`) and the statements rewritten (`rewritten`)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.infer = writer.infer
+        self.nest: Nest | None = None  # the open loop nest
+        self.statements: list[ast.stmt] = []
+        self.later: set[str] = set()  # names the statement at hand and those after it read
+        # (set by the caller before each statement)
+
+    def place(self, statements: list[ast.stmt], node: ast.AST) -> None:
+        """Emit a statement that is not part of a loop nest: before the open nest if it
+        neither reads what the nest computes nor writes what it reads, else after it."""
+        nest = self.nest
+        names, written = names_in(node), assigned_names(node)
+        if nest is not None and written & nest.reads:
+            self.flush()
+        elif nest is not None and names & set(nest.outputs):
+            if not is_view(node):
+                self.flush()
+            else:  # after the nest, which stays open to later statements that do not read it
+                nest.after += statements
+                nest.read_after |= names - written
+                nest.reads |= names - set(nest.outputs) - written
+                nest.outputs.update((name, (name, True, None)) for name in written)
+                return
+        self.statements += statements
+
+    def flush(self) -> None:
+        """Emit the open loop nest; an array it fills element by element that nothing after
+        it reads (`later`, and the statements waiting after it) becomes a number."""
+        nest = self.nest
+        if nest is not None:
+            live = {array for name, (array, _, _) in nest.outputs.items()
+                    if name in self.later | nest.read_after}
+            for array, dtype in nest.elementwise.items():
+                if array not in live:
+                    nest.as_number(array, dtype)
+            self.statements += nest.statements()
+            self.nest = None
+
+    def alias(self, target: str, value: ast.expr, origin: Origin | None) -> bool:
+        """`target = name` of a value the open nest computes: bound after the nest too."""
+        nest = self.nest
+        if not (nest and isinstance(value, ast.Name) and value.id in nest.outputs) or (
+                target in nest.reads):
+            return False
+        nest.outputs[target] = nest.outputs[value.id]
+        nest.after.append(tag(assign(target, load(nest.outputs[value.id][0])), origin))
+        self.writer.shapes[target] = self.writer.shapes[value.id]
+        return True
+
+    def fused(self, target: str, value: ast.expr, origin: Origin | None, sizes: list[str],
+               build) -> None:
+        """Write `target = value` as the statement `build(indices)` makes (statements before
+        the nest, of its body, after it, its array, whether the body adds into it): in the
+        open nest if it has these sizes and the statement reads nothing the nest computes but
+        element by element at the nest's own indices, else in a new nest."""
+        heading = comment(target, value, origin)
+        nest = self.nest
+        if nest is not None and nest.sizes == tuple(sizes):
+            try:
+                self._join(target, value, heading, build(nest.indices))
+                return
+            except NotFusable:
+                pass
+        self.flush()
+        indices = [self.writer.fresh("_i") for _ in sizes]
+        parts = build(indices)  # before the nest opens: it may raise Unknown
+        self.nest = Nest(tuple(sizes), indices, self.writer.sizes(sizes))
+        self._join(target, value, heading, parts)
+
+    def _join(self, target: str, value: ast.expr, heading: ast.stmt, parts) -> None:
+        before, body, after, array, accumulated = parts
+        nest = self.nest
+        nest.comments.append(heading)
+        nest.before += before
+        nest.body += body
+        nest.after += after
+        nest.reads |= names_in(value) - set(nest.outputs)
+        shape = self.infer.shape(value)
+        nest.outputs[target] = (array, accumulated, shape)
+        if shape:
+            self.writer.allocated[target] = array
+        if shape and not accumulated:
+            boolean = target in self.writer.booleans
+            nest.elementwise[array] = "bool_" if boolean else self.writer.dtype
+        self.writer.rewritten += 1
+
+    def current(self, name: str, shape: tuple, indices: list[str]) -> str:
+        """The array holding `name`'s value inside the open nest: the one the nest writes if
+        it computes it, which may only be read at the nest's own indices."""
+        nest = self.nest
+        if nest is None or name not in nest.outputs or indices != nest.indices:
+            return name
+        array, accumulated, _ = nest.outputs[name]
+        if accumulated or tuple(self.infer.sizes(shape)) != nest.sizes:
+            raise NotFusable(name)
+        return array
+
+    def not_computing(self, *names: str) -> None:
+        """Raise NotFusable if the open nest computes one of `names`, which the statement
+        reads other than element by element at the nest's own indices."""
+        if self.nest is not None and set(names) & set(self.nest.outputs):
+            raise NotFusable(", ".join(names))
+
+    def own_nest(self, target: str, node: ast.Call, origin: Origin | None,
+                  allocate: ast.stmt, nest: list[ast.stmt], result: ast.expr) -> None:
+        """`target = node` as a loop nest no other statement shares: `allocate` its array,
+        run `nest`, bind `target` to `result`."""
+        self.place([comment(target, node, origin), allocate, *nest, assign(target, result)],
+                    assignment(target, node))
+        self.writer.rewritten += 1
