@@ -26,7 +26,7 @@ def call(function: ast.expr | str, *args: ast.expr) -> ast.Call:
 
 
 def element(array: str, at: list[ast.expr], store: bool = False) -> ast.Subscript:
-    """`array[i, j]` (a tuple index even of one position: numba's and NumPy's meaning is one)."""
+    """`array[i, j]`, or `array[i]` of one position."""
     index = ast.Tuple(list(at), ast.Load()) if len(at) > 1 else at[0]
     return ast.Subscript(load(array), index, ast.Store() if store else ast.Load())
 
