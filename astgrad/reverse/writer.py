@@ -229,9 +229,9 @@ class FunctionWriter:
         body, orelse = (b + [tag(e, stmt.origin) for e in ending]
                         for b, ending in zip(bodies, endings))
         test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))
-        self.adjoint_reads[id(stmt)] = [ast.Expr(test)]  # the branch is chosen here
-        if not body and not orelse:
+        if not body and not orelse:  # no branch to choose: the test is not read
             return out
+        self.adjoint_reads[id(stmt)] = [ast.Expr(test)]  # the branch is chosen here
         return out + [tag(ast.If(test, body or [ast.Pass()], orelse), stmt.origin)]
 
     def bound_entering(self, branch: ir.If) -> tuple[frozenset, frozenset]:
