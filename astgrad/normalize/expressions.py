@@ -130,9 +130,14 @@ class ExpressionNormalizer:
 
     # -- operators ----------------------------------------------------------------------------
 
-    def expr_BinOp(self, node: ast.BinOp) -> ir.Call:
+    def expr_BinOp(self, node: ast.BinOp) -> ir.Expr:
         left, right = self.atom(node.left), self.atom(node.right)
-        return ir.Call(ir.BINARY_OPERATORS[type(node.op)], (left, right))
+        operation = ir.BINARY_OPERATORS[type(node.op)]
+        if is_number(left) and is_number(right):  # `K2 * -0.7`: computed here (is_number)
+            value = _computed(operation, left.value, right.value)
+            if value is not None:
+                return ir.Const(value)
+        return ir.Call(operation, (left, right))
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> ir.Expr:
         operand = self.atom(node.operand)
@@ -300,6 +305,20 @@ class ExpressionNormalizer:
         if user is not None:
             return user
         return obj
+
+
+def _computed(operation, left, right):
+    """`operation` of two numbers, as the function would compute it; None if that raises or
+    warns (division by zero, overflow: left for the function to do, as it would) or gives an
+    integer numba cannot hold."""
+    try:
+        with np.errstate(all="raise"):
+            value = operation(left, right)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        return None
+    return value if isinstance(value, int | float | np.number | np.bool_) else None
 
 
 def is_number(atom: ir.Atom) -> bool:

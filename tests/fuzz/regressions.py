@@ -622,6 +622,21 @@ def unpacks_a_value_it_rebinds(x0):
     v2 = (np.cosh(v1) ** (-0.7)).cumsum(axis=0)
     return np.sum(v1) + np.mean(v2)
 
+
+def returns_by_a_constant_test_in_a_loop(x0, x2):
+    """A return in a loop under a test of module constants (`K0 * -0.7 > 3.0`, the fuzzer's
+    float32 shard): numba pruned the branch in the forward loop but not where the reverse
+    loop recomputes the test, and then could not type `_result`, bound in the pruned branch
+    (the compiled gradient failed to compile). The product of two numbers is now computed
+    when the function is transformed, as their comparison already was."""
+    s = x2
+    for _ in x0:
+        if K0 * -0.7 > 3.0:
+            s = s * 2.0
+            return s
+        s = s * x2
+    return s
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -636,6 +651,7 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (returns_by_a_constant_test_in_a_loop, [(np.ones(3), 0.3)]),
     (unpacks_a_value_it_rebinds, [(np.array([[0.3, 0.2, -0.4]]),)]),
     (returns_after_a_return_in_a_branch, [(np.array([0.42, -0.13]), np.array([0.0, 0.9, 0.0])),
                                            (np.array([-0.4, 0.3]), np.array([0.0, 0.9, 0.0])),
