@@ -44,7 +44,7 @@ class StatementNormalizer(ExpressionNormalizer):
             for position, stmt in enumerate(statements):
                 self.origin = self.parsed.origin(stmt)
                 self.statement(stmt)
-                if isinstance(stmt, ast.Break | ast.Continue | ast.Return):
+                if isinstance(stmt, ast.Break | ast.Continue | ast.Return) or self.jumped():
                     break  # nothing after an unconditional jump runs
                 flags = self.jump_flags(stmt)
                 rest = statements[position + 1:]
@@ -55,6 +55,15 @@ class StatementNormalizer(ExpressionNormalizer):
             return self.out
         finally:
             self.out = outer
+
+    def jumped(self) -> bool:
+        """Did the statement just written certainly jump (`if 0.3 <= 2.0: return y`, decided
+        here)? Then what follows it is left out, not guarded: numba would prune the guard's
+        branch on the flag it knows and then fail on what that branch bound."""
+        last = self.out[-1] if self.out else None
+        flags = self.flag_names | {loop.continues for loop in self.loops if loop.continues}
+        return isinstance(last, ir.Assign) and last.target in flags \
+            and last.value == ir.Const(True)
 
     def jump_flags(self, stmt: ast.stmt) -> list[str]:
         """The flags `stmt` may set that mean: skip the rest of this block."""
