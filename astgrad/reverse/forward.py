@@ -132,10 +132,21 @@ class Spelling:
     def plain_for(self, loop: ir.For, store_hook=None, assign_hook=None) -> ast.For:
         body = self.plain_block(loop.body, store_hook, assign_hook)
         if loop.until:
-            body.append(ast.If(load(loop.until), [ast.Break()], []))
+            body.append(self.loop_exit(loop))
         target = ast.Name(loop.target, ast.Store())
         call = self.range_call(loop.start, loop.stop, loop.step)
         return tag(ast.For(target, call, body, [], lineno=0), loop.origin)
+
+    def loop_exit(self, loop: ir.For) -> ast.stmt:
+        """The end of a trip of a loop that a `break` (or `return`) may end: `if _break1:
+        break`, or `break` if the trip certainly raised the flag (`if 0.3 <= 2.0: return y`,
+        decided when normalized; numba would prune the test on the flag it knows and then fail
+        on what the trip bound)."""
+        last = loop.body[-1] if loop.body else None
+        if isinstance(last, ir.Assign) and last.target == loop.until \
+                and last.value == ir.Const(True):
+            return ast.Break()
+        return ast.If(load(loop.until), [ast.Break()], [])
 
     def returned(self, stmt: ir.Return) -> ast.expr:
         if isinstance(stmt.value, tuple):

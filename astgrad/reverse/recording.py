@@ -112,7 +112,7 @@ class Recorder:
                                                          ast.Constant(1))), loop.origin))
         body += self.plain_body(loop.body, plan)
         if loop.until:
-            body.append(ast.If(load(loop.until), [ast.Break()], []))
+            body.append(self.spelling.loop_exit(loop))
         out.append(tag(ast.For(ast.Name(target, ast.Store()), header, body, [], lineno=0),
                        loop.origin))
         return out

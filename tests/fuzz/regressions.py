@@ -637,6 +637,20 @@ def returns_by_a_constant_test_in_a_loop(x0, x2):
         s = s * x2
     return s
 
+
+def returns_by_a_decided_test_in_a_loop(x0, x1):
+    """`if 0.3 <= 2.0: return ...` in a loop (decided when normalized, so the trip certainly
+    returns): the rest of the trip was guarded by the flag, and the trip ended `if _break1:
+    break`; numba pruned what it knew never ran and then could not compile what the pruned
+    code bound. The rest is now left out and the trip ends with `break`."""
+    for _ in range(0, x0.shape[1], 2):
+        if 0.3 <= 2.0:
+            return np.sqrt(np.exp(0.5))
+        if 0.5 - x1 < x1:
+            v1 = x1 * np.ones((1, 3))
+            x1 = x1 + np.sum(v1)
+    return np.sum(x0) * x1
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -651,6 +665,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (returns_by_a_decided_test_in_a_loop, [(np.array([[-1.27, 1.26, 0.8]]), 1.27),
+                                           (np.zeros((1, 0)), 1.27)]),
     (returns_by_a_constant_test_in_a_loop, [(np.ones(3), 0.3)]),
     (unpacks_a_value_it_rebinds, [(np.array([[0.3, 0.2, -0.4]]),)]),
     (returns_after_a_return_in_a_branch, [(np.array([0.42, -0.13]), np.array([0.0, 0.9, 0.0])),
