@@ -247,6 +247,13 @@ def reads(stmt) -> list[str]:
     return []
 
 
+def raised(stmt) -> str | None:
+    """The name `stmt` sets to True (`_break1 = True`, how a jump raises its flag), else None."""
+    if isinstance(stmt, Assign) and stmt.value == Const(True):
+        return stmt.target
+    return None
+
+
 def writes(stmt) -> list[str]:
     """Names a statement binds itself (not in nested blocks); a For binds its target."""
     if isinstance(stmt, Assign):

@@ -90,8 +90,7 @@ def _defined(block: list, defined: frozenset, out: dict, everything=None) -> fro
             _defined(stmt.body, _defined(stmt.test_block, defined, out, everything), out,
                      everything)
             defined = _defined(stmt.test_block, defined, out, everything)
-        elif everything is not None and isinstance(stmt, ir.Assign) \
-                and _is_jump_flag(stmt.target) and stmt.value == ir.Const(True):
+        elif everything is not None and _is_jump_flag(ir.raised(stmt) or ""):
             defined = everything
         else:
             defined = defined | set(ir.writes(stmt))
@@ -105,9 +104,9 @@ def defined_when_jumped(function: ir.Function, defined: dict) -> dict:
     raised: dict[str, frozenset] = {}  # flag -> names bound wherever it is raised
     either: dict[str, list] = {}  # `_t3 = _break1 | _continue1` -> its flags
     for stmt in ir.walk(function.body):
-        if isinstance(stmt, ir.Assign) and _is_jump_flag(stmt.target) \
-                and stmt.value == ir.Const(True):
-            raised[stmt.target] = raised.get(stmt.target, defined[stmt]) & defined[stmt]
+        flag = ir.raised(stmt)
+        if flag is not None and _is_jump_flag(flag):
+            raised[flag] = raised.get(flag, defined[stmt]) & defined[stmt]
         elif isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call) \
                 and stmt.value.primitive is operator.or_:
             either[stmt.target] = [flag for operand in ir.atom_names(stmt.value.args)

@@ -60,10 +60,8 @@ class StatementNormalizer(ExpressionNormalizer):
         """Did the statement just written certainly jump (`if 0.3 <= 2.0: return y`, decided
         here)? Then what follows it is left out, not guarded: numba would prune the guard's
         branch on the flag it knows and then fail on what that branch bound."""
-        last = self.out[-1] if self.out else None
         flags = self.flag_names | {loop.continues for loop in self.loops if loop.continues}
-        return isinstance(last, ir.Assign) and last.target in flags \
-            and last.value == ir.Const(True)
+        return bool(self.out) and ir.raised(self.out[-1]) in flags
 
     def jump_flags(self, stmt: ast.stmt) -> list[str]:
         """The flags `stmt` may set that mean: skip the rest of this block."""

@@ -142,9 +142,7 @@ class Spelling:
         break`, or `break` if the trip certainly raised the flag (`if 0.3 <= 2.0: return y`,
         decided when normalized; numba would prune the test on the flag it knows and then fail
         on what the trip bound)."""
-        last = loop.body[-1] if loop.body else None
-        if isinstance(last, ir.Assign) and last.target == loop.until \
-                and last.value == ir.Const(True):
+        if loop.body and ir.raised(loop.body[-1]) == loop.until:
             return ast.Break()
         return ast.If(load(loop.until), [ast.Break()], [])
 
