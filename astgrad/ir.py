@@ -249,7 +249,7 @@ def reads(stmt) -> list[str]:
 
 def raised(stmt) -> str | None:
     """The name `stmt` sets to True (`_break1 = True`, how a jump raises its flag), else None."""
-    if isinstance(stmt, Assign) and stmt.value == Const(True):
+    if isinstance(stmt, Assign) and isinstance(stmt.value, Const) and stmt.value.value is True:
         return stmt.target
     return None
 
