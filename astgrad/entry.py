@@ -245,13 +245,18 @@ def _non_scalar_output(code: GeneratedCode, facts: tuple, args: tuple) -> Astgra
 
 
 def _shared_array(code: GeneratedCode, facts: tuple, args: tuple) -> AstgradError:
-    name, line, written = facts
+    name, line, written, picked = facts
     if written:
+        if name:
+            what, hint = (f"'{name}', which an index of integers made part of the same array",
+                          f"make a copy: {name} = {name}.copy()")
+        else:
+            what, hint = (f"the part of it that an index of integers picked at line {picked}",
+                          f"copy what line {picked} picks: {written}[...].copy()")
         return GradientRuntimeError(
-            f"writing into '{written}' also changes '{name}', which an index of integers made "
-            f"part of the same array (it picked an array, not a number); astgrad cannot "
-            "differentiate a write seen through two names", code.at_line(line),
-            f"make a copy: {name} = {name}.copy()")
+            f"writing into '{written}' also changes {what} (it picked an array, not a number), "
+            "which is read afterwards; astgrad cannot differentiate a write seen through two "
+            "names", code.at_line(line), hint)
     return GradientRuntimeError(
         f"'{name} += ...' changes the array {name} in place, and another name refers to the "
         "same array; astgrad cannot differentiate a change seen through two names",

@@ -223,6 +223,9 @@ CALLED = [
         (np.ones(3),)),
     Bad(bad.store_after_an_index_picked_a_row, RUN, "also changes 'v'", "v = v.copy()",
         (np.ones((2, 2)),)),
+    # the unpacking's temporaries are astgrad's names: the error names the line instead
+    Bad(bad.store_after_unpacking_rows, RUN, "the part of it that an index of integers "
+        "picked at line", "copy what line", (np.ones((2, 2)),)),
     Bad(bad.updates_a_module_number, RUN, "UnboundLocalError", "pass it in as an argument",
         (2.0,)),
     Bad(bad.numba_cannot_compile, astgrad.CompileError, "median", "jit=False",

@@ -63,7 +63,7 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
         function.keyword_only = frozenset(self.parsed.kwonly)
         watch_while_loops(function, self.names)
         for check in refuse_shared_writes(function, self.program):
-            _insert_check(function.body, check, self.names)
+            _insert_check(function.body, check, self.names, self.parsed.local_names)
         return function
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -71,16 +71,19 @@ class FunctionNormalizer(LoopNormalizer, StatementNormalizer):
                         "function body", "move the def out of the if or loop")
 
 
-def _insert_check(block: list, check: SharingCheck, names: Names) -> bool:
+def _insert_check(block: list, check: SharingCheck, names: Names, user_names) -> bool:
     """Put `check` (a call of not_shared) before or after its statement, wherever in `block`
-    that is; whether it was found."""
+    that is; whether it was found. Its error names the checked name only if the user wrote it
+    (not a temporary of an unpacking), and the line that made it."""
     for position, stmt in enumerate(block):
         if stmt is check.at:
-            call = ir.Call(not_shared, (ir.Name(check.name), ir.Const(check.name),
-                                        ir.Const(check.line), ir.Const(check.written)))
+            shown = check.name if check.name in user_names or not check.written else ""
+            call = ir.Call(not_shared, (ir.Name(check.name), ir.Const(shown),
+                                        ir.Const(check.line), ir.Const(check.written),
+                                        ir.Const(stmt.origin.line)))
             block.insert(position + check.after, ir.Assign(names.temp(), call, stmt.origin))
             return True
-        if any(_insert_check(inner, check, names) for inner in ir.blocks_of(stmt)):
+        if any(_insert_check(inner, check, names, user_names) for inner in ir.blocks_of(stmt)):
             return True
     return False
 

@@ -402,21 +402,22 @@ def _require_float(x):
     return impl
 
 
-def not_shared(value, name, line, written=""):
-    """Raise SharedArray(name, line, written) if `value` is an array: `name += v` (no
-    `written`) changes an array another name also refers to; or `name`, an index of integers
-    of `written`, picked part of it rather than a number, and line `line` writes into
-    `written` while `name` is still read. astgrad cannot differentiate either."""
+def not_shared(value, name, line, written="", picked=0):
+    """Raise SharedArray(name, line, written, picked) if `value` is an array: `name += v` (no
+    `written`) changes an array another name also refers to; or `name` (empty for a name
+    astgrad made), an index of integers of `written` at line `picked`, picked part of it rather
+    than a number, and line `line` writes into `written` while `name` is still read. astgrad
+    cannot differentiate either."""
     if isinstance(value, np.ndarray):
-        raise SharedArray(name, line, written)
+        raise SharedArray(name, line, written, picked)
 
 
 @overload(not_shared)
-def _not_shared(value, name, line, written=""):
+def _not_shared(value, name, line, written="", picked=0):
     if not isinstance(value, types.Array):
-        return lambda value, name, line, written="": None
+        return lambda value, name, line, written="", picked=0: None
 
-    def impl(value, name, line, written=""):
-        raise SharedArray(name, line, written)
+    def impl(value, name, line, written="", picked=0):
+        raise SharedArray(name, line, written, picked)
 
     return impl

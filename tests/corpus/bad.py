@@ -300,6 +300,13 @@ def store_after_an_index_picked_a_row(x):
     return np.sum(v * x)
 
 
+def store_after_unpacking_rows(x):
+    a = x * 1.0
+    u, v = a[0], a[1]  # rows: parts of a, bound through temporaries of the unpacking
+    a[1] = 5.0  # error
+    return np.sum(u * v)
+
+
 def augmented_alias(x):
     y = x
     y += 1.0  # error
