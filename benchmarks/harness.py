@@ -53,12 +53,12 @@ class Table:
                  f"| | time per call | ratio to {self.baseline} |", "|---|---:|---:|"]
         for result in self.results:
             note = f" ({result.note})" if result.note else ""
-            lines.append(f"| {result.name}{note} | {_human(result.seconds)} | "
+            lines.append(f"| {result.name}{note} | {human(result.seconds)} | "
                          f"{self.ratio(result.name):.2f}x |")
         return "\n".join(lines)
 
 
-def _human(seconds: float) -> str:
+def human(seconds: float) -> str:
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"

@@ -2,11 +2,12 @@
 section.
 
 Runs, on one thread, the workloads of benchmarks/core.py (a scalar function, a 256x256 layer),
-loops.py (the 10,000-step recurrence) and training.py (the two MLP trainings) against
-numba-compiled forward code, hand-written numba gradients, PyTorch eager, JAX and HIPS autograd
-where installed; each table's contenders are timed in interleaved rounds and reported as
-medians and ratios. Then the compile times, each in new processes: the first call of each
-gradient with a cold and a warm cache (startup.py), and the first fit of a model.
+loops.py (the 10,000-step recurrence), training.py (the two MLP trainings) and gradbench/
+(GradBench's evals) against numba-compiled forward code, hand-written numba gradients, PyTorch
+eager, JAX and HIPS autograd where installed; each table's contenders are timed in interleaved
+rounds and reported as medians and ratios. Then the compile times, each in new processes: the
+first call of each gradient with a cold and a warm cache (startup.py), and the first fit of a
+model.
 
 Each section runs in a process of its own, so that what ran before it (the thread pools and
 allocators of JAX and PyTorch, other sections' compiled code) does not slow what runs after:
@@ -33,6 +34,7 @@ import numba
 import numpy as np
 import startup
 import training
+from gradbench import run as gradbench
 
 import astgrad
 
@@ -66,6 +68,7 @@ SECTIONS = {
     "adam": lambda: training.adam_table().markdown(),
     "first calls": lambda: startup.markdown(startup.first_calls()),
     "first fit": training.compile_and_memory,
+    "gradbench": lambda: gradbench.markdown(gradbench.EVALS),
 }
 
 

@@ -55,7 +55,7 @@ NUMBA_FLOOR = textwrap.dedent("""
 """)
 
 
-def _run(script: str, cache: str) -> list[float]:
+def run_script(script: str, cache: str) -> list[float]:
     env = {**os.environ, "ASTGRAD_CACHE_DIR": cache, "NUMBA_CACHE_DIR": cache}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                          text=True, check=True).stdout.split()
@@ -69,10 +69,10 @@ def first_calls() -> list[dict[str, object]]:
         fill = dict(here=str(HERE), module=module, function=function, wrt=wrt,
                     arguments=arguments)
         with tempfile.TemporaryDirectory() as cache:
-            imported, cold = _run(FIRST_CALL.format(**fill), cache)
-            imported_warm, warm = _run(FIRST_CALL.format(**fill), cache)
-            _run(NUMBA_FLOOR.format(**fill), cache)  # fills numba's cache
-            (floor,) = _run(NUMBA_FLOOR.format(**fill), cache)
+            imported, cold = run_script(FIRST_CALL.format(**fill), cache)
+            imported_warm, warm = run_script(FIRST_CALL.format(**fill), cache)
+            run_script(NUMBA_FLOOR.format(**fill), cache)  # fills numba's cache
+            (floor,) = run_script(NUMBA_FLOOR.format(**fill), cache)
         rows.append({"workload": title, "import": min(imported, imported_warm),
                      "cold": cold, "warm": warm, "numba floor": floor})
     return rows
