@@ -55,10 +55,14 @@ NUMBA_FLOOR = textwrap.dedent("""
 """)
 
 
+def environment(cache: str) -> dict[str, str]:
+    """The environment of a process whose astgrad and numba caches are in `cache`."""
+    return {**os.environ, "ASTGRAD_CACHE_DIR": cache, "NUMBA_CACHE_DIR": cache}
+
+
 def run_script(script: str, cache: str) -> list[float]:
-    env = {**os.environ, "ASTGRAD_CACHE_DIR": cache, "NUMBA_CACHE_DIR": cache}
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run([sys.executable, "-c", script], env=environment(cache),
+                         capture_output=True, text=True, check=True).stdout.split()
     return [float(value) for value in out]
 
 

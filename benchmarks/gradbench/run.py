@@ -17,6 +17,8 @@ mode: a while loop).
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
 import sys
 import tempfile
 import types
@@ -142,20 +144,24 @@ print(time.perf_counter() - start)
 """
 
 
-def first_call(name: str) -> tuple[float, float]:
-    """astgrad's first call in a new process, with a cold cache, then with the cache warm."""
-    script = FIRST_CALL.format(here=str(HERE), name=name)
+def first_call(name: str) -> tuple[dict[str, float], float]:
+    """astgrad's first call in a new process with a cold cache, where its time goes
+    (compile_time.py), then the first call in another with the cache warm."""
     with tempfile.TemporaryDirectory() as cache:
-        (cold,) = startup.run_script(script, cache)
-        (warm,) = startup.run_script(script, cache)
+        cold = json.loads(subprocess.run(
+            [sys.executable, str(HERE / "compile_time.py"), name], check=True, text=True,
+            stdout=subprocess.PIPE, env=startup.environment(cache)).stdout)
+        (warm,) = startup.run_script(FIRST_CALL.format(here=str(HERE), name=name), cache)
     return cold, warm
 
 
-def row(name: str) -> str:
+def row(name: str) -> tuple[str, str]:
+    """The eval's row in the table of times, and in the table of the cold first call."""
     module = importlib.import_module(name)
     verdicts = check(module)
     table = timed(module)
-    cold, warm = first_call(name)
+    breakdown, warm = first_call(name)
+    cold = breakdown["transform"] + breakdown["call"]
     cells = []
     for contender in CONTENDERS:
         if contender not in verdicts:
@@ -164,8 +170,18 @@ def row(name: str) -> str:
         ratio = f"{table.ratio(contender):.2g}x"
         cells.append(ratio if verdicts[contender] == "ok" else f"{ratio} ({verdicts[contender]})")
     primal = next(r for r in table.results if r.name == "numba primal")
-    return (f"| {module.TITLE} | {harness.human(primal.seconds)} | " + " | ".join(cells)
-            + f" | {cold:.1f} s | {warm:.2f} s |")
+    times = (f"| {module.TITLE} | {harness.human(primal.seconds)} | " + " | ".join(cells)
+             + f" | {cold:.1f} s | {warm:.2f} s |")
+    parts = [breakdown["transform"]] + [sum(seconds for key, seconds in breakdown.items()
+                                            if key.startswith(part)) for part in PARTS[1:]]
+    parts.append(cold - sum(parts))
+    return times, f"| {name} | {cold:.1f} s | " + " | ".join(f"{p:.2f}" for p in parts) + " |"
+
+
+# where a cold first call goes: compile_time.py's keys, by their start
+PARTS = ["transform", "typing", "lowering and LLVM: generated",
+         "lowering and LLVM: astgrad's", "lowering and LLVM: numba's", "other passes",
+         "LLVM outside"]
 
 
 def markdown(names) -> str:
@@ -177,10 +193,18 @@ def markdown(names) -> str:
              "| eval | numba primal | " + " | ".join(CONTENDERS)
              + " | first call, cold | first call, warm |",
              "|---|---:|" + "---:|" * len(CONTENDERS) + "---:|---:|"]
+    compiling = ["**Where the cold first call goes** (seconds; numba's passes by what they "
+                 "compile, each without the functions it compiles on the way: "
+                 "benchmarks/gradbench/compile_time.py)", "",
+                 "| eval | cold first call | astgrad's transform | numba typing | lowering and "
+                 "LLVM: the generated functions | astgrad's helpers | numba's NumPy | other "
+                 "passes | LLVM, finishing | the rest |", "|---|" + "---:|" * 9]
     for name in names:
-        lines.append(row(name))
-        print(lines[-1], file=sys.stderr, flush=True)
-    return "\n".join(lines)
+        times, parts = row(name)
+        lines.append(times)
+        compiling.append(parts)
+        print(times, parts, sep="\n", file=sys.stderr, flush=True)
+    return "\n".join(lines + [""] + compiling)
 
 
 def main():
