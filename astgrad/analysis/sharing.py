@@ -17,15 +17,20 @@ from .liveness import live_after
 
 def sharing(function: ir.Function, program=None) -> dict[str, list]:
     """Names that may refer to the same array as other local names: name -> [(other name, the
-    statement that made them share)]. `y = x`, views (`x[1:]`, `x.T`, `x.reshape(...)`) and
-    helpers that return an argument make names share."""
+    statement that made them share, UP if the statement binds the name to (part of) the
+    other's array, else DOWN)]. `y = x`, views (`x[1:]`, `x.T`, `x.reshape(...)`) and helpers
+    that return an argument make names share.
+
+    Two names share an array only through a name both are bound from (or one from the
+    other): a path of links up, then down (see `shared_with`). `t = a[1:] if c else b[1:]`
+    binds t from a or from b, which does not make a and b share."""
     locals_ = set(function.params) | ir.assigned(function.body)
     shared: dict[str, list] = {}
 
     def pair(a: str, b: str, stmt) -> None:
         if a != b and b in locals_:
-            shared.setdefault(a, []).append((b, stmt))
-            shared.setdefault(b, []).append((a, stmt))
+            shared.setdefault(a, []).append((b, stmt, UP))
+            shared.setdefault(b, []).append((a, stmt, DOWN))
 
     for stmt in ir.walk(function.body):
         if not isinstance(stmt, ir.Assign | ir.Unpack):
@@ -56,15 +61,13 @@ def _returned_arguments(function: ir.Function, program) -> set[int]:
             if shared_with(shared, {param}) & names}
 
 
+UP, DOWN = "up", "down"  # a link to the name bound from, or to a name bound from it
+
+
 def shared_with(shared: dict[str, list], names: set[str]) -> set[str]:
-    """`names` and every name that may share an array with one of them, transitively."""
-    closure, frontier = set(names), list(names)
-    while frontier:
-        for other, _ in shared.get(frontier.pop(), []):
-            if other not in closure:
-                closure.add(other)
-                frontier.append(other)
-    return closure
+    """`names` and every name that may share an array with one of them: those bound from
+    them, from the names they are bound from (transitively), and from those."""
+    return set(_sharing_paths_from(names, shared, lambda where: True))
 
 
 @dataclass(frozen=True)
@@ -123,16 +126,30 @@ def _sharing_paths(written: str, shared: dict, linked_before) -> dict:
     """The names that share `written`'s array through links made by statements for which
     `linked_before(stmt)` holds: name -> (the last link's statement, the links on the way
     that may pick a number rather than part of the array: [(statement, name it binds)])."""
-    paths = {written: (None, [])}
-    frontier = [written]
+    return _sharing_paths_from({written}, shared, linked_before)
+
+
+def _sharing_paths_from(names: set[str], shared: dict, linked_before) -> dict:
+    """_sharing_paths from several names at once. A path goes up the links (to the names a
+    name is bound from), then down (to the names bound from those): two names bound from the
+    same name share its array; two names that one name is bound from, on different paths,
+    need not."""
+    paths = {name: (None, []) for name in sorted(names)}
+    frontier = [(name, UP) for name in sorted(names)]  # (name, the way the path went last)
+    seen = set(frontier)
     while frontier:
-        name = frontier.pop(0)
-        for other, where in shared.get(name, []):
-            if other in paths or not linked_before(where):
+        name, way = frontier.pop(0)
+        for other, where, direction in shared.get(name, []):
+            if (way is DOWN and direction is UP) or not linked_before(where):
                 continue
-            part = [(where, other)] if _may_pick_a_number(where, name, other) else []
-            paths[other] = (where, paths[name][1] + part)
-            frontier.append(other)
+            # having gone up to a name, the path may go on up or down: it covers going down
+            if (other, UP) in seen or (other, direction) in seen:
+                continue
+            seen.add((other, direction))
+            if other not in paths:
+                part = [(where, other)] if _may_pick_a_number(where, name, other) else []
+                paths[other] = (where, paths[name][1] + part)
+            frontier.append((other, direction))
     return paths
 
 

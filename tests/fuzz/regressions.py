@@ -651,6 +651,19 @@ def returns_by_a_decided_test_in_a_loop(x0, x1):
             x1 = x1 + np.sum(v1)
     return np.sum(x0) * x1
 
+
+
+def writes_after_picking_part_of_either(x0):
+    """`t = v[:, 1] if c else a[:, -1]` binds t to part of v or to part of a, which astgrad
+    took to make v and a one array: the write into a was refused as also changing v, read
+    afterwards (found by the long fuzz run). Names share an array only through a name both
+    are bound from; two names one name is bound from, on different paths, need not."""
+    v = np.exp(x0)
+    a = np.zeros((2, 3))
+    a[:, :1] = (v[:, 1:2] if x0[0, 0] > 0.5 else a[:, -1:]) * 2.0
+    return np.sum(v) + np.sum(a * x0)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -665,6 +678,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (writes_after_picking_part_of_either, [(np.array([[0.8, 0.3, 0.7], [0.2, -0.4, 0.1]]),),
+                                           (np.array([[0.1, 0.3, 0.7], [0.2, -0.4, 0.1]]),)]),
     (returns_by_a_decided_test_in_a_loop, [(np.array([[-1.27, 1.26, 0.8]]), 1.27),
                                            (np.zeros((1, 0)), 1.27)]),
     (returns_by_a_constant_test_in_a_loop, [(np.ones(3), 0.3)]),
