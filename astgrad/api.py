@@ -7,23 +7,26 @@ function carrying the generated text as `.source`; calling it runs the compiled 
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import linecache
 import sys
+import types
 import weakref
 from collections.abc import Callable
 
 import numpy as np
 
 from . import loader
-from .emit import module_text
-from .entry import GeneratedCode, register_generated
+from .emit import Comment, module_text
+from .entry import GeneratedCode, is_numba_error, register_generated
 from .errors import InputError, Origin, WrtError, caller_origin
 from .names import Names, Namespace
 from .normalize import normalize_program
 from .parse import parse, plain_function
 from .reverse import reverse_program
+from .runtime import ShapePatternError
 from .specialize import argument_pattern, specialize
 
 # numba's fastmath flags for specialized gradients: their loops' sums may be reordered (so
@@ -95,15 +98,10 @@ def specialized(gradient, arguments):
         value, (dW, db) = fast(W, b, X, Y)
     """
     generic = getattr(gradient.compiled, "py_func", gradient.compiled)
-    pattern = argument_pattern(arguments)
-    text = None if pattern is None else specialize(gradient.trees[generic.__name__], *pattern,
-                                                   generic.__module__,
-                                                   vars(sys.modules[generic.__module__]))
-    if text is None:
+    function, text = _specialized_version(gradient.trees[generic.__name__], generic,
+                                          arguments, gradient.jit)
+    if function is None:
         return gradient
-    module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),
-                         gradient.jit, fastmath=SUMS_IN_ANY_ORDER)
-    function = getattr(module, generic.__name__)
 
     def call(*args):
         try:
@@ -114,6 +112,72 @@ def specialized(gradient, arguments):
     call.__name__ = call.__qualname__ = f"{generic.__name__}_specialized"
     call.compiled, call.source, call.jit = function, text, gradient.jit
     return call
+
+
+def _specialized_version(tree: ast.FunctionDef, generic, arguments, jit: bool):
+    """The function `tree` (the generated `generic`) specialized for the pattern of
+    `arguments`, loaded (compiled if `jit`), and its text; (None, None) if it cannot be."""
+    pattern = argument_pattern(arguments)
+    text = None if pattern is None else specialize(tree, *pattern, generic.__module__,
+                                                   vars(sys.modules[generic.__module__]))
+    if text is None:
+        return None, None
+    module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),
+                         jit, fastmath=SUMS_IN_ANY_ORDER)
+    return getattr(module, generic.__name__), text
+
+
+# at most this many argument patterns get a specialized gradient each (then the generic one)
+SPECIALIZED_PATTERNS = 4
+
+
+def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) -> None:
+    """Put, in place of the gradient `name` in `namespace` (the entry's globals), a function
+    that runs it specialized for the pattern of its arguments (astgrad/specialize/): the
+    first call decides; if its arguments' pattern cannot be specialized, the gradient is put
+    back and runs as it is. Arguments of a pattern not yet seen get a version of their own
+    (up to SPECIALIZED_PATTERNS); a call that a version refuses otherwise, or that raises in
+    it, runs the gradient itself, which reports the error on the user's line."""
+    generic = namespace[name]
+    plain = getattr(generic, "py_func", getattr(generic, "__wrapped__", generic))
+    versions: list = []  # (the dtype it was written for, the version), the last used first
+    probe = []  # the position of an array argument of the first call: its dtype picks versions
+
+    def call(*args):
+        if not probe:
+            probe.append(next((k for k, a in enumerate(args) if isinstance(a, np.ndarray)), 0))
+        dtype = getattr(args[probe[0]], "dtype", None) if len(args) > probe[0] else None
+        for position, (written_for, version) in enumerate(versions):
+            if written_for != dtype:  # (the pattern's check reads shapes, not dtypes)
+                continue
+            try:
+                result = version(*args)
+            except ShapePatternError:
+                continue
+            except Exception as error:  # the gradient itself reports it
+                if is_numba_error(error):  # a version numba cannot compile: none from now
+                    namespace[name] = generic
+                return generic(*args)
+            if position:  # the pattern of the last call first: a refusal raises, which costs
+                versions.insert(0, versions.pop(position))
+            return result
+        version = None
+        if len(versions) < SPECIALIZED_PATTERNS:
+            version, _ = _specialized_version(tree, plain, args, jit)
+        if version is None:
+            if not versions:  # the first call's pattern cannot be specialized
+                namespace[name] = generic
+            return generic(*args)
+        versions.insert(0, (dtype, version))
+        return call(*args)
+
+    call.__wrapped__ = generic
+    namespace[name] = call
+
+
+def _straight_line(tree: ast.FunctionDef) -> bool:
+    """Whether the gradient is statements one after another (what the specializer takes)."""
+    return all(isinstance(s, ast.Assign | ast.Expr | ast.Return | Comment) for s in tree.body)
 
 
 def wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
@@ -193,6 +257,14 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     if not jit and not hasattr(compiled, "__wrapped__"):
         # refuse the arguments numba would refuse, so that both modes agree
         setattr(module, compiled_name, _checking_arguments(compiled, code))
+    tree = next(f for f in gradient.functions if f.name == compiled_name)
+    if _straight_line(tree):
+        # the entry alone calls the specialized versions: generated code that imports the
+        # gradient (astgrad.nn's training loop) gets the gradient itself
+        given, entry = entry, types.FunctionType(entry.__code__, dict(vars(module)),
+                                                 entry.__name__, entry.__defaults__)
+        entry.__kwdefaults__ = given.__kwdefaults__
+        _specializing(entry.__globals__, compiled_name, tree, jit)
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text

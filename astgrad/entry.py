@@ -113,7 +113,7 @@ class GeneratedCode:
         bad = self.refused_argument(args, integers=isinstance(error, IntegerInput))
         if bad is not None:
             return bad
-        if self.jit and _is_numba_error(error):
+        if self.jit and is_numba_error(error):
             failure = self._python_failure(args)
             if failure is not None:  # plain Python fails too, and says why on the user's line
                 return replace(self, jit=False).translate(failure, args)
@@ -194,7 +194,7 @@ def _describe_value(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _is_numba_error(error: BaseException) -> bool:
+def is_numba_error(error: BaseException) -> bool:
     from numba.core.errors import NumbaError
 
     return isinstance(error, NumbaError)
