@@ -49,8 +49,11 @@ def grad(f: Callable | None = None, wrt=0, *, jit: bool = True, has_aux: bool = 
     `wrt` is an argument position or name, or a tuple of them: one gives one gradient, a
     tuple gives a tuple (JAX's `argnums`). `jit=False` runs the same generated code as plain
     NumPy. Usable as `@astgrad.grad` and `@astgrad.grad(wrt=...)`. The result's `.source` is
-    the generated Python text. With `has_aux=True`, `f` returns `(value, aux)` and the result
-    returns `(gradient, aux)`: aux is computed along, not differentiated (JAX's `has_aux`).
+    the generated Python text; a gradient without loops or branches runs rewritten as loops
+    for the pattern of its arguments (ranks, dtype, dimensions of 1 or equal), written on the
+    first call with each pattern, whose texts are in `.specialized`. With `has_aux=True`, `f`
+    returns `(value, aux)` and the result returns `(gradient, aux)`: aux is computed along,
+    not differentiated (JAX's `has_aux`).
     """
     return _gradient(f, wrt, jit, with_value=False, has_aux=has_aux)
 
@@ -131,16 +134,18 @@ def _specialized_version(tree: ast.FunctionDef, generic, arguments, jit: bool):
 SPECIALIZED_PATTERNS = 4
 
 
-def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) -> None:
+def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) -> list[str]:
     """Put, in place of the gradient `name` in `namespace` (the entry's globals), a function
     that runs it specialized for the pattern of its arguments (astgrad/specialize/): the
     first call decides; if its arguments' pattern cannot be specialized, the gradient is put
     back and runs as it is. Arguments of a pattern not yet seen get a version of their own
     (up to SPECIALIZED_PATTERNS); a call that a version refuses otherwise, or that raises in
-    it, runs the gradient itself, which reports the error on the user's line."""
+    it, runs the gradient itself, which reports the error on the user's line. Returns the
+    list of the versions' texts, which grows as they are written."""
     generic = namespace[name]
     plain = getattr(generic, "py_func", getattr(generic, "__wrapped__", generic))
     versions: list = []  # (the dtype it was written for, the version), the last used first
+    texts: list[str] = []
     probe = []  # the position of an array argument of the first call: its dtype picks versions
 
     def call(*args):
@@ -163,16 +168,18 @@ def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) 
             return result
         version = None
         if len(versions) < SPECIALIZED_PATTERNS:
-            version, _ = _specialized_version(tree, plain, args, jit)
+            version, text = _specialized_version(tree, plain, args, jit)
         if version is None:
             if not versions:  # the first call's pattern cannot be specialized
                 namespace[name] = generic
             return generic(*args)
         versions.insert(0, (dtype, version))
+        texts.append(text)
         return call(*args)
 
     call.__wrapped__ = generic
     namespace[name] = call
+    return texts
 
 
 def _straight_line(tree: ast.FunctionDef) -> bool:
@@ -264,7 +271,9 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
         given, entry = entry, types.FunctionType(entry.__code__, dict(vars(module)),
                                                  entry.__name__, entry.__defaults__)
         entry.__kwdefaults__ = given.__kwdefaults__
-        _specializing(entry.__globals__, compiled_name, tree, jit)
+        entry.specialized = _specializing(entry.__globals__, compiled_name, tree, jit)
+    else:
+        entry.specialized = []
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text

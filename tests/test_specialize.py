@@ -18,6 +18,10 @@ from astgrad.testing import numerical_gradient
 from .strategies import values
 
 
+def scaled_product(x, y):
+    return x * y
+
+
 def mlp_mse(W1, b1, W2, b2, X, Y):
     h = np.maximum(X @ W1.T + b1, 0.0)
     h = h @ W2.T + b2
@@ -235,6 +239,31 @@ def test_kept_statements_read_builtins_as_builtins(jit):
     fast = astgrad.specialized(generic, args)
     assert fast is not generic and "slice(" in fast.source
     assert_same(fast.compiled(*args), generic(*args))  # not the fallback to the generic one
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_grad_runs_a_version_specialized_for_each_pattern(jit):
+    gradient_of_all = astgrad.grad(broadcasts, wrt=(0, 1, 2), jit=jit)
+    rng = np.random.default_rng(3)
+    tangent = tape.grad(broadcasts, wrt=(0, 1, 2))
+    calls = [{"n": 2, "m": 3}, {"n": 1, "m": 3}, {"n": 4, "m": 5}]  # the third as the first
+    for count, sizes in zip((1, 2, 2), calls):
+        args = [rng.normal(size=s) for s in shapes_of(broadcasts, sizes)]
+        for got, expected in zip(gradient_of_all(*args), tangent(*args)):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        assert len(gradient_of_all.specialized) == count
+    assert "specialized by astgrad" in gradient_of_all.specialized[0]
+    single = [a.astype(np.float32) for a in args]  # another dtype: a version of its own
+    assert all(g.dtype == np.float32 for g in gradient_of_all(*single))
+    assert "dtype float32" in gradient_of_all.specialized[-1].splitlines()[0]
+
+
+def test_grad_of_numbers_stays_generic():
+    product = astgrad.grad(scaled_product, wrt=(0, 1))
+    assert product(2.0, 3.0) == (3.0, 2.0)
+    assert product.specialized == []
+    entry_calls = product.__globals__[product.__name__]
+    assert entry_calls is product.compiled  # the generic gradient put back: no dispatch
 
 
 def test_a_gradient_with_a_loop_stays_generic():
