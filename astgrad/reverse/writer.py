@@ -231,7 +231,9 @@ class FunctionWriter:
         test = self.spelling.atom(stmt.test, lambda n: self.captured(stmt, n))
         if not body and not orelse:  # no branch to choose: the test is not read
             return out
-        self.adjoint_reads[id(stmt)] = [ast.Expr(test)]  # the branch is chosen here
+        # the branch is chosen here, and the zeros ending a branch read shapes as it began
+        self.adjoint_reads[id(stmt)] = [ast.Expr(test)] + [e for ending in endings
+                                                           for e in ending]
         return out + [tag(ast.If(test, body or [ast.Pass()], orelse), stmt.origin)]
 
     def bound_entering(self, branch: ir.If) -> tuple[frozenset, frozenset]:

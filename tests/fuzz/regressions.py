@@ -664,6 +664,21 @@ def writes_after_picking_part_of_either(x0):
     return np.sum(v) + np.sum(a * x0)
 
 
+def zeros_what_a_branch_rebinds_in_a_loop(x1):
+    """In a reversed trip, the branch that leaves v1 alone ends with zeros for v1's adjoint,
+    shaped by v1 as the `if` saw it: a copy, since the other branch rebinds v1. The reversed
+    trip recomputed the `if` without making the copy (the zeros' read of it was not counted
+    as the `if`'s), so the gradient raised NameError, or failed to compile (found by the long
+    fuzz run, 19 distinct failures of this cause)."""
+    v1 = np.ones(2) * 0.5
+    for v2, v3 in zip(x1, v1):
+        if v2 >= 0.5:
+            v1 = np.exp(v2 * np.ones(2))
+        elif v3 < 2.0:
+            v5 = v2 * v3  # noqa: F841  (as the fuzzer wrote it)
+    return np.mean(v1)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -678,6 +693,9 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
+                                              (np.array([0.2, 0.9]),),
+                                              (np.array([0.8, 0.1]),)]),
     (writes_after_picking_part_of_either, [(np.array([[0.8, 0.3, 0.7], [0.2, -0.4, 0.1]]),),
                                            (np.array([[0.1, 0.3, 0.7], [0.2, -0.4, 0.1]]),)]),
     (returns_by_a_decided_test_in_a_loop, [(np.array([[-1.27, 1.26, 0.8]]), 1.27),
