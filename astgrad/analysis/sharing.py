@@ -104,11 +104,13 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
         seen_by = [other for other in paths if other != written and other in live.get(stmt, ())]
         if not seen_by:
             continue
-        if isinstance(stmt, ir.Assign):
-            checks.append(SharingCheck(stmt, False, written, stmt.origin.line))
-            continue
         for other in seen_by:
             last, parts = paths[other]
+            if not parts and isinstance(stmt, ir.Assign):  # `x += v`: in place if x is an array
+                check = SharingCheck(stmt, False, written, stmt.origin.line)
+                if check not in checks:
+                    checks.append(check)
+                continue
             if not parts:
                 raise UnsupportedSyntaxError(
                     f"writing into '{written}' also changes '{other}', the same array since "

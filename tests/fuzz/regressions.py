@@ -679,6 +679,17 @@ def zeros_what_a_branch_rebinds_in_a_loop(x1):
     return np.mean(v1)
 
 
+def adds_into_an_array_after_picking_a_number(x1):
+    """`v = a[1]` of a vector picks a number, yet `a += ...` after it was refused at run time
+    as changing an array another name refers to (found by the long fuzz run, 28 distinct
+    failures of this cause): the check of `a += ...` asked whether a is an array, when the
+    only other name reached it through a pick, which is what to ask about, as for a store."""
+    a1 = np.ones((3,))
+    v2 = a1[1]
+    a1 += np.dot(x1, v2 * np.ones((2, 3)))
+    return v2 + np.mean(a1) + v2
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -693,6 +704,7 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 
 
 CASES = [
+    (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
                                               (np.array([0.2, 0.9]),),
                                               (np.array([0.8, 0.1]),)]),
