@@ -127,7 +127,12 @@ def timed(module):
     """The eval's table: each contender's median time per call, and ratios to the primal."""
     arguments = module.arguments()
     primal = numba_primal(module)
-    contenders = [Contender("numba primal", lambda: primal(*arguments))]
+    try:
+        primal(*arguments)
+    except numba.core.errors.TypingError:  # (np.min with an axis, say): NumPy's time instead
+        primal = module.PRIMAL
+    note = "NumPy: numba cannot compile it" if primal is module.PRIMAL else ""
+    contenders = [Contender("numba primal", lambda: primal(*arguments), note)]
     contenders += [Contender(name, call) for name, call in gradients(module, arguments).items()]
     return measure(module.TITLE, "numba primal", contenders, rounds=9, round_time=0.05)
 
@@ -170,7 +175,8 @@ def row(name: str) -> tuple[str, str]:
         ratio = f"{table.ratio(contender):.2g}x"
         cells.append(ratio if verdicts[contender] == "ok" else f"{ratio} ({verdicts[contender]})")
     primal = next(r for r in table.results if r.name == "numba primal")
-    times = (f"| {module.TITLE} | {harness.human(primal.seconds)} | " + " | ".join(cells)
+    note = f" ({primal.note})" if primal.note else ""
+    times = (f"| {module.TITLE} | {harness.human(primal.seconds)}{note} | " + " | ".join(cells)
              + f" | {cold:.1f} s | {warm:.2f} s |")
     parts = [breakdown["transform"]] + [sum(seconds for key, seconds in breakdown.items()
                                             if key.startswith(part)) for part in PARTS[1:]]
