@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import loader
-from .emit import Comment, module_text
+from .emit import module_text
 from .entry import GeneratedCode, is_numba_error, register_generated
 from .errors import InputError, Origin, WrtError, caller_origin
 from .names import Names, Namespace
@@ -27,7 +27,7 @@ from .normalize import normalize_program
 from .parse import parse, plain_function
 from .reverse import reverse_program
 from .runtime import ShapePatternError
-from .specialize import argument_pattern, specialize
+from .specialize import argument_pattern, specialize, straight_line
 
 # numba's fastmath flags for specialized gradients: their loops' sums may be reordered (so
 # numba vectorizes them, as BLAS reorders its own) and multiply-adds fused; no flag that
@@ -182,11 +182,6 @@ def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) 
     return texts
 
 
-def _straight_line(tree: ast.FunctionDef) -> bool:
-    """Whether the gradient is statements one after another (what the specializer takes)."""
-    return all(isinstance(s, ast.Assign | ast.Expr | ast.Return | Comment) for s in tree.body)
-
-
 def wrt_names(f, wrt) -> tuple[tuple[str, ...], bool]:
     """`wrt` as parameter names, and whether a single gradient (not a tuple) is wanted."""
     signature = inspect.signature(plain_function(f))  # raises if f is not a Python function
@@ -265,7 +260,7 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
         # refuse the arguments numba would refuse, so that both modes agree
         setattr(module, compiled_name, _checking_arguments(compiled, code))
     tree = next(f for f in gradient.functions if f.name == compiled_name)
-    if _straight_line(tree):
+    if straight_line(tree):
         # the entry alone calls the specialized versions: generated code that imports the
         # gradient (astgrad.nn's training loop) gets the gradient itself
         given, entry = entry, types.FunctionType(entry.__code__, dict(vars(module)),

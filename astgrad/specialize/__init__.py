@@ -101,6 +101,12 @@ def argument_pattern(arguments) -> tuple | None:
     return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
 
 
+def straight_line(function: ast.FunctionDef) -> bool:
+    """Whether a generated function is statements one after another (no loop or branch):
+    what `specialize` takes."""
+    return all(isinstance(s, ast.Assign | ast.Expr | ast.Return | Comment) for s in function.body)
+
+
 def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
                namespace: dict) -> str | None:
     """The text of a module defining the function `generic` (a tree the reverse stage wrote,
@@ -111,11 +117,11 @@ def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
     >>> specialize(gradient.trees["value_and_grad_loss"], ((3, 2), (64, 2)), np.float64, name,
     ...            vars(sys.modules[name]))
     """
+    if not straight_line(generic):
+        return None
     function = copy.deepcopy(generic)
     function_name = function.name
     function.body = [s for s in function.body if not isinstance(s, Comment)]
-    if not all(isinstance(s, (ast.Assign, ast.Expr, ast.Return)) for s in function.body):
-        return None
     _numbers_as_written(function, namespace)
     params = [a.arg for a in function.args.args]
     if len(params) != len(shapes):
