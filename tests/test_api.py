@@ -15,7 +15,7 @@ import astgrad
 from astgrad import api
 from astgrad.testing import check_grads
 
-from .corpus import basics, custom
+from .corpus import basics, control, custom
 from .strategies import drawn, values
 
 MODES = pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
@@ -188,6 +188,15 @@ def test_source_has_no_adjoint_for_values_that_do_not_depend_on_wrt():
     assert f"# line {line}: x = x * 3.0" in df.source  # the forward statement is there
     assert f"# line {line}" not in body
     assert "_dx " not in body and "_dx=" not in body.replace(" ", "")
+
+
+def test_a_helpers_vjp_recomputes_only_what_its_adjoint_reads():
+    source = astgrad.grad(control.helper_filling_an_array, jit=False).source
+    vjp = source.split("def shifted_product_vjp(")[1].split("\ndef ")[0]
+    forward, vjp = (re.sub(r"#.*", "", text) for text in (vjp.split("# adjoint")[0], vjp))
+    # z's elements are read by the caller, not by the adjoint: the vjp does not fill z again
+    assert "empty_like" not in forward and not re.search(r"\bz\[", vjp) and "_old" not in vjp
+    assert "y[:-1]" in forward  # what the adjoint reads is recomputed
 
 
 def test_entry_function_carries_the_options():

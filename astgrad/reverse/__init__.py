@@ -94,10 +94,12 @@ class ProgramWriter:
                      for i in range(len(outputs))]
             writer = FunctionWriter(function, analysis.activity(function, active, self.program),
                                     self, names)
-            forward, adjoint = writer.sweeps(list(zip(outputs, (load(s) for s in seeds))))
+            _, adjoint = writer.sweeps(list(zip(outputs, (load(s) for s in seeds))))
             gradients = [writer.gradient_of(p, None, len(active) > 1) for p in active]
             result = gradients[0] if len(gradients) == 1 else ast.Tuple(gradients, ast.Load())
-            body = forward + adjoint + [tag(ast.Return(result), function.body[-1].origin)]
+            ending = [tag(ast.Return(result), function.body[-1].origin)]
+            forward, adjoint = writer.replayed(adjoint, ending)
+            body = forward + adjoint + ending
             self.functions.append(self.finished(function_def(
                 name, _arguments(function.params + seeds), body), function.origin))
             self.saved += [SavedValue(f"in {function.name}: {s.what}", s.line, s.per)

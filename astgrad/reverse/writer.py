@@ -25,6 +25,7 @@ from .loops import Loops
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import Trees
+from .trips import names_in, recomputed, without_restores
 
 
 @dataclass
@@ -52,6 +53,7 @@ class FunctionWriter:
         self.output_captures: dict[tuple[int, str], str] = {}  # (id(stmt), target) ->
         self.rebound_later: dict[int, set] = {}  # id(loop or guard) -> names rebound after it
         self.old_values: dict[int, str] = {}  # id(store) -> where it keeps what it overwrites
+        self.listed_stores: set[int] = set()  # stores whose copies `saved` lists
         self.saved: list[SavedValue] = []
         self.live_after = analysis.live_after(function.body)
         self.sharing = analysis.sharing(function, program_writer.program)
@@ -140,6 +142,8 @@ class FunctionWriter:
             if keep is not None and id(stmt) not in keep[0]:
                 if id(stmt) in keep[1]:
                     out += self.captures_before(stmt, wanted)
+                # the stores kept after it keep what they overwrite as when it ran
+                needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
                 continue
             if not isinstance(stmt, ir.For | ir.While):  # a loop's copies: once it is planned
                 out += self.captures_before(stmt, wanted)
@@ -177,10 +181,13 @@ class FunctionWriter:
         return self.needs(stmt).names
 
     def keep_old_values(self, stmt: ir.Store) -> list[ast.stmt]:
+        if id(stmt) not in self.listed_stores:  # once, if the sweep is written again
+            self.listed_stores.add(id(stmt))
+            self.saved.append(SavedValue(f"values of {stmt.array} it overwrites",
+                                         stmt.origin.line,
+                                         "a copy of the part written, each time the line runs"))
         old = self.old_value_name(stmt)
         value = ast.Subscript(load(stmt.array), self.spelling.index(stmt.index), ast.Load())
-        self.saved.append(SavedValue(f"values of {stmt.array} it overwrites", stmt.origin.line,
-                                     "a copy of the part written, each time the line runs"))
         return [tag(assign(old, self.ns.call("own", value)), stmt.origin)]
 
     def old_value_name(self, store: ir.Store) -> str:
@@ -389,6 +396,27 @@ class FunctionWriter:
                 continue
             adjoint += self.adjoints.add(name, check, None, False, returned)
         adjoint += self.adjoint_block(body)
+        return forward, adjoint
+
+    def replayed(self, adjoint: list, ending: list) -> tuple[list, list]:
+        """The sweeps of a vector-Jacobian product, whose caller ran the function forward with
+        the same arguments: its forward recomputes only what the adjoint sweep and the
+        `ending` (its return) read, and the adjoint puts back no store left out."""
+        body = self.function.body[:-1]
+        primal = ir.assigned(body) | ir.stored(body) | set(self.captures.values()) | set(
+            self.output_captures.values())
+
+        def reads(statements: list) -> set:
+            return (names_in(statements, skip_restores=True) |
+                    names_in(statements, witnesses=True)) & primal
+
+        reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()}
+        kept, copied, _ = recomputed(body, reads(ending), reads_at, self)
+        adjoint = without_restores(adjoint, kept)
+        wanted = names_in(adjoint) | names_in(adjoint, witnesses=True)
+        forward = [Comment("forward: what the adjoint reads, recomputed")]
+        forward += self.forward_block(body, set(), recompute=False, wanted=wanted,
+                                      keep=(kept, copied))
         return forward, adjoint
 
     def gradient_of(self, param: str, argument: ast.expr | None, several: bool) -> ast.expr:

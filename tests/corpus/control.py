@@ -787,6 +787,36 @@ def helper_keyword_arguments(x):
     return step(k=0.5, y=x) + control_helpers.scaled(x, factor=3.0)
 
 
+def shifted_product(x, y):
+    z = np.empty_like(y)
+    z[0] = x[0]
+    z[1:] = x[1:] * y[:-1]
+    return z
+
+
+def helper_filling_an_array(x, n):
+    y = np.ones_like(x)
+    for _ in range(n):
+        y = y + 0.5 * shifted_product(x, y)
+    return np.sum(y * y)
+
+
+def result_and_loop(x, c):  # a vjp recomputing a store, a loop and a branch
+    w = np.empty_like(x)
+    w[:] = x * c
+    for i in range(x.shape[0]):
+        w[i] = w[i] + c * x[i]
+    if c > 0:
+        u = np.exp(x)
+    else:
+        u = np.cos(x)
+    return w + u * u
+
+
+def helper_recomputing_part(x, c):
+    return np.sum(result_and_loop(x, c) * x)
+
+
 # -- mixtures ---------------------------------------------------------------------------------
 
 
@@ -963,6 +993,8 @@ CASES = [
     Case(helper_defining_a_helper, [F(-2, 2), F(-2, 2)], (0, 1)),
     Case(helper_in_branch, [F(-2, 2)], away=lambda a: _off(a[0], [0])),
     Case(helper_keyword_arguments, [F(-1, 1)]),
+    Case(helper_filling_an_array, [A((4,)), I(0, 4)]),
+    Case(helper_recomputing_part, [A((3,)), F(-1, 1)], (0, 1), away=lambda a: _off(a[1], [0])),
     Case(loop_over_rows_with_branch, [A((3, 2))],
          away=lambda a: np.all(np.abs(np.sum(a[0], axis=1)) > 0.02)),
     Case(zero_trip_loop, [F(-1, 1)]),
