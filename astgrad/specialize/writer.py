@@ -109,6 +109,10 @@ class Writer:
                 self._keep(node, origin)
             self.shapes[target] = shape
             return
+        for name in assigned_names(node):  # rebound by a form not followed (`a, b = f(x)`)
+            self.shapes.pop(name, None)
+            self.booleans.discard(name)
+            self.allocated.pop(name, None)
         self._keep(node, origin)
 
     def _keep(self, node: ast.stmt, origin: Origin | None) -> None:

@@ -690,6 +690,20 @@ def adds_into_an_array_after_picking_a_number(x1):
     return v2 + np.mean(a1) + v2
 
 
+def three_values_and_a_sum(v):
+    return C1 * 1.0, np.sum(v * v)
+
+
+def unpacks_a_new_shape_into_a_name(x):
+    """`y, s = helper(y)` rebinds y to a value of another shape; the specialized gradient
+    kept y's old shape and summed y * 3.0 over its first two elements: the value came out
+    wrong, with no error (found by a session reading the specializer). A name rebound by a
+    statement the specializer does not follow has no known shape."""
+    y = x * 2.0
+    y, s = three_values_and_a_sum(y)
+    return np.sum(y * 3.0) + s
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -794,4 +808,5 @@ CASES = [
     (element_of_a_vector_rebound, [(np.array([0.7]),)]),
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
+    (unpacks_a_new_shape_into_a_name, [(np.array([0.5, -0.3]),)]),
 ]
