@@ -526,11 +526,16 @@ class Builder:
         return [If([self.condition(scope)], [[Return(self.returned(self.returns, scope))]])]
 
     def _unpack(self, scope, depth):
-        """`v1, v2 = helper(...)`, from a helper that returns two values."""
+        """`v1, v2 = helper(...)`, from a helper that returns two values; in the function's
+        own block, one of them may rebind a name to a value of another shape (`y, s =
+        helper(y)`), as `_reshape` does."""
         helper = self.pick([h for h in self.helpers if isinstance(h.returns, list)])
         names = [self.fresh(), self.fresh()]
+        if depth == 0 and scope.floats and self.coin(3):
+            names[self.integer(0, 1)] = self.pick(list(scope.floats)[::-1])
         call = Call(helper.name, tuple(self.expr(s, scope, self.ops - 1)
                                        for _, s in helper.params), None)
+        scope.owned.difference_update(names)
         scope.floats.update(zip(names, helper.returns))
         return [Assign(", ".join(names), call)]
 
