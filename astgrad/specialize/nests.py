@@ -68,6 +68,17 @@ def is_view(node: ast.stmt) -> bool:
     return isinstance(node.value, ast.Name) or is_transpose(node.value)
 
 
+def changes_arrays(node: ast.stmt) -> bool:
+    """Whether `node` may write into an array (`a[i] = v`, `x += v`, a call for its effect):
+    it must not run before a nest written earlier, which may read that array, or another
+    name of it."""
+    if isinstance(node, ast.AugAssign | ast.Expr):
+        return True
+    return isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Subscript | ast.Attribute) for target in node.targets
+        for t in ast.walk(target))
+
+
 def assignment(target: str, value: ast.expr) -> ast.Assign:
     """`target = value`, for what `_place` needs to know of the statement a nest computes."""
     return ast.Assign([ast.Name(target, ast.Store())], value)

@@ -9,7 +9,7 @@ from ..emit import tag
 from ..errors import Origin
 from ..parse import assigned_names
 from .code import assign, load
-from .nests import Nest, NotFusable, assignment, comment, is_view
+from .nests import Nest, NotFusable, assignment, changes_arrays, comment, is_view
 from .syntax import names_in
 
 
@@ -33,7 +33,7 @@ class Schedule:
         neither reads what the nest computes nor writes what it reads, else after it."""
         nest = self.nest
         names, written = names_in(node), assigned_names(node)
-        if nest is not None and written & nest.reads:
+        if nest is not None and (written & nest.reads or changes_arrays(node)):
             self.flush()
         elif nest is not None and names & set(nest.outputs):
             if not is_view(node):

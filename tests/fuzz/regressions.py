@@ -704,6 +704,18 @@ def unpacks_a_new_shape_into_a_name(x):
     return np.sum(y * 3.0) + s
 
 
+def writes_into_an_array_read_before(x):
+    """The specialized gradient ran `a[0] = 5.0` before the loop computing `w = a * x`: a
+    statement it keeps as written went before the open loop nest when it neither read what
+    the nest computes nor rebound a name the nest reads, but a write into an array changes
+    it under every name (found by a session reading the specializer). Value and gradient
+    came out wrong, with no error."""
+    a = np.ones_like(x)
+    w = a * x
+    a[0] = 5.0
+    return np.sum(w * w) + np.sum(a * x)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -809,4 +821,5 @@ CASES = [
     (indexes_a_helpers_tuple, [(np.array([0.5, -0.3, 0.8]), np.linspace(-1, 1, 15).reshape(5, 3),
                                 np.linspace(0, 1, 5))]),
     (unpacks_a_new_shape_into_a_name, [(np.array([0.5, -0.3]),)]),
+    (writes_into_an_array_read_before, [(np.array([0.5, -0.3, 0.8]),)]),
 ]
