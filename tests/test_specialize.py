@@ -92,6 +92,15 @@ def indexes_and_rebinds(x0, x1):
     return np.mean(np.sin(v1[:, PICKS])) + np.sum(v1)
 
 
+def writes_into_parts(a, b):
+    # a store after loops that read the array it writes (they must run first), and adjoints
+    # added into parts of arrays (`_da[0] += g`), kept as written
+    c = np.copy(a)
+    d = np.tanh(a) * b * c
+    c[0] = a[-1] * 3.0
+    return np.sum(c * d) + np.sum(a[0] * b)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -113,6 +122,7 @@ PROGRAMS = {
     transposed_product: ("ni", "ih", "h"),
     running_sums: ("ih", "ni"),
     rebinds_an_argument: ("ni", "ih"),
+    writes_into_parts: ("nm", "m"),
 }
 
 
@@ -156,7 +166,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
     vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
     transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
-    rebinds_an_argument: {"n": 4, "i": 3, "h": 2}}
+    rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -239,6 +249,16 @@ def test_kept_statements_read_builtins_as_builtins(jit):
     fast = astgrad.specialized(generic, args)
     assert fast is not generic and "slice(" in fast.source
     assert_same(fast.compiled(*args), generic(*args))  # not the fallback to the generic one
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_writes_into_arrays_stay_in_program_order(jit):
+    args = [np.random.default_rng(5).normal(size=s)
+            for s in shapes_of(writes_into_parts, PATTERNS[writes_into_parts])]
+    fast = astgrad.specialized(gradient(writes_into_parts, jit), args)
+    expected = tape.value_and_grad(writes_into_parts, wrt=(0, 1))(*args)
+    assert_same(fast.compiled(*args), expected)  # not the fallback to the generic one
+    assert expected[0] == writes_into_parts(*[np.copy(a) for a in args])
 
 
 @pytest.mark.parametrize("jit", [False, True])

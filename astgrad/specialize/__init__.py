@@ -104,7 +104,8 @@ def argument_pattern(arguments) -> tuple | None:
 def straight_line(function: ast.FunctionDef) -> bool:
     """Whether a generated function is statements one after another (no loop or branch):
     what `specialize` takes."""
-    return all(isinstance(s, ast.Assign | ast.Expr | ast.Return | Comment) for s in function.body)
+    return all(isinstance(s, ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment)
+               for s in function.body)
 
 
 def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
