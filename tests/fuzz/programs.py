@@ -147,12 +147,15 @@ class Size:
     nesting: int = 2
     operations: int = 2
     helpers: int = 2
+    straight: bool = False  # no branch or loop, and arguments of rank 1 or 2: the programs
+    # whose gradients astgrad specializes (astgrad/specialize/)
 
 
 FULL = Size()
 # A size whose gradients numba compiles in about half a second (see test_fuzz.py), with loops
 # nested in loops.
 SMALL = Size(statements=2, nesting=2, operations=1, helpers=1)
+STRAIGHT = Size(statements=5, nesting=0, operations=2, helpers=1, straight=True)
 
 
 class Builder:
@@ -230,10 +233,11 @@ class Builder:
             self.helpers.append(self.helper(f"h{k}"))
         self.counter = 0
         self.returns = ()
-        params = [(f"x{k}", self.pick(SHAPES)) for k in range(self.integer(1, 3))]
+        shapes = [s for s in SHAPES if len(s) in (1, 2)] if self.size.straight else SHAPES
+        params = [(f"x{k}", self.pick(shapes)) for k in range(self.integer(1, 3))]
         if self.coin(3):
             params.append(("n", "int"))
-        if self.coin(4):
+        if self.coin(4) and not self.size.straight:  # (the specializer takes float arrays)
             params.append(("picks", Indices(self.pick([2, 3]))))
         scope = Scope(params=set(p for p, _ in params), indices=dict(self.index_constants))
         for name, shape in params:
@@ -295,7 +299,8 @@ class Builder:
         kind = self.weighted({
             "assign": 6, "update": 3, "create": 2, "store": 4 if scope.owned else 0,
             "if": 2 if nested else 0, "for": 2 if nested else 0, "while": 1 if nested else 0,
-            "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0, "return": 1,
+            "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0,
+            "return": 0 if self.size.straight else 1,
             "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
             else 0, "reshape": 4 if depth == 0 else 0,
             "fill": 2 if depth + 1 < self.size.nesting else 0})
@@ -400,9 +405,14 @@ class Builder:
         return out
 
     def _create(self, scope, depth):
-        name, shape = self.fresh("a"), self.pick([s for s in SHAPES if s])
+        """A new array of the function's own, to write into; in straight-line programs like a
+        variable (`np.zeros_like(x0)`), whose sizes the specializer knows, if there is one."""
+        arrays = [s for s in scope.floats.values() if s]
+        straight = self.size.straight and arrays
+        name, shape = self.fresh("a"), self.pick(arrays if straight else [s for s in SHAPES if s])
         alike = [n for n, s in scope.floats.items() if s == shape]
-        kinds = ["np.zeros", "np.ones", "np.full"] + (["np.zeros_like", "np.copy"] if alike else [])
+        kinds = [] if straight else ["np.zeros", "np.ones", "np.full"]
+        kinds += ["np.zeros_like", "np.copy"] if alike else []
         kind = self.pick(kinds)
         if kind in ("np.zeros", "np.ones"):
             value = self.made(kind, shape)
@@ -564,7 +574,8 @@ class Builder:
         if depth == 0:
             return self.leaf(shape, scope)
         kinds = {"leaf": 3, "arithmetic": 5, "function": 3, "divide": 1, "power": 2,
-                 "negate": 1, "extremum": 1, "index": 2, "ifexp": 1,
+                 "negate": 1, "extremum": 1, "index": 2,
+                 "ifexp": 0 if self.size.straight else 1,
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,

@@ -10,7 +10,10 @@ which pytest-xdist spreads over its workers:
 
 - two shards of COMPILED small programs (programs.SMALL, loops nested in loops) through all
   four gradients;
-- two shards of PYTHON full-size programs (programs.FULL) through all but the compiled one;
+- a shard of PYTHON full-size programs (programs.FULL) through all but the compiled one;
+- a shard of PYTHON straight-line programs (programs.STRAIGHT: no branch or loop, arguments
+  of rank 1 or 2), the ones whose gradients astgrad specializes (astgrad/specialize/), whose
+  specialized source runs as plain NumPy the same as compiled;
 - one shard of FLOAT32 small programs: astgrad on float32 inputs, compiled and as plain
   NumPy, against the tape in float64.
 
@@ -19,8 +22,8 @@ in any failure), so that CI explores rather than repeating itself. To replay a r
 
     ASTGRAD_FUZZ_SEED=1234 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
 
-A long local run, every program full-size and compiled (the number is the total, shared among
-the shards):
+A long local run, every program compiled, full-size but in one shard straight-line (the
+number is the total, shared among the shards):
 
     ASTGRAD_FUZZ_EXAMPLES=5000 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
 
@@ -41,7 +44,7 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from .differential import check_case
-from .programs import FULL, SMALL, cases
+from .programs import FULL, SMALL, STRAIGHT, cases
 
 LONG = int(os.environ.get("ASTGRAD_FUZZ_EXAMPLES", "0"))
 SEED = int(os.environ.get("ASTGRAD_FUZZ_SEED") or random.SystemRandom().getrandbits(32))
@@ -53,9 +56,10 @@ CHUNK = 250  # programs per process in the long run
 # shard -> (program size, programs, compiled?, float32?)
 # (pytest-xdist hands out the first tests in order, a few to each worker: the compiled shards
 # are first and last, so that two workers start on different ones)
-PLAN = {shard: (FULL, -(-LONG // 5), True, shard == 4) for shard in range(5)} if LONG else {
+PLAN = {shard: (STRAIGHT if shard == 2 else FULL, -(-LONG // 5), True, shard == 4)
+        for shard in range(5)} if LONG else {
     0: (SMALL, COMPILED, True, False), 1: (FULL, PYTHON, False, False),
-    2: (FULL, PYTHON, False, False), 3: (SMALL, FLOAT32, True, True),
+    2: (STRAIGHT, PYTHON, False, False), 3: (SMALL, FLOAT32, True, True),
     4: (SMALL, COMPILED, True, False)}
 
 
