@@ -101,6 +101,13 @@ def writes_into_parts(a, b):
     return np.sum(c * d) + np.sum(a[0] * b)
 
 
+def distances_to_nearest(points, centroids):
+    # new axes (x[:, None, :]) broadcast to rank 3, a min along an axis; the adjoint adds
+    # into a view with a new axis (`_dc[None, :, :] += g`)
+    difference = points[:, None, :] - centroids[None, :, :]
+    return np.sum(np.min(np.sum(difference ** 2, axis=2), axis=1))
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -123,6 +130,7 @@ PROGRAMS = {
     running_sums: ("ih", "ni"),
     rebinds_an_argument: ("ni", "ih"),
     writes_into_parts: ("nm", "m"),
+    distances_to_nearest: ("ni", "oi"),
 }
 
 
@@ -166,7 +174,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     "o": 3, "i": 2, "n": 4}, broadcasts: {"n": 3, "m": 2}, logistic: {"o": 1, "i": 3, "n": 4},
     vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
     transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
-    rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4}}
+    rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
+    distances_to_nearest: {"n": 5, "o": 3, "i": 2}}
 
 
 @settings(max_examples=15, deadline=None)

@@ -22,6 +22,7 @@ from .syntax import (
     maps_numbers,
     reduction_arguments,
     resolve,
+    with_new_axes,
 )
 
 
@@ -63,6 +64,8 @@ class Shapes:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.comparators[0])])
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return self.shape(node.value)[::-1]
+        if isinstance(node, ast.Subscript) and with_new_axes(node) is not None:
+            return self.with_new_axes(node)
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
         facts = self.facts(node)
@@ -124,6 +127,16 @@ class Shapes:
             raise Unknown(to_source(node))
         self.dims.same(a[1], b[0])
         return (a[0], b[1])
+
+    def with_new_axes(self, node: ast.Subscript) -> tuple:
+        """`x[:, None, :]`: x's shape with a 1 where the index has None."""
+        parts, shape = with_new_axes(node), list(self.shape(node.value))
+        if len(parts) - parts.count(None) > len(shape):
+            raise Unknown(to_source(node))  # too many indices: NumPy's IndexError
+        out = []
+        for part in parts:
+            out.append(ONE if part is None else shape.pop(0))
+        return tuple(out + shape)
 
     def sizes(self, shape: tuple) -> list[str]:
         return [self.dims.find(d) for d in shape]

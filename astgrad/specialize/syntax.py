@@ -84,3 +84,19 @@ def constant(node: ast.expr):
             node.operand, ast.Constant) and type(node.operand.value) is int:
         return -node.operand.value
     raise Unknown(to_source(node))
+
+
+def with_new_axes(node: ast.Subscript) -> list | None:
+    """The index of `x[:, None, :]` (whole axes and new axes only, one of each at least):
+    a list of None (a new axis) and ":" (an axis of x); None for any other index."""
+    parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    out = []
+    for part in parts:
+        if isinstance(part, ast.Constant) and part.value is None:
+            out.append(None)
+        elif isinstance(part, ast.Slice) and part.lower is None and part.upper is None \
+                and part.step is None:
+            out.append(":")
+        else:
+            return None
+    return out if None in out else None

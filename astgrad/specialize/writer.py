@@ -153,7 +153,7 @@ class Writer:
             return self._unbroadcast(target, value, origin)
         if form in REDUCTIONS:
             return self._reduction(target, value, origin)
-        if isinstance(value, (ast.Name, ast.Constant, ast.Attribute)) or (
+        if isinstance(value, (ast.Name, ast.Constant, ast.Attribute, ast.Subscript)) or (
                 isinstance(value, ast.Call) and not self.infer.has_elements(value)):
             return False
         shape = self.infer.shape(value)
