@@ -581,6 +581,7 @@ class Builder:
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
                  "cumsum": 1 if shape else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
+                 "newaxis": 2 if self.new_axis_sources(shape, scope) else 0,
                  "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
                  "item": 1 if any(shape in h.returns for h in self.helpers
                                   if isinstance(h.returns, list)) else 0}
@@ -790,6 +791,21 @@ class Builder:
         if axes == tuple(reversed(range(len(shape)))) and self.coin():
             return Transpose(operand, shape)
         return Permute(operand, axes, shape, method=self.coin())
+
+    @staticmethod
+    def new_axis_sources(shape, scope) -> list:
+        """(position, name) of the variables that, with a new axis of 1 at the position, have
+        `shape`."""
+        return [(k, name) for k, size in enumerate(shape) if size == 1
+                for name, other in scope.floats.items() if other == shape[:k] + shape[k + 1:]]
+
+    def _newaxis(self, shape, scope, depth):
+        """`x[:, None, :]` (or `x[None]`): a variable's view with a new axis of 1."""
+        k, name = self.pick(self.new_axis_sources(shape, scope))
+        parts = ["None" if j == k else ":" for j in range(len(shape))]
+        if self.coin():  # the whole axes after the new one may go unsaid
+            parts = parts[:k + 1]
+        return Index(Name(name, scope.floats[name]), ", ".join(parts), shape)
 
     def _item(self, shape, scope, depth):
         """`h(...)[k]`: the value of `shape` among the two a helper returns."""
