@@ -15,6 +15,7 @@ from astgrad import stop_gradient, tape
 from astgrad.runtime import ShapePatternError
 from astgrad.testing import numerical_gradient
 
+from .fuzz.differential import for_the_tape
 from .strategies import values
 
 
@@ -328,6 +329,28 @@ def test_float32_arguments_keep_float32():
     np.testing.assert_allclose(value, taped_value, rtol=1e-5)
     for g, e in zip(grads, taped):
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-6)
+
+
+def scaled_rows(x1, x2):
+    # found by the long fuzz run's float32 shard: as plain NumPy, the statements kept as
+    # written (the write into a part of a1, and its adjoint) computed x2's gradient in
+    # float64, and the specialized gradient returned it so
+    a1 = np.ones((3,), dtype=np.float32)
+    a1[1:] *= np.max(x1 * np.ones((2, 3), dtype=np.float32) / np.exp(x2), axis=-1)
+    return np.sum(a1)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_float32_gradients_stay_float32_through_kept_statements(jit):
+    args = (np.array([[0.0, 1.5, 0.22]], np.float32), np.array([1.02, 1.03, 1.01], np.float32))
+    gradient_of_both = astgrad.grad(scaled_rows, wrt=(0, 1), jit=jit)
+    grads = gradient_of_both(*args)
+    assert len(gradient_of_both.specialized) == 1
+    assert [g.dtype for g in grads] == [np.float32, np.float32]
+    wide = [a.astype(np.float64) for a in args]  # the tape's in float64 at the same values
+    taped = tape.grad(for_the_tape(scaled_rows), wrt=(0, 1))(*wide)
+    for g, e in zip(grads, taped):
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("jit", [False, True])

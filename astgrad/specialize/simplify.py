@@ -35,9 +35,9 @@ class Simplify(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call):
         helper = self.shapes.callee(node)
-        if helper in (runtime.stop_gradient, runtime.cast_like) and all(
-                self._array(a) for a in node.args):
-            return self.visit(node.args[0])
+        if helper is runtime.stop_gradient and self._array(node.args[0]):
+            return self.visit(node.args[0])  # (cast_like stays: as plain NumPy, a statement
+            # kept as written may promote float32 to float64, which the gradient must undo)
         if helper is runtime.own and isinstance(node.args[0], ast.Name) and (
                 node.args[0].id in self.unshared):
             return node.args[0]
