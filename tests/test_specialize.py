@@ -247,8 +247,9 @@ def test_statements_after_a_call_without_a_loop_form_are_specialized(jit):
     source = astgrad.specialized(gradient(running_sums, jit), args).source
     body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
     assert "cumsum(" in body and "cumsum_adjoint(" in body  # kept, as the generic code calls
-    for helper in ("matmul_adjoint", "promoted_matmul", "unreduce", "cast_like"):
+    for helper in ("matmul_adjoint", "promoted_matmul", "unreduce"):
         assert helper not in body, helper  # all the rest: loops, and np.dot for the products
+    assert body.count("cast_like(") == 2  # the gradients in the arguments' dtypes
     assert body.count("np.dot(") == 3
 
 
