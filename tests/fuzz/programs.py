@@ -794,9 +794,9 @@ class Builder:
 
     @staticmethod
     def new_axis_sources(shape, scope) -> list:
-        """(position, name) of the variables that, with a new axis of 1 at the position, have
-        `shape`."""
-        return [(k, name) for k, size in enumerate(shape) if size == 1
+        """(position, name) of the arrays that, with a new axis of 1 at the position, have
+        `shape` (not numbers: numba has no `x[None]` of a number, nor do NumPy users write it)."""
+        return [(k, name) for k, size in enumerate(shape) if size == 1 and len(shape) > 1
                 for name, other in scope.floats.items() if other == shape[:k] + shape[k + 1:]]
 
     def _newaxis(self, shape, scope, depth):
