@@ -30,6 +30,7 @@ from .trips import (
     added_in_place,
     names_in,
     own_stores,
+    primal_reads,
     rebound_in,
     recomputed,
     saved,
@@ -197,8 +198,7 @@ class Loops:
         shape_only = (witnesses - values) & rebound & analysis.live_in(body)
 
         def reads(statements: list) -> set:
-            return (names_in(statements, skip_restores=True) | (
-                names_in(statements, witnesses=True) - shape_only)) & primal
+            return primal_reads(statements, primal, shape_only)
 
         reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()
                     if key in in_body}

@@ -137,6 +137,14 @@ def names_in(statements: list, skip_restores: bool = False, witnesses: bool = Fa
     return names
 
 
+def primal_reads(statements: list, primal: set, shape_only: frozenset = frozenset()) -> set:
+    """The names of the forward computation (`primal`) that adjoint statements read: for
+    their values (put-backs aside), or for their shapes (but those in `shape_only`, whose
+    shapes are kept otherwise)."""
+    return (names_in(statements, skip_restores=True) | (
+        names_in(statements, witnesses=True) - shape_only)) & primal
+
+
 def without_restores(statements: list, kept: set) -> list:
     """The adjoint with the put-backs of stores the recomputation does not run removed."""
     out = []

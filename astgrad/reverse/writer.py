@@ -25,7 +25,7 @@ from .loops import Loops
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
 from .trees import Trees
-from .trips import names_in, recomputed, without_restores
+from .trips import names_in, primal_reads, recomputed, without_restores
 
 
 @dataclass
@@ -405,13 +405,9 @@ class FunctionWriter:
         body = self.function.body[:-1]
         primal = ir.assigned(body) | ir.stored(body) | set(self.captures.values()) | set(
             self.output_captures.values())
-
-        def reads(statements: list) -> set:
-            return (names_in(statements, skip_restores=True) |
-                    names_in(statements, witnesses=True)) & primal
-
-        reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()}
-        kept, copied, _ = recomputed(body, reads(ending), reads_at, self)
+        reads_at = {key: primal_reads(written, primal)
+                    for key, written in self.adjoint_reads.items()}
+        kept, copied, _ = recomputed(body, primal_reads(ending, primal), reads_at, self)
         adjoint = without_restores(adjoint, kept)
         wanted = names_in(adjoint) | names_in(adjoint, witnesses=True)
         forward = [Comment("forward: what the adjoint reads, recomputed")]
