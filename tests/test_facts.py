@@ -47,6 +47,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "cast_like": (a, a),
         "size": (a,),
         "trip_count": (0, rows, 1),
+        "retyped": (a.copy(), a),
         "loop_bound": (rows,),
         "unbroadcast": (np.ones((3, rows, columns)), a),
         "extremum_share": (a, a, -a, True),

@@ -19,7 +19,7 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 
 from ..errors import ShapeChanged
-from ..shapes import number
+from ..shapes import number, of_second
 from .adjoints import _SCALAR
 from .facts import helper
 
@@ -52,6 +52,7 @@ def _empty_tape(value, n):
     raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
 
 
+@helper(shape=of_second, view=True)
 def retyped(value, like):
     """A value read back from a tape, with the type of `like` (the variable it restores)."""
     if isinstance(like, np.ndarray):
