@@ -27,7 +27,7 @@ from .normalize import normalize_program
 from .parse import parse, plain_function
 from .reverse import reverse_program
 from .runtime import ShapePatternError
-from .specialize import argument_pattern, specialize, straight_line
+from .specialize import argument_pattern, specializable, specialize
 
 # numba's fastmath flags for specialized gradients: their loops' sums may be reordered (so
 # numba vectorizes them, as BLAS reorders its own) and multiply-adds fused; no flag that
@@ -101,8 +101,7 @@ def specialized(gradient, arguments):
         value, (dW, db) = fast(W, b, X, Y)
     """
     generic = getattr(gradient.compiled, "py_func", gradient.compiled)
-    function, text = _specialized_version(gradient.trees[generic.__name__], generic,
-                                          arguments, gradient.jit)
+    function, text = _specialized_version(gradient.trees, generic, arguments, gradient.jit)
     if function is None:
         return gradient
 
@@ -117,15 +116,18 @@ def specialized(gradient, arguments):
     return call
 
 
-def _specialized_version(tree: ast.FunctionDef, generic, arguments, jit: bool):
-    """The function `tree` (the generated `generic`) specialized for the pattern of
-    `arguments`, loaded (compiled if `jit`), and its text; (None, None) if it cannot be."""
+def _specialized_version(trees: dict[str, ast.FunctionDef], generic, arguments, jit: bool):
+    """The generated function `generic` (whose module's function trees are `trees`)
+    specialized for the pattern of `arguments`, loaded (compiled if `jit`), and its text;
+    (None, None) if it cannot be."""
     pattern = argument_pattern(arguments)
-    text = None if pattern is None else specialize(tree, *pattern, generic.__module__,
-                                                   vars(sys.modules[generic.__module__]))
-    if text is None:
+    written = None if pattern is None else specialize(
+        trees[generic.__name__], *pattern, generic.__module__,
+        vars(sys.modules[generic.__module__]), trees)
+    if written is None:
         return None, None
-    module = loader.load(text, f"{generic.__name__}_specialized", {}, (generic.__name__,),
+    text, functions = written
+    module = loader.load(text, f"{generic.__name__}_specialized", {}, tuple(functions),
                          jit, fastmath=SUMS_IN_ANY_ORDER)
     return getattr(module, generic.__name__), text
 
@@ -134,7 +136,8 @@ def _specialized_version(tree: ast.FunctionDef, generic, arguments, jit: bool):
 SPECIALIZED_PATTERNS = 4
 
 
-def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) -> list[str]:
+def _specializing(namespace: dict, name: str, trees: dict[str, ast.FunctionDef],
+                  jit: bool) -> list[str]:
     """Put, in place of the gradient `name` in `namespace` (the entry's globals), a function
     that runs it specialized for the pattern of its arguments (astgrad/specialize/): the
     first call decides; if its arguments' pattern cannot be specialized, the gradient is put
@@ -168,7 +171,7 @@ def _specializing(namespace: dict, name: str, tree: ast.FunctionDef, jit: bool) 
             return result
         version = None
         if len(versions) < SPECIALIZED_PATTERNS:
-            version, text = _specialized_version(tree, plain, args, jit)
+            version, text = _specialized_version(trees, plain, args, jit)
         if version is None:
             if not versions:  # the first call's pattern cannot be specialized
                 namespace[name] = generic
@@ -259,20 +262,20 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     if not jit and not hasattr(compiled, "__wrapped__"):
         # refuse the arguments numba would refuse, so that both modes agree
         setattr(module, compiled_name, _checking_arguments(compiled, code))
-    tree = next(f for f in gradient.functions if f.name == compiled_name)
-    if straight_line(tree):
+    trees = {function.name: function for function in gradient.functions}
+    if specializable(trees[compiled_name].body, vars(module)):
         # the entry alone calls the specialized versions: generated code that imports the
         # gradient (astgrad.nn's training loop) gets the gradient itself
         given, entry = entry, types.FunctionType(entry.__code__, dict(vars(module)),
                                                  entry.__name__, entry.__defaults__)
         entry.__kwdefaults__ = given.__kwdefaults__
-        entry.specialized = _specializing(entry.__globals__, compiled_name, tree, jit)
+        entry.specialized = _specializing(entry.__globals__, compiled_name, trees, jit)
     else:
         entry.specialized = []
     entry.__name__ = entry.__qualname__ = compiled_name
     entry.__signature__ = signature  # the user's, not the entry's NOT_GIVEN, *more, ...
     entry.source = text
-    entry.trees = {function.name: function for function in gradient.functions}
+    entry.trees = trees
     entry.compiled = getattr(module, compiled_name)  # for generated code that calls it
     entry.saved = gradient.saved
     entry.fun = f

@@ -109,6 +109,30 @@ def distances_to_nearest(points, centroids):
     return np.sum(np.min(np.sum(difference ** 2, axis=2), axis=1))
 
 
+def shifted_product(x, y):
+    # a helper writing slices of a new array (GradBench's ode writes its right-hand side so)
+    z = np.empty_like(y)
+    z[0] = x[0]
+    z[1:] = x[1:] * y[:-1]
+    return z
+
+
+def steps_of_a_helper(x, y):
+    # a loop over calls of a helper, specialized for the shapes of the loop's values; slices
+    # with bounds of their own (y[1:], y[:-2]) are shorter dimensions of their arguments'
+    for _ in range(3):
+        y = y + 0.25 * shifted_product(x, np.tanh(y))
+    return np.sum(y[1:] * y[:-1]) + np.sum(y[:-2] ** 2) + y[-1]
+
+
+def layers_in_a_loop(W, X):
+    # a product and elementwise steps in a loop's body, rows and columns sliced after it
+    H = X
+    for _ in range(2):
+        H = np.tanh(H @ W) + 0.5 * H
+    return np.sum(H[:, 1:] ** 2) + np.sum(H[:-1, :] * H[1:, :])
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -116,6 +140,13 @@ def summed(a, b):
 def with_a_loop(a, n):
     for _ in range(n):
         a = a * 0.5
+    return np.sum(a)
+
+
+def shortened_in_a_loop(a, n):
+    # a loop-carried value whose shape changes from one trip to the next
+    for _ in range(n):
+        a = a[1:] * 0.5
     return np.sum(a)
 
 
@@ -132,6 +163,8 @@ PROGRAMS = {
     rebinds_an_argument: ("ni", "ih"),
     writes_into_parts: ("nm", "m"),
     distances_to_nearest: ("ni", "oi"),
+    steps_of_a_helper: ("n", "n"),
+    layers_in_a_loop: ("ii", "ni"),
 }
 
 
@@ -176,7 +209,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     vector_reductions: {"n": 5}, row_vector_products: {"i": 3, "h": 4},
     transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
     rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
-    distances_to_nearest: {"n": 5, "o": 3, "i": 2}}
+    distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
+    layers_in_a_loop: {"n": 4, "i": 3}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -297,9 +331,28 @@ def test_grad_of_numbers_stays_generic():
     assert entry_calls is product.compiled  # the generic gradient put back: no dispatch
 
 
-def test_a_gradient_with_a_loop_stays_generic():
-    generic = astgrad.value_and_grad(with_a_loop, jit=False)
-    assert astgrad.specialized(generic, (np.ones(3), 2)) is generic
+@pytest.mark.parametrize("jit", [False, True])
+def test_loops_and_helpers_are_specialized(jit):
+    args = [np.random.default_rng(2).normal(size=s)
+            for s in shapes_of(steps_of_a_helper, PATTERNS[steps_of_a_helper])]
+    fast = astgrad.specialized(gradient(steps_of_a_helper, jit), args)
+    body = "\n".join(line.split("#")[0] for line in fast.source.splitlines())
+    assert "for _ in range(3):" in body and "shifted_product_specialized(" in body
+    assert "shifted_product_vjp_specialized(" in body
+    assert "x.shape[0] - 1" in body  # the slices' loops
+    assert "unreduce(" not in body and "own(" not in body
+    assert_same(fast.compiled(*args), gradient(steps_of_a_helper, False)(*args))
+    loop = astgrad.specialized(astgrad.value_and_grad(with_a_loop, jit=jit), (np.ones(3), 2))
+    assert loop.compiled(np.ones(3), 3) == (0.375, pytest.approx([0.125] * 3))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_loop_changing_a_shape_stays_generic(jit):
+    generic = astgrad.value_and_grad(shortened_in_a_loop, jit=jit)
+    args = (np.arange(5.0), 1)
+    assert astgrad.specialized(generic, args) is generic
+    with pytest.raises(astgrad.GradientRuntimeError, match="changes shape"):
+        generic(*args)  # the generic gradient's error, on the loop's line
 
 
 def test_arguments_of_mixed_dtypes_or_ranks_stay_generic():

@@ -1,11 +1,15 @@
 """Specialize: a generated gradient rewritten for arguments of known ranks and shape pattern,
 its elementwise, broadcasting and reduction steps as plain loops.
 
-Takes the syntax tree of a generated gradient function, as the reverse stage wrote it (its
-statements tagged with their user lines), and the arguments of a call: arrays of rank 1 or 2
-of one float dtype, and numbers. Produces the text of a module whose function computes
-the same values for arguments of the same ranks, dtype and *shape pattern*, or None when the
-gradient is not straight-line code (loops, branches and tapes stay generic).
+Takes the syntax trees of a generated gradient function and of the helpers of its module, as
+the reverse stage wrote them (their statements tagged with their user lines), and the
+arguments of a call: arrays of rank 1 or 2 of one float dtype, and numbers. Produces the text
+of a module whose function computes the same values for arguments of the same ranks, dtype and
+*shape pattern*, or None when the gradient has a branch or a `while` loop (those stay
+generic). Its `for` loops over ranges stay loops, their bodies specialized once for every trip
+(blocks.py); the helpers it calls (a forward function, a vjp) are specialized for the shapes
+of their arguments at each call (program.py); slices with bounds of their own (`x[1:]`,
+`y[:-1]`) have a dimension of their argument's less a number.
 
 The shape pattern: which of the arguments' dimensions are 1 (the others are more than 1),
 and which are equal to which. The
@@ -33,6 +37,8 @@ A call is known by the object it calls (found in the generic module's namespace)
 object's declared facts (astgrad/runtime/facts.py): its `loop` form below, or, for any other,
 its `shape`, so that a statement kept as it was still gives later ones its value's shape.
 
+    program.py     the module's functions: the gradient, and its helpers for their calls
+    blocks.py      statements one after another, and loops over ranges
     dimensions.py  classes of dimensions known equal, and the check of the pattern
     syntax.py      what a call calls, the loop forms, small readers of syntax trees
     inference.py   the symbolic shape of each value
@@ -57,7 +63,11 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
                                   elementwise; a matrix-vector product summed in the
                                   matrix's memory order)
     t = a.T                       kept; loops read `a` itself (in its own memory order)
+    t = x[1:, None, 0]            kept (a view); loops read it, or x at shifted indices
+    t = f(...), a, b = f_vjp(...) a helper of the module, specialized for its arguments
+    for i in range(...): block    a loop, its block written as these
     E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
+         | x[1:, None, 0] | own(E)
          | unreduce(E, like, axis, keepdims) | unbroadcast(E, like of E's shape)
          | extremum_share(E, E, E, larger) | size(x)
          | select(C, E, E) | np.where(C, E, E)    C := E < E, E == E, ... or a name of one
@@ -66,18 +76,17 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
 from __future__ import annotations
 
 import ast
-import copy
 
 import numpy as np
 
-from ..emit import Comment, function_def, module_text
+from ..emit import function_def, module_text
 from ..names import Names
-from ..parse import assigned_names
-from ..runtime import float_type
-from .code import assign, load
+from .blocks import specializable
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import is_transpose, names_in, resolve
-from .writer import Writer
+from .program import Program, prepared, sizing_names
+from .syntax import names_in
+
+__all__ = ["argument_pattern", "specializable", "specialize"]
 
 
 def argument_pattern(arguments) -> tuple | None:
@@ -101,98 +110,49 @@ def argument_pattern(arguments) -> tuple | None:
     return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
 
 
-def straight_line(function: ast.FunctionDef) -> bool:
-    """Whether a generated function is statements one after another (no loop or branch):
-    what `specialize` takes."""
-    return all(isinstance(s, ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment)
-               for s in function.body)
-
-
 def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
-               namespace: dict) -> str | None:
+               namespace: dict, trees: dict[str, ast.FunctionDef] | None = None
+               ) -> tuple[str, list[str]] | None:
     """The text of a module defining the function `generic` (a tree the reverse stage wrote,
-    left as it is) for arguments with the pattern of `shapes` and of `dtype`, or None if
-    nothing in it can be. Its module is importable as `module_name`, its globals `namespace`
-    (what its calls call).
+    left as it is) for arguments with the pattern of `shapes` and of `dtype`, and the names
+    of its functions (the first `generic`'s); None if nothing in it can be. Its module is
+    importable as `module_name`, its globals `namespace` (what its calls call), its other
+    functions' trees `trees` (the helpers it calls, specialized too).
 
     >>> specialize(gradient.trees["value_and_grad_loss"], ((3, 2), (64, 2)), np.float64, name,
-    ...            vars(sys.modules[name]))
+    ...            vars(sys.modules[name]), gradient.trees)
     """
-    if not straight_line(generic):
+    if not specializable(generic.body, namespace):
         return None
-    function = copy.deepcopy(generic)
-    function_name = function.name
-    function.body = [s for s in function.body if not isinstance(s, Comment)]
-    _numbers_as_written(function, namespace)
+    function = prepared(generic, namespace)
     params = [a.arg for a in function.args.args]
     if len(params) != len(shapes):
         return None
-    names = Names(names_in(function) | set(namespace))
+    trees = {name: tree for name, tree in (trees or {}).items() if name != generic.name}
+    names = Names(set().union(*(names_in(t) for t in [function, *trees.values()]))
+                  | set(namespace) | set(trees))
     # loops are sized by the arguments' shapes: an argument the function rebinds is also
     # bound to a name of its own at the start, whose shape the loops read
-    sizing, aliases = {}, []
-    for param in params:
-        sizing[param] = param
-        if param in assigned_names(function):
-            sizing[param] = names.fresh(f"_{param}_given")
-            aliases.append(assign(sizing[param], load(param)))
+    sizing = sizing_names(function, names)
     dims = Dimensions({sizing[p]: shape for p, shape in zip(params, shapes)})
     dtype_name = np.dtype(dtype).name
-    writer = Writer(dims, dtype_name, names, {*assigned_names(function), *params,
-                                              *sizing.values()},
-                    transposed_later=_transposed_later(function), namespace=namespace)
-    for param, shape in zip(params, shapes):
-        writer.shapes[param] = dims.of_argument(sizing[param], shape)
-    read_from = [set() for _ in range(len(function.body) + 1)]  # by statements k, k+1, ...
-    for k in reversed(range(len(function.body))):
-        read_from[k] = read_from[k + 1] | names_in(function.body[k])
+    program = Program(trees, dims, dtype_name, names, namespace)
     try:
-        for k, statement in enumerate(function.body):
-            writer.schedule.later = read_from[k]
-            writer.statement(statement, getattr(statement, "astgrad_origin", None))
-        writer.schedule.later = set()
-        writer.schedule.flush()
+        aliases, body, _ = program.write(function, [dims.of_argument(sizing[p], shape)
+                                           for p, shape in zip(params, shapes)], sizing)
     except ShapeConflict:
         return None
-    if not writer.rewritten:
+    if not program.rewritten:
         return None
-    docstring = (f"{function_name} of {module_name}, specialized by astgrad for arguments "
+    docstring = (f"{function.name} of {module_name}, specialized by astgrad for arguments "
                  f"of shapes like {shapes} and dtype {dtype_name}:\nits elementwise, "
                  "broadcasting and reduction steps written as loops for them.")
     header = ["", "import numpy as np", "from astgrad.runtime import ShapePatternError" + (
-        ", extremum_share_scalar" if writer.shares else "")]
-    imports = sorted(writer.globals - {"np"})
+        ", extremum_share_scalar" if program.shares else "")]
+    imports = sorted(program.imports - {"np"})
     if imports:
         header.append(f"from {module_name} import {', '.join(imports)}")
-    body = aliases + dims.guard() + writer.schedule.statements
-    text, _ = module_text(docstring, header, [function_def(function_name, function.args, body)])
-    return text
-
-
-def _numbers_as_written(function: ast.FunctionDef, namespace: dict) -> None:
-    """Drop the generic gradient's float type of numbers (`_float = float_type(...)`,
-    `_float(0.5)`): the specialized code writes its numbers in its one dtype itself."""
-    def defines_it(s: ast.stmt) -> bool:
-        return isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name) and isinstance(
-            s.value, ast.Call) and resolve(s.value.func, namespace, set()) is float_type
-
-    names = {s.targets[0].id for s in function.body if defines_it(s)}
-    function.body = [s for s in function.body if not defines_it(s)]
-
-    class Unwrap(ast.NodeTransformer):
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            if isinstance(node.func, ast.Name) and node.func.id in names:
-                return node.args[0]
-            return node
-
-    for statement in function.body:
-        Unwrap().visit(statement)
-
-
-def _transposed_later(function: ast.FunctionDef) -> set[str]:
-    """The names some statement transposes (`x = name.T`) and no return statement returns
-    (those stay row-major, as the generic gradient returns them)."""
-    returned = set().union(*(names_in(node) for node in function.body
-                             if isinstance(node, ast.Return)))
-    return {node.value.id for node in ast.walk(function) if is_transpose(node)} - returned
+    body = aliases + dims.guard() + body
+    functions = [function_def(function.name, function.args, body), *program.functions]
+    text, _ = module_text(docstring, header, functions)
+    return text, [f.name for f in functions]

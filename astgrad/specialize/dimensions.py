@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from .code import attribute, call
+from .syntax import Unknown
 
 ONE = "1"  # a dimension of size 1; any other dimension is a class of argument dimensions
 
@@ -17,7 +18,8 @@ class ShapeConflict(Exception):
 
 class Dimensions:
     """Classes of argument dimensions known equal (union-find), and the check of the pattern
-    the specialized function assumes."""
+    the specialized function assumes. A slice's dimension (`x[1:]`) is one of its own,
+    `trimmed` from its argument's by a number."""
 
     def __init__(self, shapes: dict[str, tuple]):
         self.actual = {f"{name}.shape[{k}]": size for name, shape in shapes.items()
@@ -25,6 +27,25 @@ class Dimensions:
         self.where = {f"{name}.shape[{k}]": (name, k) for name, shape in shapes.items()
                       for k in range(len(shape))}
         self.parent = {dim: dim for dim in self.actual}
+        self.trims: dict[str, tuple[str, int]] = {}  # a slice's dimension -> (its base's, by)
+
+    def actual_size(self, dim: str) -> int:
+        """The size of `dim` for the arguments the pattern was taken from."""
+        return 1 if dim == ONE else self.actual[self.find(dim)]
+
+    def trimmed(self, dim: str, by: int) -> str:
+        """The dimension `by` less than `dim` (of `x[1:]`, `x[:-1]`): ONE if it is 1 for
+        these arguments (the guard then checks it is for others), Unknown if less."""
+        base = self.find(dim)
+        if by == 0:
+            return base
+        size = self.actual[base] - by
+        if size < 1:
+            raise Unknown(f"{base} - {by}")
+        name = f"{base}-{by}"
+        if name not in self.actual:
+            self.actual[name], self.parent[name], self.trims[name] = size, name, (base, by)
+        return ONE if size == 1 else self.find(name)
 
     def size(self, dim: str) -> ast.expr:
         """The expression of a dimension's size: 1, or `x.shape[k]` of an argument's."""
@@ -78,6 +99,9 @@ class Dimensions:
         return [ast.If(ast.UnaryOp(ast.Not(), test), [refusal], [])]
 
     def size_of(self, dim: str) -> ast.expr:
-        """The expression of one argument dimension's own size (not its class's)."""
+        """The expression of one dimension's own size (not its class's)."""
+        if dim in self.trims:
+            base, by = self.trims[dim]
+            return ast.BinOp(self.size_of(base), ast.Sub(), ast.Constant(by))
         name, k = self.where[dim]
         return ast.Subscript(attribute(name, "shape"), ast.Constant(k), ast.Load())

@@ -10,7 +10,7 @@ from ..emit import to_source
 from .code import call, element, in_dtype, load, number
 from .dimensions import ONE
 from .simplify import Simplify
-from .syntax import Unknown, constant, is_flag, is_transpose, names_in
+from .syntax import Unknown, basic_index, constant, is_flag, is_transpose, names_in
 
 
 class Elements:
@@ -48,6 +48,9 @@ class Elements:
         if isinstance(node, ast.Name):
             shape = writer.shapes[node.id]
             return self.read(writer.schedule.current(node.id, shape, indices), shape, indices)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
+                basic_index(node) is not None):
+            return self.indexed(node, indices)
         if is_transpose(node):  # x.T: x read at the indices reversed
             writer.schedule.not_computing(node.value.id)
             return self.read(node.value.id, self.infer.shape(node), indices, flip=True)
@@ -70,6 +73,8 @@ class Elements:
             if sizes[0] != sizes[1]:
                 raise Unknown(to_source(node))
             return self.element(node.args[0], indices, setup)  # nothing to sum: itself
+        if form == "copy":
+            return self.element(node.args[0], indices, setup)
         if form == "select":
             condition = self.element(node.args[0], indices, setup, condition=True)
             first, second = (self.element(a, indices, setup) for a in node.args[1:])
@@ -91,6 +96,37 @@ class Elements:
         if name in self.writer.transposed:
             name, flip = self.writer.transposed[name], not flip
         return element(name, at[::-1] if flip else at)
+
+    def indexed(self, node: ast.Subscript, indices: list[str]) -> ast.expr:
+        """The element of `x[1:, None, 0]` in a nest over `indices`: x's own element, its
+        index shifted by where each slice starts."""
+        name = node.value.id
+        if name in self.writer.transposed or name in self.writer.booleans:
+            raise Unknown(to_source(node))
+        self.writer.schedule.not_computing(name)  # read at other indices than the nest's
+        shape = self.infer.shape(node)
+        first = len(indices) - len(shape)
+        at, dims, position = [], list(self.writer.shapes[name]), 0
+
+        def result_index() -> ast.expr:
+            dim = shape[position]
+            return ast.Constant(0) if dim == ONE else load(indices[first + position])
+
+        for part in basic_index(node) + [(None, None)] * len(dims):
+            if part is None:  # a new axis: nothing of x
+                position += 1
+                continue
+            if not dims:
+                break
+            size = self.infer.dims.actual_size(dims.pop(0))
+            if isinstance(part, int):
+                at.append(ast.Constant(part))
+                continue
+            start = slice(*part).indices(size)[0]
+            index = result_index()
+            at.append(ast.BinOp(index, ast.Add(), ast.Constant(start)) if start else index)
+            position += 1
+        return element(name, at)
 
     def unreduced(self, node: ast.Call, indices: list[str], setup: list[ast.stmt]) -> ast.expr:
         """`unreduce(g, like, axis, keepdims)`: g repeated to like's shape."""

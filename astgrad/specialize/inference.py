@@ -17,12 +17,12 @@ from .syntax import (
     PRODUCTS,
     REDUCTIONS,
     Unknown,
+    basic_index,
     constant,
     is_flag,
     maps_numbers,
     reduction_arguments,
     resolve,
-    with_new_axes,
 )
 
 
@@ -64,8 +64,8 @@ class Shapes:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.comparators[0])])
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return self.shape(node.value)[::-1]
-        if isinstance(node, ast.Subscript) and with_new_axes(node) is not None:
-            return self.with_new_axes(node)
+        if isinstance(node, ast.Subscript) and basic_index(node) is not None:
+            return self.indexed(node)
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
         facts = self.facts(node)
@@ -115,7 +115,8 @@ class Shapes:
 
     def has_elements(self, node: ast.Call) -> bool:
         """Whether the writer can write the call's value element by element."""
-        return self.facts(node).loop in ("select", "share", "unreduce", "unbroadcast") or (
+        return self.facts(node).loop in ("select", "share", "copy", "unreduce",
+                                         "unbroadcast") or (
             maps_numbers(self.callee(node)))
 
     def product_shape(self, node: ast.Call, form: str) -> tuple:
@@ -128,15 +129,36 @@ class Shapes:
         self.dims.same(a[1], b[0])
         return (a[0], b[1])
 
-    def with_new_axes(self, node: ast.Subscript) -> tuple:
-        """`x[:, None, :]`: x's shape with a 1 where the index has None."""
-        parts, shape = with_new_axes(node), list(self.shape(node.value))
+    def indexed(self, node: ast.Subscript) -> tuple:
+        """`x[1:, None, 0]`: x's shape with a 1 where the index has None, a dimension trimmed
+        by a slice, and none where it has a number."""
+        parts, shape = basic_index(node), list(self.shape(node.value))
         if len(parts) - parts.count(None) > len(shape):
             raise Unknown(to_source(node))  # too many indices: NumPy's IndexError
         out = []
         for part in parts:
-            out.append(ONE if part is None else shape.pop(0))
+            if part is None:
+                out.append(ONE)
+                continue
+            dim = shape.pop(0)
+            size = self.dims.actual_size(dim)
+            if isinstance(part, tuple):
+                out.append(self._sliced(dim, size, *part, node))
+            elif not -size <= part < size:
+                raise Unknown(to_source(node))  # out of bounds: the generic code raises
         return tuple(out + shape)
+
+    def _sliced(self, dim: str, size: int, lower, upper, node: ast.Subscript) -> str:
+        """The dimension of `x[lower:upper]` along `dim`: `dim` less what the slice leaves
+        out at either end, if that does not depend on `dim`'s size."""
+        start, stop, _ = slice(lower, upper).indices(size)
+        if stop - start < 1:
+            raise Unknown(to_source(node))  # empty
+        if self.dims.find(dim) == ONE:
+            return ONE
+        if (lower is not None and lower < 0) or (upper is not None and upper >= 0):
+            raise Unknown(to_source(node))  # a length of its own, not the dimension's
+        return self.dims.trimmed(dim, (lower or 0) - (upper or 0))
 
     def sizes(self, shape: tuple) -> list[str]:
         return [self.dims.find(d) for d in shape]

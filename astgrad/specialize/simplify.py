@@ -1,5 +1,5 @@
 """Helper calls of a kept statement that are the identity (or a copy, or an attribute) for
-arrays of the specialized gradient's one float dtype, written as such."""
+arrays of the specialized gradient's one float dtype, or for numbers, written as such."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ class Simplify(ast.NodeTransformer):
             return node.args[0]
         if helper is runtime.own and self._array(node.args[0]):
             return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
+        if helper is runtime.own and self._number(node.args[0]):
+            return self.visit(node.args[0])
+        if helper is runtime.unbroadcast and self._number(node.args[0]) and self._number(
+                node.args[1]):  # a number's adjoint, to a number: itself
+            return self.visit(node.args[0])
         if helper is runtime.size and self._array(node.args[0]):
             return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
         if helper is runtime.size and self._number(node.args[0]):

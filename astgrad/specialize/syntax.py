@@ -86,17 +86,25 @@ def constant(node: ast.expr):
     raise Unknown(to_source(node))
 
 
-def with_new_axes(node: ast.Subscript) -> list | None:
-    """The index of `x[:, None, :]` (whole axes and new axes only, one of each at least):
-    a list of None (a new axis) and ":" (an axis of x); None for any other index."""
+def basic_index(node: ast.Subscript) -> list | None:
+    """The index of `x[1:, None, 0]` as parts: None (a new axis), an int (one element along
+    an axis), or a slice's (lower, upper) (ints or None; no step); None for any other index."""
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     out = []
     for part in parts:
-        if isinstance(part, ast.Constant) and part.value is None:
-            out.append(None)
-        elif isinstance(part, ast.Slice) and part.lower is None and part.upper is None \
-                and part.step is None:
-            out.append(":")
-        else:
+        try:
+            if isinstance(part, ast.Slice):
+                if part.step is not None:
+                    return None
+                bounds = [None if b is None else constant(b) for b in (part.lower, part.upper)]
+                if any(b is not None and type(b) is not int for b in bounds):
+                    return None
+                out.append(tuple(bounds))
+            else:
+                value = constant(part)
+                if value is not None and type(value) is not int:
+                    return None
+                out.append(value)
+        except Unknown:
             return None
-    return out if None in out else None
+    return out

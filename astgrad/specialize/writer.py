@@ -58,6 +58,12 @@ class Writer:
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
     # (`x = name.T`) and none returns: a matrix product into one is computed transposed
     namespace: dict = field(default_factory=dict)  # the generic module's globals
+    sizing: dict[str, tuple] = field(default_factory=dict)  # names of the function's own that
+    # hold arrays of these shapes all along (its parameters as given): sizes are read off them
+    helpers: object = None  # the generic module's functions, specialized for calls
+    # (astgrad/specialize/helpers.py)
+    returned: tuple | None = None  # what the return statement returns: whether a tuple, and
+    # the (shape, boolean) of each value (None where unknown)
 
     def __post_init__(self):
         self.infer = Shapes(self.dims, self.shapes, self.namespace, self.local)
@@ -70,14 +76,42 @@ class Writer:
         return name
 
     def sizes(self, dims: list[str]) -> list[ast.expr]:
-        return [self.dims.size(dim) for dim in dims]
+        return [self.size(dim) for dim in dims]
+
+    def size(self, dim: str) -> ast.expr:
+        """The expression of a dimension's size in this function: 1, or `x.shape[k]` of an
+        array it holds all along (the dimension's own, if it is one of them)."""
+        dim = self.dims.find(dim)
+        if dim == ONE:
+            return ast.Constant(1)
+        places = [(name, k) for name, shape in self.sizing.items()
+                  for k, d in enumerate(shape) if self.dims.find(d) == dim]
+        if not places:  # a slice's: its base's size less a number
+            trimmed = [d for d in self.dims.trims if self.dims.find(d) == dim]
+            if not trimmed:
+                raise Unknown(dim)
+            base, by = self.dims.trims[trimmed[0]]
+            return ast.BinOp(self.size(base), ast.Sub(), ast.Constant(by))
+        own = [(name, k) for name, k in places if f"{name}.shape[{k}]" == dim]
+        name, k = (own or places)[0]
+        return ast.Subscript(attribute(name, "shape"), ast.Constant(k), ast.Load())
+
+    def forget_views(self, names) -> None:
+        """`names` are rebound: what was known of the arrays they named (a transpose of
+        which, allocated here) no longer holds."""
+        for name in names:
+            self.transposed = {view: a for view, a in self.transposed.items()
+                               if name not in (view, a)}
+            self.allocated.pop(name, None)
 
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, node: ast.stmt, origin: Origin | None) -> None:
-        for name in assigned_names(node):
-            self.transposed = {view: a for view, a in self.transposed.items()
-                               if name not in (view, a)}
+        self.forget_views(assigned_names(node))
+        if isinstance(node, ast.Return):
+            self.returned = self._returned(node.value)
+        if self.helpers is not None and self.helpers.call(self, node, origin):
+            return
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
@@ -86,10 +120,8 @@ class Writer:
                 node = assignment(target, value)
             elif is_transpose(value) and len(self.shapes.get(value.value.id, ())) == 2:
                 self.transposed[target] = value.value.id
-            self.allocated.pop(target, None)
             self.booleans.discard(target)
-            if isinstance(value, ast.Compare) or (isinstance(value, ast.Name) and
-                                                   value.id in self.booleans):
+            if isinstance(value, ast.Compare) or _name_of(value) in self.booleans:
                 self.booleans.add(target)
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
@@ -99,23 +131,37 @@ class Writer:
                 shape = self.infer.shape(value)
             except Unknown:
                 self.shapes.pop(target, None)
-                self._keep(node, origin)
+                self.keep(node, origin)
                 return
             try:
                 written = self._loops(target, value, origin)
             except Unknown:
                 written = False
             if not written:
-                self._keep(node, origin)
+                self.keep(node, origin)
             self.shapes[target] = shape
             return
         for name in assigned_names(node):  # rebound by a form not followed (`a, b = f(x)`)
             self.shapes.pop(name, None)
             self.booleans.discard(name)
-            self.allocated.pop(name, None)
-        self._keep(node, origin)
+        self.keep(node, origin)
 
-    def _keep(self, node: ast.stmt, origin: Origin | None) -> None:
+    def _returned(self, value: ast.expr | None) -> tuple:
+        """Whether `return value` returns a tuple, and what is known of each value."""
+        if value is None:
+            return False, [None]
+        values = value.elts if isinstance(value, ast.Tuple) else [value]
+        known = []
+        for node in values:
+            try:
+                shape = self.infer.shape(node)
+            except Unknown:
+                known.append(None)
+                continue
+            known.append((shape, isinstance(node, ast.Name) and node.id in self.booleans))
+        return isinstance(value, ast.Tuple), known
+
+    def keep(self, node: ast.stmt, origin: Origin | None) -> None:
         node = Simplify(self.infer, self.dtype, self._unshared(node)).visit(copy.deepcopy(node))
         if node is None:
             return
@@ -340,7 +386,7 @@ class Writer:
                                              self.dtype))
             result = load(out) if out_sizes else element(out, [ast.Constant(0)])
             if kind == "mean":
-                result = ast.BinOp(result, ast.Div(), self.dims.size(sizes[along]))
+                result = ast.BinOp(result, ast.Div(), self.size(sizes[along]))
             return ([allocate], [add_into(element(out, at, store=True), value_at)],
                     [assign(target, result)], out, True)
 
@@ -368,7 +414,7 @@ class Writer:
             ast.BoolOp(ast.And(), [ast.Compare(load(best), [ast.Eq()], [load(best)]),
                                    ast.Compare(value_at(), [better], [load(best)])])])
         body = [assign(best, start),
-                for_range(indices[axis], [ast.Constant(1), self.dims.size(sizes[axis])],
+                for_range(indices[axis], [ast.Constant(1), self.size(sizes[axis])],
                           [ast.If(wins, [assign(best, value_at())], [])]),
                 assign(element(out, at, store=True), load(best))]
         allocate = assign(out, new_array("empty", self.sizes(out_sizes or [ONE]), self.dtype))
@@ -376,3 +422,10 @@ class Writer:
                        loops([indices[k] for k in kept], self.sizes([sizes[k] for k in kept]),
                              body),
                        load(out) if out_sizes else element(out, [ast.Constant(0)]))
+
+
+def _name_of(value: ast.expr) -> str | None:
+    """The name whose array `value` is, or is a view of (`a`, `a.T`, `a[1:]`)."""
+    while isinstance(value, ast.Subscript) or is_transpose(value):
+        value = value.value
+    return value.id if isinstance(value, ast.Name) else None

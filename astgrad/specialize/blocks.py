@@ -1,0 +1,106 @@
+"""Blocks of a generated gradient's statements, as the specializer walks them: one statement
+after another, each told what the statements after it read, and `for` loops over ranges,
+whose bodies are written once for every trip.
+
+A loop's body is written with the shapes its names have on entry. Every name it rebinds must
+have the same shape (and be a comparison's array or not alike) at the body's end, so that
+what was written for the first trip holds for every trip; otherwise the function is not
+specialized (`ShapeConflict`). Loop nests never cross a loop's bounds: the open nest is
+emitted before the loop, and the body's own at its end."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from ..emit import Comment, tag
+from ..parse import assigned_names
+from .dimensions import ShapeConflict
+from .syntax import names_in, resolve
+
+SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
+
+
+def specializable(statements: list[ast.stmt], namespace: dict) -> bool:
+    """Whether a block is what `write_block` takes: simple statements, and `for` loops over
+    a range whose bodies are such blocks."""
+    return all(isinstance(s, SIMPLE) or (is_range_loop(s, namespace)
+                                         and specializable(s.body, namespace))
+               for s in statements)
+
+
+def is_range_loop(node: ast.stmt, namespace: dict) -> bool:
+    """`for name in range(...)`, with no `else`."""
+    return (isinstance(node, ast.For) and isinstance(node.target, ast.Name) and not node.orelse
+            and isinstance(node.iter, ast.Call) and not node.iter.keywords
+            and resolve(node.iter.func, namespace, set()) is builtins.range)
+
+
+def write_block(writer, statements: list[ast.stmt], after: set[str]) -> None:
+    """Write `statements` into `writer`'s schedule; `after` is what the statements after the
+    block read (a loop's body: the body again, for its next trip, and what follows the loop)."""
+    read_from = [set(after) for _ in range(len(statements) + 1)]  # by statements k, k+1, ...
+    for k in reversed(range(len(statements))):
+        read_from[k] = read_from[k + 1] | names_in(statements[k])
+    for k, statement in enumerate(statements):
+        writer.schedule.later = read_from[k]
+        origin = getattr(statement, "astgrad_origin", None)
+        if isinstance(statement, ast.For):
+            _write_loop(writer, statement, origin, read_from[k + 1])
+        else:
+            writer.statement(statement, origin)
+
+
+def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
+    schedule = writer.schedule
+    schedule.flush()
+    rebound = assigned_names(node)
+    on_entry = {name: (writer.shapes.get(name), name in writer.booleans) for name in rebound}
+    writer.forget_views(rebound)
+    writer.shapes[node.target.id] = ()  # a range's numbers
+    writer.read_globals(node.iter)
+    outer, schedule.statements = schedule.statements, []
+    every_trip = after | _read_before_bound(node.body)
+    write_block(writer, node.body, every_trip)
+    schedule.later = every_trip
+    schedule.flush()
+    body, schedule.statements = schedule.statements, outer
+    for name, (shape, boolean) in on_entry.items():
+        if name == node.target.id:
+            continue
+        if (name in writer.booleans) != boolean or (
+                shape is not None and _shape(writer, name) != _classes(writer, shape)):
+            raise ShapeConflict(name)  # the first trip's code would not fit the next
+        if shape is None:  # unknown on entry: after no trip, it still is
+            writer.shapes.pop(name, None)
+    writer.forget_views(rebound)
+    loop = ast.For(node.target, node.iter, body or [ast.Pass()], [], lineno=0)
+    schedule.place([tag(loop, origin)], loop)
+
+
+def _read_before_bound(statements: list[ast.stmt]) -> set[str]:
+    """The names a block may read before it binds them: at the end of a loop's body, what the
+    next trip reads of this one."""
+    read, bound = set(), set()
+    for statement in statements:
+        reads = {n.id for n in ast.walk(statement)
+                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            reads.add(statement.target.id)
+        read |= reads - bound
+        if isinstance(statement, ast.Assign | ast.AugAssign):  # (a loop may make no trip)
+            targets = statement.targets if isinstance(statement, ast.Assign) \
+                else [statement.target]
+            bound |= {n.id for target in targets for n in ast.walk(target)
+                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return read
+
+
+def _shape(writer, name: str) -> tuple | None:
+    shape = writer.shapes.get(name)
+    return None if shape is None else _classes(writer, shape)
+
+
+def _classes(writer, shape: tuple) -> tuple:
+    """A shape's dimensions' classes, as they are now (the body may have found two equal)."""
+    return tuple(writer.dims.find(d) for d in shape)
