@@ -133,6 +133,14 @@ def layers_in_a_loop(W, X):
     return np.sum(H[:, 1:] ** 2) + np.sum(H[:-1, :] * H[1:, :])
 
 
+def rows_by_index(A, v):
+    # rows picked by a loop's ints (A[i], A[i + 1]), a column by a number (A[:, 0])
+    total = 0.0
+    for i in range(A.shape[0] - 1):
+        total = total + np.sum(np.tanh(A[i] * v) * A[i + 1])
+    return total + np.sum(A[:, 0] ** 2)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -165,6 +173,7 @@ PROGRAMS = {
     distances_to_nearest: ("ni", "oi"),
     steps_of_a_helper: ("n", "n"),
     layers_in_a_loop: ("ii", "ni"),
+    rows_by_index: ("nm", "m"),
 }
 
 
@@ -210,7 +219,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
     rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
-    layers_in_a_loop: {"n": 4, "i": 3}}
+    layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3}}
 
 
 @settings(max_examples=15, deadline=None)

@@ -3,9 +3,9 @@ after another, each told what the statements after it read, and `for` loops over
 whose bodies are written once for every trip.
 
 A loop's body is written with the shapes its names have on entry. Every name it rebinds must
-have the same shape (and be a comparison's array or not alike) at the body's end, so that
-what was written for the first trip holds for every trip; otherwise the function is not
-specialized (`ShapeConflict`). Loop nests never cross a loop's bounds: the open nest is
+have the same shape (and be a comparison's array, or an int, or not alike) at the body's end,
+so that what was written for the first trip holds for every trip; otherwise the function is
+not specialized (`ShapeConflict`). Loop nests never cross a loop's bounds: the open nest is
 emitted before the loop, and the body's own at its end."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import builtins
 from ..emit import Comment, tag
 from ..parse import assigned_names
 from .dimensions import ShapeConflict
-from .syntax import names_in, resolve
+from .syntax import resolve
 
 SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
 
@@ -39,9 +39,7 @@ def is_range_loop(node: ast.stmt, namespace: dict) -> bool:
 def write_block(writer, statements: list[ast.stmt], after: set[str]) -> None:
     """Write `statements` into `writer`'s schedule; `after` is what the statements after the
     block read (a loop's body: the body again, for its next trip, and what follows the loop)."""
-    read_from = [set(after) for _ in range(len(statements) + 1)]  # by statements k, k+1, ...
-    for k in reversed(range(len(statements))):
-        read_from[k] = read_from[k + 1] | names_in(statements[k])
+    read_from = _live(statements, after)
     for k, statement in enumerate(statements):
         writer.schedule.later = read_from[k]
         origin = getattr(statement, "astgrad_origin", None)
@@ -55,45 +53,65 @@ def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
     schedule = writer.schedule
     schedule.flush()
     rebound = assigned_names(node)
-    on_entry = {name: (writer.shapes.get(name), name in writer.booleans) for name in rebound}
+    on_entry = {name: (writer.shapes.get(name), _kind(writer, name)) for name in rebound}
     writer.forget_views(rebound)
-    writer.shapes[node.target.id] = ()  # a range's numbers
+    writer.shapes[node.target.id] = ()  # a range's ints
+    writer.infer.integers.add(node.target.id)
     writer.read_globals(node.iter)
     outer, schedule.statements = schedule.statements, []
-    every_trip = after | _read_before_bound(node.body)
-    write_block(writer, node.body, every_trip)
-    schedule.later = every_trip
+    carried = _live(node.body, set())[0] - {node.target.id}  # from one trip to the next
+    write_block(writer, node.body, after | carried)
+    schedule.later = after | carried
     schedule.flush()
     body, schedule.statements = schedule.statements, outer
-    for name, (shape, boolean) in on_entry.items():
-        if name == node.target.id:
-            continue
-        if (name in writer.booleans) != boolean or (
-                shape is not None and _shape(writer, name) != _classes(writer, shape)):
+    for name, (shape, (boolean, integer)) in on_entry.items():
+        same_shape = shape is not None and _shape(writer, name) == _classes(writer, shape)
+        if name in carried and ((name in writer.booleans) != boolean or (
+                integer and name not in writer.infer.integers) or (
+                shape is not None and not same_shape)):
             raise ShapeConflict(name)  # the first trip's code would not fit the next
-        if shape is None:  # unknown on entry: after no trip, it still is
-            writer.shapes.pop(name, None)
+        # after the loop: as on entry (no trip) or as at the body's end
+        if not same_shape or (name in writer.booleans) != boolean:
+            writer.shapes.pop(name, None)  # (a known shape goes with knowing whether boolean)
+            writer.booleans.discard(name)
+        if not integer:
+            writer.infer.integers.discard(name)
     writer.forget_views(rebound)
     loop = ast.For(node.target, node.iter, body or [ast.Pass()], [], lineno=0)
     schedule.place([tag(loop, origin)], loop)
 
 
-def _read_before_bound(statements: list[ast.stmt]) -> set[str]:
-    """The names a block may read before it binds them: at the end of a loop's body, what the
-    next trip reads of this one."""
-    read, bound = set(), set()
-    for statement in statements:
-        reads = {n.id for n in ast.walk(statement)
-                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
+    """The names statements k, k+1, ... and those after the block (`after`) may read before
+    binding them, for each k: the values still to be read there (a loop nest's array that none
+    of them reads is a number instead)."""
+    live = [set(after) for _ in range(len(statements) + 1)]
+    for k in reversed(range(len(statements))):
+        statement = statements[k]
+        if isinstance(statement, ast.For):  # what any trip reads before binding it
+            live[k] = _loads(statement.iter) | _live(statement.body, set())[0] | live[k + 1]
+            continue
+        reads = _loads(statement)
         if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
             reads.add(statement.target.id)
-        read |= reads - bound
-        if isinstance(statement, ast.Assign | ast.AugAssign):  # (a loop may make no trip)
+        bound = set()  # (a loop may make no trip: it binds nothing for certain)
+        if isinstance(statement, ast.Assign | ast.AugAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) \
                 else [statement.target]
-            bound |= {n.id for target in targets for n in ast.walk(target)
-                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return read
+            bound = {n.id for target in targets for n in ast.walk(target)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        live[k] = reads | (live[k + 1] - bound)
+    return live
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
+                                                                                   ast.Load)}
+
+
+def _kind(writer, name: str) -> tuple[bool, bool]:
+    """Whether `name` holds a comparison's array, and whether an int."""
+    return name in writer.booleans, name in writer.infer.integers
 
 
 def _shape(writer, name: str) -> tuple | None:

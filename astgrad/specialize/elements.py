@@ -49,7 +49,7 @@ class Elements:
             shape = writer.shapes[node.id]
             return self.read(writer.schedule.current(node.id, shape, indices), shape, indices)
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and (
-                basic_index(node) is not None):
+                basic_index(node, self.infer.integers) is not None):
             return self.indexed(node, indices)
         if is_transpose(node):  # x.T: x read at the indices reversed
             writer.schedule.not_computing(node.value.id)
@@ -112,7 +112,7 @@ class Elements:
             dim = shape[position]
             return ast.Constant(0) if dim == ONE else load(indices[first + position])
 
-        for part in basic_index(node) + [(None, None)] * len(dims):
+        for part in basic_index(node, self.infer.integers) + [(None, None)] * len(dims):
             if part is None:  # a new axis: nothing of x
                 position += 1
                 continue
@@ -121,6 +121,9 @@ class Elements:
             size = self.infer.dims.actual_size(dims.pop(0))
             if isinstance(part, int):
                 at.append(ast.Constant(part))
+                continue
+            if isinstance(part, ast.expr):  # an int the program computes
+                at.append(copy.deepcopy(part))
                 continue
             start = slice(*part).indices(size)[0]
             index = result_index()

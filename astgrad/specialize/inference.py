@@ -5,7 +5,7 @@ calls, known by its declared facts (astgrad/runtime/facts.py)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..emit import to_source
 from ..rules import facts_of
@@ -36,6 +36,7 @@ class Shapes:
     known: dict[str, tuple]
     namespace: dict
     local: set[str]
+    integers: set[str] = field(default_factory=set)  # names of ints (a range's, ...)
 
     def callee(self, node: ast.expr):
         """The object a call calls (None for anything else)."""
@@ -64,7 +65,7 @@ class Shapes:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.comparators[0])])
         if isinstance(node, ast.Attribute) and node.attr == "T":
             return self.shape(node.value)[::-1]
-        if isinstance(node, ast.Subscript) and basic_index(node) is not None:
+        if isinstance(node, ast.Subscript) and basic_index(node, self.integers) is not None:
             return self.indexed(node)
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
@@ -132,7 +133,7 @@ class Shapes:
     def indexed(self, node: ast.Subscript) -> tuple:
         """`x[1:, None, 0]`: x's shape with a 1 where the index has None, a dimension trimmed
         by a slice, and none where it has a number."""
-        parts, shape = basic_index(node), list(self.shape(node.value))
+        parts, shape = basic_index(node, self.integers), list(self.shape(node.value))
         if len(parts) - parts.count(None) > len(shape):
             raise Unknown(to_source(node))  # too many indices: NumPy's IndexError
         out = []
@@ -144,7 +145,7 @@ class Shapes:
             size = self.dims.actual_size(dim)
             if isinstance(part, tuple):
                 out.append(self._sliced(dim, size, *part, node))
-            elif not -size <= part < size:
+            elif isinstance(part, int) and not -size <= part < size:
                 raise Unknown(to_source(node))  # out of bounds: the generic code raises
         return tuple(out + shape)
 

@@ -86,9 +86,27 @@ def constant(node: ast.expr):
     raise Unknown(to_source(node))
 
 
-def basic_index(node: ast.Subscript) -> list | None:
-    """The index of `x[1:, None, 0]` as parts: None (a new axis), an int (one element along
-    an axis), or a slice's (lower, upper) (ints or None; no step); None for any other index."""
+INTEGER_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
+
+
+def is_integer(node: ast.expr, integers: set[str]) -> bool:
+    """Whether `node` is an int: an int constant, one of the names `integers`, or +, -, *,
+    //, % of ints."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return node.id in integers
+    if isinstance(node, ast.BinOp) and isinstance(node.op, INTEGER_ARITHMETIC):
+        return is_integer(node.left, integers) and is_integer(node.right, integers)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return is_integer(node.operand, integers)
+    return False
+
+
+def basic_index(node: ast.Subscript, integers: set[str]) -> list | None:
+    """The index of `x[1:, None, 0, i]` as parts: None (a new axis), an int or an int
+    expression of the names `integers` (one element along an axis), or a slice's (lower,
+    upper) (ints or None; no step); None for any other index."""
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     out = []
     for part in parts:
@@ -100,11 +118,14 @@ def basic_index(node: ast.Subscript) -> list | None:
                 if any(b is not None and type(b) is not int for b in bounds):
                     return None
                 out.append(tuple(bounds))
-            else:
-                value = constant(part)
-                if value is not None and type(value) is not int:
-                    return None
-                out.append(value)
+                continue
+            value = constant(part)
         except Unknown:
-            return None
+            if isinstance(part, ast.Slice) or not is_integer(part, integers):
+                return None
+            out.append(part)  # an int the program computes
+            continue
+        if value is not None and type(value) is not int:
+            return None  # (x[True] is a mask)
+        out.append(value)
     return out

@@ -31,7 +31,14 @@ from .inference import Shapes
 from .nests import assignment, reduced_places
 from .schedule import Schedule
 from .simplify import Simplify
-from .syntax import PRODUCTS, REDUCTIONS, Unknown, is_transpose, reduction_arguments
+from .syntax import (
+    PRODUCTS,
+    REDUCTIONS,
+    Unknown,
+    is_integer,
+    is_transpose,
+    reduction_arguments,
+)
 
 ZERO = 0  # the index of an axis of size 1
 
@@ -123,6 +130,9 @@ class Writer:
             self.booleans.discard(target)
             if isinstance(value, ast.Compare) or _name_of(value) in self.booleans:
                 self.booleans.add(target)
+            self.infer.integers.discard(target)
+            if is_integer(value, self.infer.integers):
+                self.infer.integers.add(target)
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
             if self.schedule.alias(target, value, origin):
@@ -144,6 +154,7 @@ class Writer:
         for name in assigned_names(node):  # rebound by a form not followed (`a, b = f(x)`)
             self.shapes.pop(name, None)
             self.booleans.discard(name)
+            self.infer.integers.discard(name)
         self.keep(node, origin)
 
     def _returned(self, value: ast.expr | None) -> tuple:
