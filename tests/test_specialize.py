@@ -141,6 +141,22 @@ def rows_by_index(A, v):
     return total + np.sum(A[:, 0] ** 2)
 
 
+def gates(x, w):
+    # slices bounded by a dimension (b = x.shape[0]; w[b:2 * b], w[3 * b:]), checked on entry
+    b = x.shape[0]
+    return np.tanh(x * w[:b] + w[b:2 * b]) * (1.0 / (1.0 + np.exp(-w[3 * b:])))
+
+
+def cells_in_a_loop(x, w, h):
+    # a helper slicing by its arguments' sizes, in a loop writing rows (h[k] = ...)
+    h = h.copy()
+    y = np.zeros_like(x)
+    for k in range(h.shape[0]):
+        h[k] = gates(x + h[k], w)
+        y = y + h[k]
+    return np.sum(y * y) + np.sum(h[:, :-1] ** 2)
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -174,11 +190,16 @@ PROGRAMS = {
     steps_of_a_helper: ("n", "n"),
     layers_in_a_loop: ("ii", "ni"),
     rows_by_index: ("nm", "m"),
+    cells_in_a_loop: ("m", "q", "nm"),
 }
 
 
 def shapes_of(function, sizes: dict) -> list[tuple]:
-    return [tuple(sizes.get(d, 1) for d in spec) for spec in PROGRAMS[function]]
+    """The argument shapes of a program: a letter is a named size (1 if not given; q is four
+    times m), a digit a size."""
+    sizes = {"q": 4 * sizes.get("m", 1), **sizes}
+    return [tuple(int(d) if d.isdigit() else sizes.get(d, 1) for d in spec)
+            for spec in PROGRAMS[function]]
 
 
 def arguments(draw, function, sizes):
@@ -219,7 +240,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     transposed_product: {"n": 4, "i": 3, "h": 2}, running_sums: {"n": 4, "i": 3, "h": 2},
     rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
-    layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3}}
+    layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
+    cells_in_a_loop: {"n": 3, "m": 2}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -353,6 +375,20 @@ def test_loops_and_helpers_are_specialized(jit):
     assert_same(fast.compiled(*args), gradient(steps_of_a_helper, False)(*args))
     loop = astgrad.specialized(astgrad.value_and_grad(with_a_loop, jit=jit), (np.ones(3), 2))
     assert loop.compiled(np.ones(3), 3) == (0.375, pytest.approx([0.125] * 3))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_slices_bounded_by_sizes_are_checked_on_entry(jit):
+    shapes = shapes_of(cells_in_a_loop, PATTERNS[cells_in_a_loop])
+    args = [np.random.default_rng(4).normal(size=s) for s in shapes]
+    fast = astgrad.specialized(gradient(cells_in_a_loop, jit), args)
+    assert "gates_specialized(" in fast.source and "gates_vjp_specialized(" in fast.source
+    assert_same(fast.compiled(*args), tape.value_and_grad(cells_in_a_loop, wrt=(0, 1, 2))(*args))
+    longer = [args[0], np.ones(shapes[1][0] + 1), args[2]]  # w[3 * b:] is longer than x
+    with pytest.raises(ShapePatternError):
+        fast.compiled(*longer)
+    with pytest.raises(astgrad.GradientRuntimeError, match="broadcast"):
+        fast(*longer)  # the generic gradient's error, on the function's line
 
 
 @pytest.mark.parametrize("jit", [False, True])

@@ -4,9 +4,9 @@ whose bodies are written once for every trip.
 
 A loop's body is written with the shapes its names have on entry. Every name it rebinds must
 have the same shape (and be a comparison's array, or an int, or not alike) at the body's end,
-so that what was written for the first trip holds for every trip; otherwise the function is
-not specialized (`ShapeConflict`). Loop nests never cross a loop's bounds: the open nest is
-emitted before the loop, and the body's own at its end."""
+so that what was written for the first trip holds for every trip; a name that does not is
+taken as unknown on entry, and the body written again. Loop nests never cross a loop's bounds:
+the open nest is emitted before the loop, and the body's own at its end."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import builtins
 
 from ..emit import Comment, tag
 from ..parse import assigned_names
-from .dimensions import ShapeConflict
 from .syntax import resolve
 
 SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
@@ -49,27 +48,53 @@ def write_block(writer, statements: list[ast.stmt], after: set[str]) -> None:
             writer.statement(statement, origin)
 
 
+class _Changed(Exception):
+    """A name a loop carries from one trip to the next ends a trip other than it began it."""
+
+
 def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
+    """Write a loop: its body as if for the first trip; if a name it carries from one trip
+    to the next ends the trip other than it began it, again with nothing known of that name
+    on entry (its statements then stay as they were), until every trip fits."""
     schedule = writer.schedule
     schedule.flush()
     rebound = assigned_names(node)
-    on_entry = {name: (writer.shapes.get(name), _kind(writer, name)) for name in rebound}
+    carried = _live(node.body, set())[0] - {node.target.id}  # from one trip to the next
     writer.forget_views(rebound)
+    for name in rebound:  # (an int the body changes, `k = k + 1`, is not what it was)
+        writer.infer.values.pop(name, None)
+    outer = schedule.statements
+    while True:
+        state = writer.state()
+        try:
+            body = _body(writer, node, after, rebound, carried)
+            break
+        except _Changed as changed:
+            writer.restore(state)
+            schedule.nest = None
+            writer.forget(changed.args[0])
+        finally:
+            schedule.statements = outer
+    loop = ast.For(node.target, node.iter, body or [ast.Pass()], [], lineno=0)
+    schedule.place([tag(loop, origin)], loop)
+
+
+def _body(writer, node: ast.For, after: set[str], rebound, carried: set[str]) -> list:
+    schedule = writer.schedule
+    on_entry = {name: (writer.shapes.get(name), _kind(writer, name)) for name in rebound}
     writer.shapes[node.target.id] = ()  # a range's ints
     writer.infer.integers.add(node.target.id)
     writer.read_globals(node.iter)
-    outer, schedule.statements = schedule.statements, []
-    carried = _live(node.body, set())[0] - {node.target.id}  # from one trip to the next
+    schedule.statements = []
     write_block(writer, node.body, after | carried)
     schedule.later = after | carried
     schedule.flush()
-    body, schedule.statements = schedule.statements, outer
     for name, (shape, (boolean, integer)) in on_entry.items():
         same_shape = shape is not None and _shape(writer, name) == _classes(writer, shape)
         if name in carried and ((name in writer.booleans) != boolean or (
                 integer and name not in writer.infer.integers) or (
                 shape is not None and not same_shape)):
-            raise ShapeConflict(name)  # the first trip's code would not fit the next
+            raise _Changed(name)  # the first trip's code would not fit the next
         # after the loop: as on entry (no trip) or as at the body's end
         if not same_shape or (name in writer.booleans) != boolean:
             writer.shapes.pop(name, None)  # (a known shape goes with knowing whether boolean)
@@ -77,8 +102,7 @@ def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
         if not integer:
             writer.infer.integers.discard(name)
     writer.forget_views(rebound)
-    loop = ast.For(node.target, node.iter, body or [ast.Pass()], [], lineno=0)
-    schedule.place([tag(loop, origin)], loop)
+    return schedule.statements
 
 
 def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:

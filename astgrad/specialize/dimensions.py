@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from .code import attribute, call
+from .sizes import Size
 from .syntax import Unknown
 
 ONE = "1"  # a dimension of size 1; any other dimension is a class of argument dimensions
@@ -18,8 +19,8 @@ class ShapeConflict(Exception):
 
 class Dimensions:
     """Classes of argument dimensions known equal (union-find), and the check of the pattern
-    the specialized function assumes. A slice's dimension (`x[1:]`) is one of its own,
-    `trimmed` from its argument's by a number."""
+    the specialized function assumes. A slice's dimension (`x[1:]`, `w[b:2 * b]`) is one of
+    its own, of a `Size` computed from others (`of_size`)."""
 
     def __init__(self, shapes: dict[str, tuple]):
         self.actual = {f"{name}.shape[{k}]": size for name, shape in shapes.items()
@@ -27,25 +28,49 @@ class Dimensions:
         self.where = {f"{name}.shape[{k}]": (name, k) for name, shape in shapes.items()
                       for k in range(len(shape))}
         self.parent = {dim: dim for dim in self.actual}
-        self.trims: dict[str, tuple[str, int]] = {}  # a slice's dimension -> (its base's, by)
+        self.forms: dict[str, Size] = {}  # a slice's dimension -> its size
+        self.conditions: list[Size] = []  # sizes the guard checks are 0 or more
 
     def actual_size(self, dim: str) -> int:
         """The size of `dim` for the arguments the pattern was taken from."""
         return 1 if dim == ONE else self.actual[self.find(dim)]
 
-    def trimmed(self, dim: str, by: int) -> str:
-        """The dimension `by` less than `dim` (of `x[1:]`, `x[:-1]`): ONE if it is 1 for
-        these arguments (the guard then checks it is for others), Unknown if less."""
-        base = self.find(dim)
-        if by == 0:
-            return base
-        size = self.actual[base] - by
-        if size < 1:
-            raise Unknown(f"{base} - {by}")
-        name = f"{base}-{by}"
+    def normal(self, size: Size) -> Size:
+        """`size` in terms of classes (ONE's as a number)."""
+        out = Size((), size.constant)
+        for dim, k in size.terms:
+            dim = self.find(dim)
+            out = out.plus(Size((), k) if dim == ONE else Size(((dim, k),)))
+        return out
+
+    def of_size(self, size: Size) -> str:
+        """The dimension of `size` elements: ONE if there is 1 for these arguments (the guard
+        then checks there is for others); Unknown if none, or a number of its own."""
+        size = self.normal(size)
+        if len(size.terms) == 1 and size.terms[0][1] == 1 and size.constant == 0:
+            return size.terms[0][0]
+        if not size.terms:
+            if size.constant == 1:
+                return ONE
+            raise Unknown(str(size))
+        actual = size.value(self.actual_size)
+        if actual < 1:
+            raise Unknown(str(size))
+        name = str(size)
         if name not in self.actual:
-            self.actual[name], self.parent[name], self.trims[name] = size, name, (base, by)
-        return ONE if size == 1 else self.find(name)
+            self.actual[name], self.parent[name], self.forms[name] = actual, name, size
+        return ONE if actual == 1 else self.find(name)
+
+    def require(self, size: Size) -> None:
+        """That `size` be 0 or more, as it is for these arguments (else Unknown): the guard
+        checks it is for others."""
+        size = self.normal(size)
+        if size.value(self.actual_size) < 0:
+            raise Unknown(str(size))
+        if all(k > 0 for _, k in size.terms) and size.constant >= 0:
+            return  # a sum of sizes
+        if size not in self.conditions:
+            self.conditions.append(size)
 
     def size(self, dim: str) -> ast.expr:
         """The expression of a dimension's size: 1, or `x.shape[k]` of an argument's."""
@@ -68,6 +93,8 @@ class Dimensions:
             return a
         if ONE in (a, b) or self.actual[a] != self.actual[b]:
             raise ShapeConflict(a, b)
+        if a in self.forms and b not in self.forms:  # an argument's dimension represents
+            a, b = b, a
         self.parent[b] = a
         return a
 
@@ -91,6 +118,8 @@ class Dimensions:
         conditions += [ast.Compare(self.size_of(dim), [ast.Eq()], [self.size(dim)])
                        for dim in self.actual
                        if self.actual[dim] != 1 and self.find(dim) != dim]
+        conditions += [ast.Compare(size.expression(self.size), [ast.GtE()], [ast.Constant(0)])
+                       for size in self.conditions]
         if not conditions:
             return []
         test = conditions[0] if len(conditions) == 1 else ast.BoolOp(ast.And(), conditions)
@@ -100,8 +129,7 @@ class Dimensions:
 
     def size_of(self, dim: str) -> ast.expr:
         """The expression of one dimension's own size (not its class's)."""
-        if dim in self.trims:
-            base, by = self.trims[dim]
-            return ast.BinOp(self.size_of(base), ast.Sub(), ast.Constant(by))
+        if dim in self.forms:
+            return self.forms[dim].expression(self.size)
         name, k = self.where[dim]
         return ast.Subscript(attribute(name, "shape"), ast.Constant(k), ast.Load())

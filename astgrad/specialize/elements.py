@@ -10,6 +10,7 @@ from ..emit import to_source
 from .code import call, element, in_dtype, load, number
 from .dimensions import ONE
 from .simplify import Simplify
+from .sizes import Size
 from .syntax import Unknown, basic_index, constant, is_flag, is_transpose, names_in
 
 
@@ -118,16 +119,17 @@ class Elements:
                 continue
             if not dims:
                 break
-            size = self.infer.dims.actual_size(dims.pop(0))
+            dim = dims.pop(0)
             if isinstance(part, int):
                 at.append(ast.Constant(part))
                 continue
             if isinstance(part, ast.expr):  # an int the program computes
                 at.append(copy.deepcopy(part))
                 continue
-            start = slice(*part).indices(size)[0]
+            start, _ = self.infer.slice_bounds(dim, *part, node)
             index = result_index()
-            at.append(ast.BinOp(index, ast.Add(), ast.Constant(start)) if start else index)
+            at.append(ast.BinOp(index, ast.Add(), start.expression(self.writer.size))
+                      if start != Size() else index)
             position += 1
         return element(name, at)
 

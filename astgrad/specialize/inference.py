@@ -11,6 +11,7 @@ from ..emit import to_source
 from ..rules import facts_of
 from ..runtime.facts import Facts
 from .dimensions import ONE, Dimensions
+from .sizes import Size
 from .syntax import (
     ARITHMETIC,
     COMPARISONS,
@@ -37,6 +38,8 @@ class Shapes:
     namespace: dict
     local: set[str]
     integers: set[str] = field(default_factory=set)  # names of ints (a range's, ...)
+    values: dict = field(default_factory=dict)  # name -> the Size it holds, or the sizes of
+    # the shape it holds (`s = x.shape`)
 
     def callee(self, node: ast.expr):
         """The object a call calls (None for anything else)."""
@@ -69,6 +72,9 @@ class Shapes:
             return self.indexed(node)
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not (
+                node.args or node.keywords):  # a.copy()
+            return self.shape(node.func.value)
         facts = self.facts(node)
         shape = self.call_shape(node, facts)
         if shape and facts.dtype is not None:  # an array of integers or truth values: loops
@@ -150,16 +156,71 @@ class Shapes:
         return tuple(out + shape)
 
     def _sliced(self, dim: str, size: int, lower, upper, node: ast.Subscript) -> str:
-        """The dimension of `x[lower:upper]` along `dim`: `dim` less what the slice leaves
-        out at either end, if that does not depend on `dim`'s size."""
-        start, stop, _ = slice(lower, upper).indices(size)
-        if stop - start < 1:
-            raise Unknown(to_source(node))  # empty
-        if self.dims.find(dim) == ONE:
-            return ONE
-        if (lower is not None and lower < 0) or (upper is not None and upper >= 0):
-            raise Unknown(to_source(node))  # a length of its own, not the dimension's
-        return self.dims.trimmed(dim, (lower or 0) - (upper or 0))
+        """The dimension of `x[lower:upper]` along `dim`."""
+        return self.slice_bounds(dim, lower, upper, node)[1]
+
+    def slice_bounds(self, dim: str, lower, upper, node: ast.Subscript) -> tuple[Size, str]:
+        """Where `x[lower:upper]` starts along `dim`, and its dimension. Its bounds must lie
+        within the dimension, in order (the guard checks they do for other arguments); a
+        negative number counts from the end, as in Python."""
+        whole = Size.of(dim) if self.dims.find(dim) != ONE else Size((), 1)
+
+        def bound(value, default: Size) -> Size:
+            if value is None:
+                return default
+            if isinstance(value, int):
+                return whole.plus(Size((), value)) if value < 0 else Size((), value)
+            size = self.size_value(value)
+            if size is None:
+                raise Unknown(to_source(node))
+            return size
+
+        start, stop = bound(lower, Size()), bound(upper, whole)
+        self.dims.require(start)
+        self.dims.require(whole.plus(stop, -1))
+        return start, self.dims.of_size(stop.plus(start, -1))
+
+    def size_value(self, node: ast.expr) -> Size | None:
+        """The int `node` computes from the arguments' dimensions (`x.shape[0]`, `d - 1`, a
+        name bound to one), or None."""
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return Size((), node.value)
+        if isinstance(node, ast.Name):
+            value = self.values.get(node.id)
+            return value if isinstance(value, Size) else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            value = self.size_value(node.operand)
+            return None if value is None else value.times(-1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            left, right = self.size_value(node.left), self.size_value(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Mult):
+                if left.terms and right.terms:
+                    return None  # a product of dimensions
+                return left.times(right.constant) if not right.terms \
+                    else right.times(left.constant)
+            return left.plus(right, 1 if isinstance(node.op, ast.Add) else -1)
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and type(
+                node.slice.value) is int:
+            sizes = self.shape_sizes(node.value)
+            k = node.slice.value
+            return sizes[k] if sizes is not None and -len(sizes) <= k < len(sizes) else None
+        return None
+
+    def shape_sizes(self, node: ast.expr) -> tuple | None:
+        """The sizes of `x.shape` (or of a name bound to it), or None."""
+        if isinstance(node, ast.Name):
+            value = self.values.get(node.id)
+            return value if isinstance(value, tuple) else None
+        if isinstance(node, ast.Attribute) and node.attr == "shape":
+            try:
+                shape = self.shape(node.value)
+            except Unknown:
+                return None
+            return tuple(Size((), 1) if self.dims.find(d) == ONE else Size.of(d)
+                         for d in shape)
+        return None
 
     def sizes(self, shape: tuple) -> list[str]:
         return [self.dims.find(d) for d in shape]

@@ -23,7 +23,7 @@ from ..runtime import float_type
 from .blocks import specializable, write_block
 from .code import assign, load
 from .dimensions import Dimensions, ShapeConflict
-from .syntax import Unknown, is_transpose, names_in, resolve
+from .syntax import Unknown, is_integer, is_transpose, names_in, resolve
 from .writer import Writer
 
 
@@ -39,9 +39,11 @@ class Program:
         self._written: dict[tuple, tuple | None] = {}  # (helper, shapes) -> (name, returned)
 
     def write(self, function: ast.FunctionDef, shapes: list[tuple], sizing: dict[str, str],
-              booleans: set[str] = frozenset()) -> tuple[list, list, Writer]:
+              booleans: set[str] = frozenset(), ints: set[str] = frozenset(),
+              sizes: dict | None = None) -> tuple[list, list, Writer]:
         """The body of `function` (prepared, see `prepared`) for parameters of symbolic
-        `shapes` (`booleans` of them comparisons' arrays), sized by the names `sizing` gives
+        `shapes` (`booleans` of them comparisons' arrays, `ints` ints, `sizes` ints computed
+        from dimensions), sized by the names `sizing` gives
         for its parameters: the statements binding those names, the rest of the body, and its
         writer. Raises ShapeConflict."""
         params = [a.arg for a in function.args.args]
@@ -53,6 +55,8 @@ class Program:
         for param, shape in zip(params, shapes):
             writer.shapes[param] = shape
         writer.booleans |= set(booleans)
+        writer.infer.integers |= set(ints)
+        writer.infer.values.update(sizes or {})
         write_block(writer, function.body, set())
         writer.schedule.later = set()
         writer.schedule.flush()
@@ -76,7 +80,10 @@ class Program:
         except Unknown:
             return False
         booleans = [isinstance(a, ast.Name) and a.id in writer.booleans for a in node.value.args]
-        written = self._helper(node.value.func.id, shapes, booleans)
+        ints = [is_integer(a, writer.infer.integers) or writer.infer.size_value(a) is not None
+                for a in node.value.args]
+        sizes = [writer.infer.size_value(a) for a in node.value.args]
+        written = self._helper(node.value.func.id, shapes, booleans, ints, sizes)
         if written is None:
             return False
         name, (is_tuple, returned) = written
@@ -102,12 +109,15 @@ class Program:
                     writer.booleans.add(target_name)
         return True
 
-    def _helper(self, helper: str, shapes: list[tuple], booleans: list[bool]):
-        """The name of `helper` specialized for arguments of `shapes` (the generic one's if
-        nothing in it is written as loops), and what it returns; None if it cannot be
-        followed."""
+    def _helper(self, helper: str, shapes: list[tuple], booleans: list[bool], ints: list[bool],
+                sizes: list):
+        """The name of `helper` specialized for arguments of `shapes` (`booleans` of them
+        comparisons' arrays, `ints` ints, of `sizes` where computed from dimensions) (the
+        generic one's if nothing in it is written as loops), and what it returns; None if it
+        cannot be followed."""
+        sizes = [None if s is None else self.dims.normal(s) for s in sizes]
         key = (helper, tuple(tuple(self.dims.find(d) for d in s) for s in shapes),
-               tuple(booleans))
+               tuple(booleans), tuple(ints), tuple(sizes))
         if key in self._written:
             return self._written[key]
         self._written[key] = None  # a call of itself, inside: the generic function
@@ -121,8 +131,10 @@ class Program:
                  self.rewritten)
         params = [a.arg for a in function.args.args]
         try:
-            aliases, body, writer = self.write(function, shapes, sizing,
-                                      {p for p, boolean in zip(params, booleans) if boolean})
+            aliases, body, writer = self.write(
+                function, shapes, sizing, {p for p, boolean in zip(params, booleans) if boolean},
+                {p for p, known in zip(params, ints) if known},
+                {p: s for p, s in zip(params, sizes) if s is not None})
         except ShapeConflict:
             count, keys, self.imports, self.shares, self.rewritten = state
             del self.functions[count:]

@@ -103,10 +103,21 @@ def is_integer(node: ast.expr, integers: set[str]) -> bool:
     return False
 
 
+def _bound(node: ast.expr | None, integers: set[str]):
+    """A slice's bound: None, an int, an int expression of the names `integers`, or False."""
+    if node is None:
+        return None
+    try:
+        value = constant(node)
+    except Unknown:
+        return node if is_integer(node, integers) else False
+    return value if type(value) is int else False
+
+
 def basic_index(node: ast.Subscript, integers: set[str]) -> list | None:
     """The index of `x[1:, None, 0, i]` as parts: None (a new axis), an int or an int
     expression of the names `integers` (one element along an axis), or a slice's (lower,
-    upper) (ints or None; no step); None for any other index."""
+    upper) (each None, an int or an int expression; no step); None for any other index."""
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     out = []
     for part in parts:
@@ -114,8 +125,8 @@ def basic_index(node: ast.Subscript, integers: set[str]) -> list | None:
             if isinstance(part, ast.Slice):
                 if part.step is not None:
                     return None
-                bounds = [None if b is None else constant(b) for b in (part.lower, part.upper)]
-                if any(b is not None and type(b) is not int for b in bounds):
+                bounds = [_bound(b, integers) for b in (part.lower, part.upper)]
+                if any(b is False for b in bounds):
                     return None
                 out.append(tuple(bounds))
                 continue

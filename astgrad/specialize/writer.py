@@ -93,15 +93,38 @@ class Writer:
             return ast.Constant(1)
         places = [(name, k) for name, shape in self.sizing.items()
                   for k, d in enumerate(shape) if self.dims.find(d) == dim]
-        if not places:  # a slice's: its base's size less a number
-            trimmed = [d for d in self.dims.trims if self.dims.find(d) == dim]
-            if not trimmed:
+        if not places:  # a slice's: computed from other dimensions
+            forms = [self.dims.forms[d] for d in self.dims.forms if self.dims.find(d) == dim]
+            forms = [f for f in forms if all(self.dims.find(t) != dim for t, _ in f.terms)]
+            if not forms:
                 raise Unknown(dim)
-            base, by = self.dims.trims[trimmed[0]]
-            return ast.BinOp(self.size(base), ast.Sub(), ast.Constant(by))
+            return forms[0].expression(self.size)
         own = [(name, k) for name, k in places if f"{name}.shape[{k}]" == dim]
         name, k = (own or places)[0]
         return ast.Subscript(attribute(name, "shape"), ast.Constant(k), ast.Load())
+
+    def state(self) -> tuple:
+        """What the writer knows of names, and has written, to `restore` it to."""
+        return (dict(self.shapes), set(self.booleans), dict(self.allocated),
+                dict(self.transposed), set(self.infer.integers), dict(self.infer.values),
+                self.rewritten, self.shares, set(self.globals))
+
+    def restore(self, state: tuple) -> None:
+        shapes, booleans, allocated, transposed, integers, values, *counts = state
+        for known, saved in ((self.shapes, shapes), (self.booleans, booleans),
+                             (self.allocated, allocated), (self.infer.integers, integers),
+                             (self.infer.values, values), (self.globals, counts[2])):
+            known.clear()
+            known.update(saved)
+        self.transposed, self.rewritten, self.shares = transposed, counts[0], counts[1]
+
+    def forget(self, name: str) -> None:
+        """Know nothing of what `name` holds."""
+        self.forget_views([name])
+        self.shapes.pop(name, None)
+        self.booleans.discard(name)
+        self.infer.integers.discard(name)
+        self.infer.values.pop(name, None)
 
     def forget_views(self, names) -> None:
         """`names` are rebound: what was known of the arrays they named (a transpose of
@@ -131,7 +154,13 @@ class Writer:
             if isinstance(value, ast.Compare) or _name_of(value) in self.booleans:
                 self.booleans.add(target)
             self.infer.integers.discard(target)
-            if is_integer(value, self.infer.integers):
+            self.infer.values.pop(target, None)
+            value_size = self.infer.size_value(value)
+            if value_size is not None:
+                self.infer.values[target] = value_size
+            elif self.infer.shape_sizes(value) is not None:
+                self.infer.values[target] = self.infer.shape_sizes(value)
+            if is_integer(value, self.infer.integers) or value_size is not None:
                 self.infer.integers.add(target)
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
@@ -155,6 +184,7 @@ class Writer:
             self.shapes.pop(name, None)
             self.booleans.discard(name)
             self.infer.integers.discard(name)
+            self.infer.values.pop(name, None)
         self.keep(node, origin)
 
     def _returned(self, value: ast.expr | None) -> tuple:
