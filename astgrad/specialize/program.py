@@ -23,6 +23,7 @@ from ..runtime import float_type
 from .blocks import specializable, write_block
 from .code import assign, load
 from .dimensions import Dimensions, ShapeConflict
+from .inline import inlinable, inlined
 from .syntax import Unknown, is_integer, is_transpose, names_in, resolve
 from .writer import Writer
 
@@ -37,6 +38,7 @@ class Program:
         self.shares = False  # whether a loop calls extremum_share_scalar
         self.rewritten = 0
         self._written: dict[tuple, tuple | None] = {}  # (helper, shapes) -> (name, returned)
+        self._inlining: list[str] = []  # the helpers whose statements are being written
 
     def write(self, function: ast.FunctionDef, shapes: list[tuple], sizing: dict[str, str],
               booleans: set[str] = frozenset(), ints: set[str] = frozenset(),
@@ -75,6 +77,11 @@ class Program:
                 and node.value.func.id in self.trees and node.value.func.id not in writer.local
                 and not node.value.keywords):
             return False
+        helper = node.value.func.id
+        function = prepared(self.trees[helper], self.namespace)
+        if inlinable(function, node.value) and helper not in self._inlining:
+            self._inline(writer, function, node, origin)
+            return True
         try:
             shapes = [writer.infer.shape(a) for a in node.value.args]
         except Unknown:
@@ -108,6 +115,20 @@ class Program:
                 if known[1]:
                     writer.booleans.add(target_name)
         return True
+
+    def _inline(self, writer: Writer, function: ast.FunctionDef, node: ast.Assign,
+                origin: Origin | None) -> None:
+        """Write the call `node` of `function` as its statements (inline.py)."""
+        statements, renamed = inlined(function, node, self.names, origin)
+        writer.local |= set(renamed.values())
+        writer.transposed_later |= {renamed[name] for name in _transposed_later(function)
+                                    if name in renamed}
+        after = writer.schedule.later
+        self._inlining.append(function.name)
+        try:
+            write_block(writer, statements, after)
+        finally:
+            self._inlining.pop()
 
     def _helper(self, helper: str, shapes: list[tuple], booleans: list[bool], ints: list[bool],
                 sizes: list):
