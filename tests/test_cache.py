@@ -190,7 +190,9 @@ def test_cache_info_says_when_the_folder_cannot_be_written(unwritable):
 
 TEXTS = '''
 import hashlib, sys
+import numpy as np
 import astgrad
+from tests import test_specialize
 from tests.corpus import control
 from tests.fuzz import regressions
 
@@ -201,6 +203,9 @@ for function, wrt in [(c.function, c.wrt) for c in control.CASES] + [
         texts.append(astgrad.grad(function, wrt, jit=False).source)
     except astgrad.AstgradError as error:
         texts.append(type(error).__name__)
+for function, sizes in test_specialize.PATTERNS.items():  # and their specialized versions
+    args = [np.ones(s) for s in test_specialize.shapes_of(function, sizes)]
+    texts.append(astgrad.specialized(test_specialize.gradient(function, False), args).source)
 print(hashlib.sha256("\\n".join(texts).encode()).hexdigest())
 '''
 
