@@ -165,6 +165,12 @@ def cells_in_a_loop(x, w, h):
     return np.sum(y * y) + np.sum(h[:, :-1] ** 2)
 
 
+def scaled_by_a_number(a, x):
+    # a number times arrays: its adjoint sums arrays to a number, in a loop's total, also
+    # inside an expression (`_da = g + unbroadcast(E, a)`)
+    return np.sum(np.tanh(a * x) + a) + a * np.log(np.sum(np.exp(x - np.max(x))))
+
+
 def summed(a, b):
     return np.sum(a + b)
 
@@ -199,6 +205,7 @@ PROGRAMS = {
     layers_in_a_loop: ("ii", "ni"),
     rows_by_index: ("nm", "m"),
     cells_in_a_loop: ("m", "q", "nm"),
+    scaled_by_a_number: ("", "nm"),
 }
 
 
@@ -249,7 +256,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
-    cells_in_a_loop: {"n": 3, "m": 2}}
+    cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -273,7 +280,7 @@ def test_specialized_gradients_agree_with_finite_differences_and_the_tape(functi
     shapes = shapes_of(function, PATTERNS[function])
     wrt = tuple(range(len(shapes)))
     for _ in range(2):
-        args = [rng.normal(size=shape) for shape in shapes]
+        args = [rng.normal(size=shape) if shape else rng.normal() for shape in shapes]
         fast = astgrad.specialized(gradient(function, jit), args)
         assert fast is not gradient(function, jit)
         value, grads = fast(*args)
@@ -383,6 +390,14 @@ def test_loops_and_helpers_are_specialized(jit):
     assert_same(fast.compiled(*args), gradient(steps_of_a_helper, False)(*args))
     loop = astgrad.specialized(astgrad.value_and_grad(with_a_loop, jit=jit), (np.ones(3), 2))
     assert loop.compiled(np.ones(3), 3) == (0.375, pytest.approx([0.125] * 3))
+
+
+def test_adjoints_summed_to_a_number_are_loops():
+    args = [0.5, np.ones((3, 4))]
+    source = astgrad.specialized(gradient(scaled_by_a_number, False), args).source
+    body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
+    assert "unbroadcast(" not in body and "unreduce(" not in body
+    assert "_sum1 = _total" in body  # the one inside `_da + unbroadcast(...)`, bound first
 
 
 @pytest.mark.parametrize("jit", [False, True])

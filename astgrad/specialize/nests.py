@@ -60,12 +60,15 @@ def comment(target: str, value: ast.expr, origin: Origin | None) -> ast.stmt:
 
 
 def is_view(node: ast.stmt) -> bool:
-    """Whether `node` only names an array another name holds, or its transpose: a statement
+    """Whether `node` only names an array another name holds, or its transpose, or computes
+    arithmetic of names and numbers (`g = a + s`, s a sum the nest computes): a statement
     that can wait until after a loop nest."""
     if not (isinstance(node, ast.Assign) and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)):
         return False
-    return isinstance(node.value, ast.Name) or is_transpose(node.value)
+    return is_transpose(node.value) or all(
+        isinstance(n, ast.Name | ast.Constant | ast.BinOp | ast.UnaryOp | ast.operator
+                   | ast.unaryop | ast.expr_context) for n in ast.walk(node.value))
 
 
 def changes_arrays(node: ast.stmt) -> bool:

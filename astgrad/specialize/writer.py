@@ -144,6 +144,7 @@ class Writer:
             return
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                 node.targets[0], ast.Name):
+            node = self._hoisted(node, origin)
             target, value = node.targets[0].id, node.value
             if is_transpose(value) and value.value.id in self.transposed:  # (a.T).T is a
                 value = load(self.transposed[value.value.id])
@@ -370,6 +371,8 @@ class Writer:
     def _unbroadcast(self, target: str, node: ast.Call, origin: Origin | None) -> bool:
         value, like = node.args
         shape, like_shape = self.infer.shape(value), self.infer.shape(like)
+        if shape and not like_shape:  # to a number: the sum of all elements
+            return self._summed(target, node, origin, value, shape)
         if not like_shape or len(shape) < len(like_shape):
             return False
         if self.infer.sizes(shape) == self.infer.sizes(like_shape):  # nothing to sum: itself
@@ -396,6 +399,41 @@ class Writer:
 
         self.schedule.fused(target, node, origin, self.infer.sizes(shape), build)
         return True
+
+    def _summed(self, target: str, node: ast.Call, origin: Origin | None, value: ast.expr,
+                shape: tuple) -> bool:
+        """`target` = the sum of `value`'s elements, a number, in a loop nest."""
+        def build(indices):
+            setup: list[ast.stmt] = []
+            value_at = self.elements.element(value, indices, setup)
+            total = self.fresh("_total")
+            return (setup + [assign(total, number(0.0, self.dtype))],
+                    [add_into(ast.Name(total, ast.Store()), value_at)],
+                    [assign(target, load(total))], total, True)
+
+        self.schedule.fused(target, node, origin, self.infer.sizes(shape), build)
+        return True
+
+    def _hoisted(self, node: ast.Assign, origin: Origin | None) -> ast.Assign:
+        """`node` with each adjoint it sums to a number (`g + unbroadcast(E, like)`, E an
+        array, like a number) bound to a name of its own first, a loop nest's sum."""
+        writer, node = self, copy.deepcopy(node)
+
+        class Hoist(ast.NodeTransformer):
+            def visit_Call(self, call: ast.Call):
+                self.generic_visit(call)
+                if call is node.value or writer.infer.facts(call).loop != "unbroadcast":
+                    return call
+                try:
+                    if writer.infer.shape(call.args[1]) or not writer.infer.shape(call.args[0]):
+                        return call
+                except Unknown:
+                    return call
+                name = writer.fresh("_sum")
+                writer.statement(assignment(name, call), origin)
+                return load(name)
+
+        return Hoist().visit(node)
 
     def _reduction(self, target: str, node: ast.Call, origin: Origin | None) -> bool:
         kind = self.infer.facts(node).loop
