@@ -267,10 +267,17 @@ class FunctionWriter:
         return assign(adjoint, self.ns.call("zeros_like", witness(load(primal))))
 
     def adjoint_assign(self, stmt) -> list:
-        if not self.activity.is_active(stmt):
-            return []
         targets = list(ir.writes(stmt))
         adjoints = [self.names.adjoint(t) for t in targets]
+        if not self.activity.is_active(stmt):
+            # nothing flows back through it, but it rebinds its targets: the values they held
+            # before have adjoints of their own, zero so far (not the new values' zeros,
+            # which may be of another shape)
+            out = []
+            for adjoint in adjoints:
+                out += [tag(s, stmt.origin) for s in self.sweep.before_write(adjoint)]
+                self.sweep.set(adjoint, State.ZERO)
+            return out
         if all(self.sweep.of(a) is State.ZERO for a in adjoints):
             return []  # nothing flows back into this value on this path
         out: list[ast.stmt] = []

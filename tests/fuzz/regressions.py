@@ -716,6 +716,22 @@ def writes_into_an_array_read_before(x):
     return np.sum(w * w) + np.sum(a * x)
 
 
+def argument_rebound_where_nothing_flows_back(x0, x1):
+    """x1 is rebound to values that never reach the result (read by comparisons only), and
+    the reverse sweep skipped those statements altogether: the adjoint it returned for the
+    argument x1 was the zeros of the loop's x1, of shape (2, 3) for an argument of (3,)
+    (astgrad refused it as its own bug). A statement with no adjoint still rebinds its
+    targets: the values they held before have adjoints of their own."""
+    x1 = np.cos(x0 * np.ones((2, 3)))
+    for _ in range(2):
+        v = x1[0, 0]
+        for _ in range(2):
+            x1 = x0 * np.ones((2, 3))
+            if v > 5.0:
+                return np.sum(x1)
+    return x0 * 2.0
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -822,4 +838,5 @@ CASES = [
                                 np.linspace(0, 1, 5))]),
     (unpacks_a_new_shape_into_a_name, [(np.array([0.5, -0.3]),)]),
     (writes_into_an_array_read_before, [(np.array([0.5, -0.3, 0.8]),)]),
+    (argument_rebound_where_nothing_flows_back, [(-1.04, np.array([-0.61, -1.04, -0.93]))]),
 ]
