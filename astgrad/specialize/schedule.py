@@ -67,7 +67,11 @@ class Schedule:
             return False
         nest.outputs[target] = nest.outputs[value.id]
         nest.after.append(tag(assign(target, load(nest.outputs[value.id][0])), origin))
-        self.writer.shapes[target] = self.writer.shapes[value.id]
+        shape = self.writer.shapes.get(value.id)  # (a statement waiting after the nest may
+        if shape is None:  # bind a value of unknown shape)
+            self.writer.shapes.pop(target, None)
+        else:
+            self.writer.shapes[target] = shape
         return True
 
     def fused(self, target: str, value: ast.expr, origin: Origin | None, sizes: list[str],

@@ -732,6 +732,18 @@ def argument_rebound_where_nothing_flows_back(x0, x1):
     return x0 * 2.0
 
 
+def aliases_a_value_waiting_after_a_nest(x0, x1):
+    """The specializer let arithmetic of unknown shape (rank 3) wait until after the open loop
+    nest, and then a name bound to it (`x1 = _t9`) asked for its shape: a KeyError inside
+    astgrad, raised to the caller as the gradient's error (found by the CI fuzz shard of
+    straight-line programs on the session's own change)."""
+    x1 = np.sqrt(np.cosh(x0 * np.ones((2, 3)))) / (x1[:] * x1[:] + 0.5)
+    x1 = (np.full((1, 1, 1), 2.0) - x0 * np.ones((2, 1, 3))) * (x0[2] + x1[1:, 0])
+    v1 = np.where(np.full((3,), 0.1) * x0 < 3.0,
+                  np.where(np.cos(x0[:]) >= -0.7, x0[:x0.shape[0]], 1.5), x1[1:, 0, -1])
+    return np.mean(np.mean(x0 * np.ones((1, 3)), axis=0, keepdims=True).sum(axis=0)) + np.sum(v1)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -839,4 +851,6 @@ CASES = [
     (unpacks_a_new_shape_into_a_name, [(np.array([0.5, -0.3]),)]),
     (writes_into_an_array_read_before, [(np.array([0.5, -0.3, 0.8]),)]),
     (argument_rebound_where_nothing_flows_back, [(-1.04, np.array([-0.61, -1.04, -0.93]))]),
+    (aliases_a_value_waiting_after_a_nest, [(np.array([0.87, 0.91, -0.58]),
+                                             np.array([-0.7, -0.7, -0.7]))]),
 ]
