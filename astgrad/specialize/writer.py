@@ -439,13 +439,15 @@ class Writer:
         kind = self.infer.facts(node).loop
         source, axis, keep = reduction_arguments(node)
         shape = self.infer.shape(source)
-        if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
+        if not shape or (axis is None and keep):
             return False
         x, rank, sizes = source.id, len(shape), self.infer.sizes(shape)
         if x in self.booleans:
             return False  # a count, of integers
         if kind in ("max", "min"):
-            self._extremum(target, node, origin, kind, x, axis % rank, keep, sizes)
+            if axis is None and rank != 1:
+                return False  # (of a vector: along its one axis)
+            self._extremum(target, node, origin, kind, x, (axis or 0) % rank, keep, sizes)
             return True
 
         def build(indices):
