@@ -735,6 +735,12 @@ class Builder:
         array of shape `want` if given; None if no index does."""
         slices = {":": lambda d: d, "1:": lambda d: d - 1, ":-1": lambda d: d - 1,
                   ":2": lambda d: min(d, 2)}
+        # bounds that are another array's size (`x[:v.shape[0]]`, `x[v.shape[1]:]`), as a
+        # program slices by its arguments' sizes (a few, so that the patterns stay few)
+        sizes = [(n, k, s[k]) for n, s in scope.floats.items() for k in range(len(s))]
+        for n, k, b in self.pick([[], sizes[:1], sizes[-2:]]):
+            slices[f":{n}.shape[{k}]"] = lambda d, b=b: min(d, b)
+            slices[f"{n}.shape[{k}]:"] = lambda d, b=b: max(d - b, 0)
         # an integer array picks its length of positions (repeats too), where it stands
         arrays = {name: kind for name, kind in scope.indices.items()}
         picks = {f"[{name}]": (lambda d, k=kind: k.length if d >= k.bound else 0)
