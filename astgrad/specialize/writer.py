@@ -439,15 +439,13 @@ class Writer:
         kind = self.infer.facts(node).loop
         source, axis, keep = reduction_arguments(node)
         shape = self.infer.shape(source)
-        if not shape or (axis is None and keep):
+        if not shape or (axis is None and (keep or kind not in ("sum", "mean"))):
             return False
         x, rank, sizes = source.id, len(shape), self.infer.sizes(shape)
         if x in self.booleans:
             return False  # a count, of integers
         if kind in ("max", "min"):
-            if axis is None and rank != 1:
-                return False  # (of a vector: along its one axis)
-            self._extremum(target, node, origin, kind, x, (axis or 0) % rank, keep, sizes)
+            self._extremum(target, node, origin, kind, x, axis % rank, keep, sizes)
             return True
 
         def build(indices):
