@@ -1,6 +1,7 @@
 """The functions of a specialized module: the gradient, and the generic module's functions it
-calls (forward helpers and their vjps), each specialized for the symbolic shapes of its
-arguments at a call, once per pattern of shapes.
+calls (forward helpers and their vjps): one of simple statements written inline where it is
+called (inline.py), any other specialized for the symbolic shapes of its arguments at a call,
+as a function of its own, once per pattern of shapes.
 
 Takes the generic module's function trees and the dimensions of the gradient's arguments;
 produces the specialized functions' trees (`functions`), the generic module's names they read
@@ -29,6 +30,9 @@ from .writer import Writer
 
 
 class Program:
+    """Writes the specialized module's functions: `write` the gradient's body, and, for each
+    call of a helper its writer meets (`call`), the helper inline or specialized."""
+
     def __init__(self, trees: dict[str, ast.FunctionDef], dims: Dimensions, dtype: str,
                  names: Names, namespace: dict):
         self.trees, self.dims, self.dtype = trees, dims, dtype
@@ -45,9 +49,8 @@ class Program:
               sizes: dict | None = None) -> tuple[list, list, Writer]:
         """The body of `function` (prepared, see `prepared`) for parameters of symbolic
         `shapes` (`booleans` of them comparisons' arrays, `ints` ints, `sizes` ints computed
-        from dimensions), sized by the names `sizing` gives
-        for its parameters: the statements binding those names, the rest of the body, and its
-        writer. Raises ShapeConflict."""
+        from dimensions), sized by the names `sizing` gives for its parameters: the statements
+        binding those names, the rest of the body, and its writer. Raises ShapeConflict."""
         params = [a.arg for a in function.args.args]
         local = {*assigned_names(function), *params, *sizing.values()}
         writer = Writer(self.dims, self.dtype, self.names, local,
@@ -70,8 +73,8 @@ class Program:
 
     def call(self, writer: Writer, node: ast.stmt, origin: Origin | None) -> bool:
         """Write `node` if it binds what a call of a generic module's function returns (`y =
-        f(x)`, `a, b = f_vjp(x, g)`): a call of the function specialized for its arguments'
-        shapes, the targets bound to the shapes it returns."""
+        f(x)`, `a, b = f_vjp(x, g)`): the function's statements, or a call of the function
+        specialized for its arguments' shapes, the targets bound to the shapes it returns."""
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
                 and node.value.func.id in self.trees and node.value.func.id not in writer.local
