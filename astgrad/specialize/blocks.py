@@ -90,7 +90,8 @@ def _body(writer, node: ast.For, after: set[str], rebound, carried: set[str]) ->
     schedule.later = after | carried
     schedule.flush()
     for name, (shape, (boolean, integer)) in on_entry.items():
-        same_shape = shape is not None and _shape(writer, name) == _classes(writer, shape)
+        same_shape = shape is not None and _shape(writer, name) == tuple(
+            writer.infer.sizes(shape))  # (as classes are now: the body may join two)
         if name in carried and ((name in writer.booleans) != boolean or (
                 integer and name not in writer.infer.integers) or (
                 shape is not None and not same_shape)):
@@ -140,9 +141,4 @@ def _kind(writer, name: str) -> tuple[bool, bool]:
 
 def _shape(writer, name: str) -> tuple | None:
     shape = writer.shapes.get(name)
-    return None if shape is None else _classes(writer, shape)
-
-
-def _classes(writer, shape: tuple) -> tuple:
-    """A shape's dimensions' classes, as they are now (the body may have found two equal)."""
-    return tuple(writer.dims.find(d) for d in shape)
+    return None if shape is None else tuple(writer.infer.sizes(shape))

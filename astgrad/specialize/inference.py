@@ -150,14 +150,10 @@ class Shapes:
             dim = shape.pop(0)
             size = self.dims.actual_size(dim)
             if isinstance(part, tuple):
-                out.append(self._sliced(dim, size, *part, node))
+                out.append(self.slice_bounds(dim, *part, node)[1])
             elif isinstance(part, int) and not -size <= part < size:
                 raise Unknown(to_source(node))  # out of bounds: the generic code raises
         return tuple(out + shape)
-
-    def _sliced(self, dim: str, size: int, lower, upper, node: ast.Subscript) -> str:
-        """The dimension of `x[lower:upper]` along `dim`."""
-        return self.slice_bounds(dim, lower, upper, node)[1]
 
     def slice_bounds(self, dim: str, lower, upper, node: ast.Subscript) -> tuple[Size, str]:
         """Where `x[lower:upper]` starts along `dim`, and its dimension. Its bounds must lie

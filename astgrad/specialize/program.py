@@ -93,7 +93,7 @@ class Program:
         ints = [is_integer(a, writer.infer.integers) or writer.infer.size_value(a) is not None
                 for a in node.value.args]
         sizes = [writer.infer.size_value(a) for a in node.value.args]
-        written = self._helper(node.value.func.id, shapes, booleans, ints, sizes)
+        written = self._helper(function, shapes, booleans, ints, sizes)
         if written is None:
             return False
         name, (is_tuple, returned) = written
@@ -133,23 +133,23 @@ class Program:
         finally:
             self._inlining.pop()
 
-    def _helper(self, helper: str, shapes: list[tuple], booleans: list[bool], ints: list[bool],
-                sizes: list):
-        """The name of `helper` specialized for arguments of `shapes` (`booleans` of them
-        comparisons' arrays, `ints` ints, of `sizes` where computed from dimensions) (the
-        generic one's if nothing in it is written as loops), and what it returns; None if it
-        cannot be followed."""
+    def _helper(self, function: ast.FunctionDef, shapes: list[tuple], booleans: list[bool],
+                ints: list[bool], sizes: list):
+        """The name of the helper `function` (prepared) specialized for arguments of `shapes`
+        (`booleans` of them comparisons' arrays, `ints` ints, of `sizes` where computed from
+        dimensions) (the generic one's if nothing in it is written as loops), and what it
+        returns; None if it cannot be followed."""
+        helper = function.name
         sizes = [None if s is None else self.dims.normal(s) for s in sizes]
         key = (helper, tuple(tuple(self.dims.find(d) for d in s) for s in shapes),
                tuple(booleans), tuple(ints), tuple(sizes))
         if key in self._written:
             return self._written[key]
         self._written[key] = None  # a call of itself, inside: the generic function
-        tree = self.trees[helper]
-        if not specializable(tree.body, self.namespace) or len(tree.args.args) != len(shapes) \
-                or tree.args.vararg or tree.args.kwonlyargs or tree.args.kwarg:
+        arguments = function.args
+        if not specializable(function.body, self.namespace) or len(arguments.args) != len(
+                shapes) or arguments.vararg or arguments.kwonlyargs or arguments.kwarg:
             return None
-        function = prepared(tree, self.namespace)
         sizing = sizing_names(function, self.names)
         state = (len(self.functions), set(self._written), set(self.imports), self.shares,
                  self.rewritten)
