@@ -12,10 +12,11 @@ from ..rules import facts_of
 
 class Scalars:
     """The names of `function` that certainly hold numbers (every assignment to them makes a
-    number), and the questions the reverse writer asks of operands."""
+    number, and none is a parameter, whose argument may be an array), and the questions the
+    reverse writer asks of operands."""
 
     def __init__(self, function: ir.Function):
-        self.names = _known_scalars(function.body)
+        self.names = _known_scalars(function.body, set(function.params))
 
     def may_broadcast(self, param: str, bound: dict) -> bool:
         """Can the result of an elementwise call have more elements than this operand?"""
@@ -40,10 +41,12 @@ class Scalars:
         return none or _scalar_atom(value, self.names)
 
 
-def _known_scalars(block: list) -> set[str]:
+def _known_scalars(block: list, params: set[str]) -> set[str]:
     """Names that certainly hold scalars: every assignment to them is a number, a math
-    function's result, a full reduction, len(), or arithmetic on such names."""
-    assignments: dict[str, list] = {}
+    function's result, a full reduction, len(), or arithmetic on such names, and none is one
+    of `params` (bound on entry to what the caller passed)."""
+    # a parameter is bound on entry, to whatever the caller passed: not a known number
+    assignments: dict[str, list] = {name: [None] for name in params}
     for stmt in ir.walk(block):
         for name in ir.writes(stmt):
             assignments.setdefault(name, []).append(stmt)

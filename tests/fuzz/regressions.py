@@ -757,6 +757,17 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
 ]
 
 
+
+def argument_rebound_to_a_number(x):
+    """x, an array argument, is rebound to a number after its last read. The reverse sweep
+    took a name for a number when every assignment to it makes one, forgetting the argument
+    bound on entry: x and np.cosh(x) were numbers to it, so the adjoint of x[:-1], broadcast
+    against np.cosh(x), was not summed back to x[:-1]'s shape (NumPy refused the gradient of
+    a correct program). Found by the fuzzer in CI."""
+    y = np.cosh(x) ** x[:-1]
+    x = np.tanh(0.5)
+    return np.sum(y) * x
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
@@ -853,4 +864,5 @@ CASES = [
     (argument_rebound_where_nothing_flows_back, [(-1.04, np.array([-0.61, -1.04, -0.93]))]),
     (aliases_a_value_waiting_after_a_nest, [(np.array([0.87, 0.91, -0.58]),
                                              np.array([-0.7, -0.7, -0.7]))]),
+    (argument_rebound_to_a_number, [(np.array([[0.3, 1.1, -0.4], [0.6, -0.2, 0.9]]),)]),
 ]
