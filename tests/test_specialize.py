@@ -188,6 +188,20 @@ def shortened_in_a_loop(a, n):
     return np.sum(a)
 
 
+def stores_into_parts(a, b):
+    # stores through basic indexes, as loops over the part written: of a new array's
+    # (c[1:] = ..., a number into a column, a row added into rows) and of the adjoints
+    # (`_da[1:] += g`); a view of the array written into (d[1:] = d[:-1], which NumPy reads
+    # whole before it writes) is stored as written
+    c = np.zeros_like(a)
+    c[1:] = a[1:] * a[:-1]
+    c[:, 0] = 0.5
+    d = np.ones_like(a)
+    d[1:] += b * 2.0
+    d[1:] = d[:-1]
+    return np.sum(c * d * a) + np.sum(c[:, 1:] ** 2)
+
+
 # each program's argument shapes, from named dimensions
 PROGRAMS = {
     mlp_mse: ("hi", "h", "oh", "o", "ni", "no"),
@@ -206,6 +220,7 @@ PROGRAMS = {
     rows_by_index: ("nm", "m"),
     cells_in_a_loop: ("m", "q", "nm"),
     scaled_by_a_number: ("", "nm"),
+    stores_into_parts: ("nm", "m"),
 }
 
 
@@ -256,7 +271,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     rebinds_an_argument: {"n": 4, "i": 3, "h": 2}, writes_into_parts: {"n": 3, "m": 4},
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
-    cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4}}
+    cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
+    stores_into_parts: {"n": 4, "m": 3}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -398,6 +414,16 @@ def test_adjoints_summed_to_a_number_are_loops():
     body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
     assert "unbroadcast(" not in body and "unreduce(" not in body
     assert "_sum1 = _total" in body  # the one inside `_da + unbroadcast(...)`, bound first
+
+
+def test_stores_through_basic_indexes_are_loops():
+    args = [np.ones((4, 3)), np.ones(3)]
+    source = astgrad.specialized(gradient(stores_into_parts, False), args).source
+    body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
+    for store in ("c[_i", "d[_i", "_dc[_i", "_dd[_i", "_da[_i"):
+        assert store in body
+    assert "d[1:] = _t" in body  # a view of d itself: as written
+    assert body.count("[1:] =") == 1 and "[1:] +=" not in body and "[:, 0] =" not in body
 
 
 @pytest.mark.parametrize("jit", [False, True])

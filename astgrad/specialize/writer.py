@@ -179,7 +179,11 @@ class Writer:
                 written = False
             if not written:
                 self.keep(node, origin)
+                if isinstance(value, ast.Call) and self.infer.facts(value).allocates:
+                    self.allocated[target] = target  # (np.zeros_like(x), own(g): new arrays)
             self.shapes[target] = shape
+            return
+        if self._stored(node, origin):
             return
         for name in assigned_names(node):  # rebound by a form not followed (`a, b = f(x)`)
             self.shapes.pop(name, None)
@@ -262,6 +266,48 @@ class Writer:
         return True
 
     # -- statements of their own form -----------------------------------------------------------
+
+    def _stored(self, node: ast.stmt, origin: Origin | None) -> bool:
+        """`a[index] = v` or `a[index] += v`, a basic index of an array this function
+        allocated and v a number or another array it allocated (so that the loops read none
+        of what they write): a loop nest over the part of a written, of its own. (numba
+        compiles NumPy's stores through an index with its error message's formatting, for
+        seconds.)"""
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        else:
+            return False
+        if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)):
+            return False
+        base = target.value.id
+        part = ast.Subscript(load(base), copy.deepcopy(target.slice), ast.Load())
+        try:
+            shape, value_shape = self.infer.shape(part), self.infer.shape(value)
+        except Unknown:
+            return False
+        if base not in self.allocated or not isinstance(value, ast.Name | ast.Constant) or (
+                value_shape and self.allocated.get(value.id) in (None, self.allocated[base])):
+            return False
+        find = self.dims.find
+        if not shape or {base, _name_of(value)} & self.booleans or base in self.transposed \
+                or len(value_shape) > len(shape) or any(
+                    find(dim) not in (ONE, find(shape[k - len(value_shape)]))
+                    for k, dim in enumerate(value_shape)):
+            return False  # (NumPy refuses a value larger than the part: the generic code)
+        self.schedule.flush()  # (the store changes an array the open nest may read)
+        indices = [self.fresh("_i") for _ in shape]
+        setup: list[ast.stmt] = []
+        into = self.elements.indexed(part, indices)
+        into.ctx = ast.Store()
+        value_at = self.elements.element(value, indices, setup)
+        write = add_into(into, value_at) if isinstance(node, ast.AugAssign) \
+            else assign(into, value_at)
+        nest = loops(indices, self.sizes(self.infer.sizes(shape)), [write])
+        self.schedule.place([tag(s, origin) for s in [*setup, *nest]], node)
+        self.rewritten += 1
+        return True
 
     def _product(self, target: str, node: ast.Call, origin: Origin | None) -> bool:
         """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
