@@ -219,6 +219,7 @@ CALLED = [
     Bad(bad.gathers_past_the_end, RUN, "index 5 is out of bounds for axis 0 with size 3", None,
         (np.ones(3), np.array([0, 5]))),
     Bad(bad.grows_in_loop, RUN, "'s' changes shape", "np.zeros", (np.ones(3),)),
+    Bad(bad.shrinks_in_loop, RUN, "'y' changes shape", "final shape", (np.ones(4),)),
     Bad(bad.augmented_alias, RUN, "another name refers to the same array", "y = y + ...",
         (np.ones(3),)),
     Bad(bad.store_after_an_index_picked_a_row, RUN, "also changes 'v'", "v = v.copy()",

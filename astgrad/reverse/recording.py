@@ -64,8 +64,9 @@ class Recorder:
         for name, tape in plan.records.items():
             if grow:
                 out.append(assign(tape, self.ns.call("grow", load(tape), clone(position))))
-            out.append(ast.Assign([ast.Subscript(load(tape), clone(position), ast.Store())],
-                                  load(name), lineno=0))
+            out.append(ast.Expr(self.ns.call("keep", load(tape), clone(position), load(name),
+                                             ast.Constant(name),
+                                             ast.Constant(plan.loop.origin.line))))
         for log, marks in plan.logs.values():
             if grow:
                 out.append(assign(marks, self.ns.call("grow", load(marks), clone(position))))

@@ -58,6 +58,7 @@ from .reductions import (
 from .tapes import (
     empty_tape,
     grow,
+    keep,
     log_mark,
     log_write,
     retyped,
@@ -74,7 +75,7 @@ __all__ = [
     "outer_adjoint_a", "outer_adjoint_b", "output_seed", "own", "reduce_max", "reduce_mean",
     "reduce_min", "reduce_sum", "require_float", "reshape_like", "select", "size",
     "stop_gradient", "trace", "trace_adjoint", "transpose_adjoint", "unbroadcast", "unreduce",
-    "zeros_like", "empty_tape", "grow", "log_mark", "log_write", "retyped", "same_shape",
+    "zeros_like", "empty_tape", "grow", "keep", "log_mark", "log_write", "retyped", "same_shape",
     "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
     "loop_bound", "require_int", "round_int", "to_int", "trunc_int", "written_part",
     "float_type",

@@ -78,8 +78,48 @@ def grow(tape, k):
     if k < tape.shape[0]:
         return tape
     bigger = np.empty((max(2 * tape.shape[0], k + 1),) + tape.shape[1:], tape.dtype)
-    bigger[: tape.shape[0]] = tape
+    # element by element: numba compiles a store through a slice with the formatting of
+    # its error message, for seconds (the tape is C-contiguous, as empty_tape made it)
+    flat, kept = bigger.reshape(bigger.size), tape.reshape(tape.size)
+    for i in range(tape.size):
+        flat[i] = kept[i]
     return bigger
+
+
+def keep(tape, k, value, name, line):
+    """`tape[k] = value`, the value of `name` at the start of trip k of the loop at `line`;
+    ShapeChanged(name, line) if it has another shape than the tape's slots (than it had when
+    the loop started)."""
+    if np.shape(value) != tape.shape[1:]:
+        raise ShapeChanged(name, line)
+    tape[k] = value
+
+
+@overload(keep)
+def _keep(tape, k, value, name, line):
+    if not isinstance(value, types.Array):
+        def number(tape, k, value, name, line):
+            tape[k] = value
+        return number
+    # element by element (as in grow): slot k of the C-contiguous tape is flat
+    if value.ndim == 1:
+        def vector(tape, k, value, name, line):
+            if value.shape != tape.shape[1:]:
+                raise ShapeChanged(name, line)
+            slot = tape[k]
+            for i in range(value.shape[0]):
+                slot[i] = value[i]
+        return vector
+    if value.ndim == 2:
+        def matrix(tape, k, value, name, line):
+            if value.shape != tape.shape[1:]:
+                raise ShapeChanged(name, line)
+            slot = tape[k]
+            for i in range(value.shape[0]):
+                for j in range(value.shape[1]):
+                    slot[i, j] = value[i, j]
+        return matrix
+    return keep
 
 
 def same_shape(value, shape, name, line):

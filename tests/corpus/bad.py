@@ -238,6 +238,14 @@ def grows_in_loop(x):
     return np.sum(s)
 
 
+def shrinks_in_loop(x):
+    # y's values are kept for each trip's reverse, in slots of its shape on entry
+    y = x
+    for _ in range(2):  # error
+        y = np.sin(y[1:])
+    return np.sum(y)
+
+
 def loops_over_reversed(x, n):
     s = 0.0
     for i in reversed(range(n)):  # error
