@@ -37,6 +37,16 @@ def _share_of_number(g, number, b, larger):
 
 
 @njit
+def _extremum_adjoint_along(g, a, ans, axis, keepdims):
+    return runtime.extremum_adjoint(g, a, ans, axis, keepdims)
+
+
+@njit
+def _extremum_adjoint_of_all(g, a, ans):
+    return runtime.extremum_adjoint(g, a, ans, None, False)
+
+
+@njit
 def _reduce_max_axis(a, axis):
     return runtime.reduce_max(a, axis=axis)
 
@@ -118,6 +128,27 @@ def test_extremum_share_with_a_number_agrees_with_numpy(shape, seed, layout, lar
                                   runtime.extremum_share(g, a, 0.0, larger))
     np.testing.assert_array_equal(_share_of_number(g, 0.0, a, larger),
                                   runtime.extremum_share(g, 0.0, a, larger))
+
+
+@settings(max_examples=40)  # a compile per rank and layout
+@given(array_shapes(min_dims=1, max_dims=3, max_side=3), st.integers(0, 2 ** 32 - 1),
+       st.sampled_from(["C", "F", "strided"]), st.booleans(), st.booleans())
+def test_extremum_adjoint_agrees_with_numpy(shape, seed, layout, keepdims, largest):
+    # g shared evenly among the elements attaining the max or min (ties from few values, NaN
+    # attaining a NaN result), along each axis (negative too) and over all
+    rng = np.random.default_rng(seed)
+    a = _laid_out(rng.choice([-1.0, 0.0, 2.0, np.nan], p=[0.4, 0.3, 0.2, 0.1], size=shape),
+                  layout)
+    reduce = np.max if largest else np.min
+    for axis in [*range(a.ndim), -1]:
+        ans = reduce(a, axis=axis, keepdims=keepdims)
+        g = rng.normal(size=ans.shape)
+        np.testing.assert_allclose(_extremum_adjoint_along(g, a, ans, axis, keepdims),
+                                   runtime.extremum_adjoint(g, a, ans, axis, keepdims),
+                                   rtol=1e-15)
+    ans = reduce(a)
+    np.testing.assert_allclose(_extremum_adjoint_of_all(1.5, a, ans),
+                               runtime.extremum_adjoint(1.5, a, ans), rtol=1e-15)
 
 
 # -- call_compiled: the training loop's call of the gradient's machine code -------------------

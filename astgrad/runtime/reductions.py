@@ -260,15 +260,46 @@ def extremum_adjoint(g, a, ans, axis=None, keepdims=False):
 def _extremum_adjoint(g, a, ans, axis=None, keepdims=False):
     if isinstance(a, _SCALAR):
         return lambda g, a, ans, axis=None, keepdims=False: g
-    zero = as_dtype(a.dtype).type(0) if isinstance(a.dtype, types.Float) else 0.0
+    dtype = as_dtype(a.dtype) if isinstance(a.dtype, types.Float) else np.float64
+    whole = _static(axis, "axis") is None
+    # as loops over a seen as (before, along, after) around the axis: NumPy's broadcasting,
+    # np.where and a sum of truth values compile in numba for seconds
+    top_of = _per_line(ans)
+    share_of = _per_line(g)
 
     def impl(g, a, ans, axis=None, keepdims=False):
-        full = unreduce(ans, a, axis, keepdims)
-        attained = (a == full) | (np.isnan(a) & np.isnan(full))
-        count = unreduce(reduce_sum(attained, axis, True), a, axis, True)
-        return np.where(attained, unreduce(g, a, axis, keepdims) / count, zero)
+        sizes = (1, a.size, 1) if whole else _around(a.shape, axis % a.ndim)
+        before, along, after = sizes
+        v = np.ascontiguousarray(a).reshape(sizes)
+        tops, shares = top_of(ans, before, after), share_of(g, before, after)
+        out = np.empty(sizes, dtype)
+        for i in range(before):
+            for k in range(after):
+                top = tops[i, k]
+                count = 0
+                for j in range(along):
+                    count += _attains(v[i, j, k], top)
+                share = shares[i, k] / count
+                for j in range(along):
+                    out[i, j, k] = share if _attains(v[i, j, k], top) else 0.0
+        return out.reshape(a.shape)
 
     return impl
+
+
+@register_jitable
+def _attains(x, top):
+    """Whether element x attains the extremum `top` (NaN attains a NaN extremum)."""
+    return x == top or (x != x and top != top)
+
+
+def _per_line(value):
+    """The function reading `value` (a reduction's result, or its adjoint: a number, or an
+    array of the reduced shape) as one number per line along the axis, (before, after)."""
+    if isinstance(value, types.Array):
+        return register_jitable(
+            lambda value, before, after: np.ascontiguousarray(value).reshape((before, after)))
+    return register_jitable(lambda value, before, after: np.full((1, 1), value))
 
 
 def clip(a, a_min, a_max):
