@@ -202,15 +202,17 @@ def _region_positions(array, index):
 
 
 @register_jitable
-def _keep(log, array, positions):
+def _log_values(log, array, positions):
+    """Into the log, the values of `array` at `positions` (flat), grown if need be."""
     values, where, count = log
     end = count[0] + positions.size
     if end > values.size:
         size = max(2 * values.size, end)
         grown_values = np.empty(size, values.dtype)
-        grown_values[: values.size] = values
         grown_where = np.empty(size, np.int64)
-        grown_where[: where.size] = where
+        for i in range(count[0]):  # (as in grow: no store through a slice)
+            grown_values[i] = values[i]
+            grown_where[i] = where[i]
         values, where = grown_values, grown_where
     flat = array.reshape(array.size)
     for i in range(positions.size):
@@ -230,11 +232,11 @@ def _log_write(log, array, index):
     _require_c_array(array)
     if isinstance(index, types.BaseTuple) and len(index) == array.ndim and all(
             isinstance(i, types.Integer) for i in index):
-        return lambda log, array, index: _keep(log, array, _element_position(array, index))
+        return lambda log, array, index: _log_values(log, array, _element_position(array, index))
     if isinstance(index, types.BaseTuple) and any(isinstance(i, types.Array) for i in index):
         # an integer array or a mask picks elements a view cannot show
-        return lambda log, array, index: _keep(log, array, _picked_positions(array, index))
-    return lambda log, array, index: _keep(log, array, _region_positions(array, index))
+        return lambda log, array, index: _log_values(log, array, _picked_positions(array, index))
+    return lambda log, array, index: _log_values(log, array, _region_positions(array, index))
 
 
 @register_jitable
