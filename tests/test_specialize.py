@@ -189,8 +189,8 @@ def shortened_in_a_loop(a, n):
 
 
 def stores_into_parts(a, b):
-    # stores through basic indexes, as loops over the part written: of a new array's
-    # (c[1:] = ..., a number into a column, a row added into rows) and of the adjoints
+    # stores through basic indexes, as loops over the part written: of a new array's or a
+    # copy's (c[1:] = ..., a number into a column, a row added into rows) and of the adjoints
     # (`_da[1:] += g`); a view of the array written into (d[1:] = d[:-1], which NumPy reads
     # whole before it writes) is stored as written
     c = np.zeros_like(a)
@@ -199,7 +199,9 @@ def stores_into_parts(a, b):
     d = np.ones_like(a)
     d[1:] += b * 2.0
     d[1:] = d[:-1]
-    return np.sum(c * d * a) + np.sum(c[:, 1:] ** 2)
+    e = a.copy()
+    e[-1] = b * 3.0
+    return np.sum(c * d * a) + np.sum(c[:, 1:] ** 2) + np.sum(e * a)
 
 
 # each program's argument shapes, from named dimensions
@@ -424,6 +426,7 @@ def test_stores_through_basic_indexes_are_loops():
         assert store in body
     assert "d[1:] = _t" in body  # a view of d itself: as written
     assert body.count("[1:] =") == 1 and "[1:] +=" not in body and "[:, 0] =" not in body
+    assert "e[-1] =" not in body  # a copy is an array of the gradient's own
 
 
 @pytest.mark.parametrize("jit", [False, True])

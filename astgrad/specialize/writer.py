@@ -179,8 +179,8 @@ class Writer:
                 written = False
             if not written:
                 self.keep(node, origin)
-                if isinstance(value, ast.Call) and self.infer.facts(value).allocates:
-                    self.allocated[target] = target  # (np.zeros_like(x), own(g): new arrays)
+                if _allocates(value, self.infer):  # (np.zeros_like(x), own(g), x.copy())
+                    self.allocated[target] = target
             self.shapes[target] = shape
             return
         if self._stored(node, origin):
@@ -547,6 +547,15 @@ class Writer:
                        loops([indices[k] for k in kept], self.sizes([sizes[k] for k in kept]),
                              body),
                        load(out) if out_sizes else element(out, [ast.Constant(0)]))
+
+
+def _allocates(value: ast.expr, infer: Shapes) -> bool:
+    """Whether `value` is certainly a new array (a call whose facts say so, or `x.copy()`)."""
+    if not isinstance(value, ast.Call):
+        return False
+    copies = isinstance(value.func, ast.Attribute) and value.func.attr == "copy" and not (
+        value.args or value.keywords)
+    return copies or infer.facts(value).allocates
 
 
 def _name_of(value: ast.expr) -> str | None:
