@@ -77,7 +77,7 @@ class Shapes:
             return self.shape(node.func.value)
         facts = self.facts(node)
         shape = self.call_shape(node, facts)
-        if shape and facts.dtype is not None:  # an array of integers or truth values: loops
+        if shape and facts.dtype not in (None, "like"):  # of integers or truth values: loops
             raise Unknown(to_source(node))  # write arrays of the float dtype
         return shape
 
@@ -107,8 +107,13 @@ class Shapes:
             try:
                 return constant(argument)
             except Unknown:
-                return _Shaped(lambda: tuple(1 if d == ONE else d
-                                             for d in self.sizes(self.shape(argument))))
+                pass
+            sizes = self.shape_sizes(argument)
+            if sizes is not None:  # a shape of the arguments' sizes: np.empty((n, k))
+                return tuple(1 if d == ONE else d for d in
+                             self.sizes([self.dims.of_size(size) for size in sizes]))
+            return _Shaped(lambda: tuple(1 if d == ONE else d
+                                         for d in self.sizes(self.shape(argument))))
 
         args = [value(a) for a in node.args]
         kwargs = {k.arg: value(k.value) for k in node.keywords}
@@ -205,7 +210,10 @@ class Shapes:
         return None
 
     def shape_sizes(self, node: ast.expr) -> tuple | None:
-        """The sizes of `x.shape` (or of a name bound to it), or None."""
+        """The sizes of `x.shape` or `(n, k)` (or of a name bound to one), or None."""
+        if isinstance(node, ast.Tuple):
+            sizes = tuple(self.size_value(item) for item in node.elts)
+            return None if None in sizes else sizes
         if isinstance(node, ast.Name):
             value = self.values.get(node.id)
             return value if isinstance(value, tuple) else None
