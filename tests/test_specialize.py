@@ -201,7 +201,22 @@ def stores_into_parts(a, b):
     d[1:] = d[:-1]
     e = a.copy()
     e[-1] = b * 3.0
-    return np.sum(c * d * a) + np.sum(c[:, 1:] ** 2) + np.sum(e * a)
+    f = np.zeros((a.shape[0], b.shape[0]))  # a shape of the arguments' sizes
+    f[:, -1] = 1.5
+    return np.sum(c * d * a) + np.sum(c[:, 1:] ** 2) + np.sum(e * a) + np.sum(f * a)
+
+
+def columns_by_a_counter(w, x):
+    # a counter advanced in nested loops (k += 1 keeps it an int) picks a weight; each trip
+    # adds into a column (t[:, i] += ...), its reverse trips restore the counter from a tape
+    # (retyped(kept, k), an int too) and loop over the column (GradBench's gmm does so)
+    t = x * 2.0
+    k = 0
+    for j in range(x.shape[1]):
+        for i in range(j + 1, x.shape[1]):
+            t[:, i] += w[k] * x[:, j]
+            k += 1
+    return np.sum(t ** 2)
 
 
 # each program's argument shapes, from named dimensions
@@ -223,6 +238,7 @@ PROGRAMS = {
     cells_in_a_loop: ("m", "q", "nm"),
     scaled_by_a_number: ("", "nm"),
     stores_into_parts: ("nm", "m"),
+    columns_by_a_counter: ("q", "nm"),
 }
 
 
@@ -274,7 +290,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
-    stores_into_parts: {"n": 4, "m": 3}}
+    stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -427,6 +443,15 @@ def test_stores_through_basic_indexes_are_loops():
     assert "d[1:] = _t" in body  # a view of d itself: as written
     assert body.count("[1:] =") == 1 and "[1:] +=" not in body and "[:, 0] =" not in body
     assert "e[-1] =" not in body  # a copy is an array of the gradient's own
+    assert "f[:, -1] =" not in body
+
+
+def test_counters_index_and_columns_are_loops_in_both_sweeps():
+    args = [np.ones(12), np.ones((4, 3))]
+    source = astgrad.specialized(gradient(columns_by_a_counter, False), args).source
+    body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
+    assert "[:, i] =" not in body and "[:, i] +=" not in body and "unbroadcast(" not in body
+    assert "_dt[_i" in body and "_dx[_i" in body
 
 
 @pytest.mark.parametrize("jit", [False, True])

@@ -52,7 +52,7 @@ def _empty_tape(value, n):
     raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
 
 
-@helper(shape=of_second, view=True)
+@helper(shape=of_second, view=True, dtype="like")
 def retyped(value, like):
     """A value read back from a tape, with the type of `like` (the variable it restores)."""
     if isinstance(like, np.ndarray):

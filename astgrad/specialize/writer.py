@@ -151,18 +151,22 @@ class Writer:
                 node = assignment(target, value)
             elif is_transpose(value) and len(self.shapes.get(value.value.id, ())) == 2:
                 self.transposed[target] = value.value.id
-            self.booleans.discard(target)
-            if isinstance(value, ast.Compare) or _name_of(value) in self.booleans:
-                self.booleans.add(target)
-            self.infer.integers.discard(target)
-            self.infer.values.pop(target, None)
+            # what the value is, from the names it reads as they are (`k = k + 1`), then
+            # what the target holds
+            facts = self.infer.facts(value) if isinstance(value, ast.Call) else None
+            like = value.args[-1] if facts and facts.dtype == "like" else None
+            boolean = isinstance(value, ast.Compare) or _name_of(value) in self.booleans or (
+                like is not None and _name_of(like) in self.booleans)
             value_size = self.infer.size_value(value)
-            if value_size is not None:
-                self.infer.values[target] = value_size
-            elif self.infer.shape_sizes(value) is not None:
-                self.infer.values[target] = self.infer.shape_sizes(value)
-            if is_integer(value, self.infer.integers) or value_size is not None:
-                self.infer.integers.add(target)
+            known = value_size if value_size is not None else self.infer.shape_sizes(value)
+            integer = is_integer(value, self.infer.integers) or value_size is not None or (
+                facts is not None and facts.number and facts.dtype == "int64") or (
+                like is not None and is_integer(like, self.infer.integers))  # loop_bound(n)
+            for facts, holds in ((self.booleans, boolean), (self.infer.integers, integer)):
+                facts.add(target) if holds else facts.discard(target)
+            self.infer.values.pop(target, None)
+            if known is not None:
+                self.infer.values[target] = known
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
             if self.schedule.alias(target, value, origin):
