@@ -162,8 +162,11 @@ class Writer:
             integer = is_integer(value, self.infer.integers) or value_size is not None or (
                 facts is not None and facts.number and facts.dtype == "int64") or (
                 like is not None and is_integer(like, self.infer.integers))  # loop_bound(n)
-            for facts, holds in ((self.booleans, boolean), (self.infer.integers, integer)):
-                facts.add(target) if holds else facts.discard(target)
+            for names, holds in ((self.booleans, boolean), (self.infer.integers, integer)):
+                if holds:
+                    names.add(target)
+                else:
+                    names.discard(target)
             self.infer.values.pop(target, None)
             if known is not None:
                 self.infer.values[target] = known
