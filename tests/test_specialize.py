@@ -219,6 +219,13 @@ def columns_by_a_counter(w, x):
     return np.sum(t ** 2)
 
 
+def extrema_of_lines(x, v):
+    # np.max and np.min along each axis and of all elements; their adjoints share g among
+    # the elements attaining the extremum (ties, and NaN attaining a NaN extremum)
+    return np.sum(np.max(x, axis=1) * 3.0) + np.sum(np.min(x, axis=0) ** 2) + np.max(v) \
+        + np.min(x) * np.max(v)
+
+
 # each program's argument shapes, from named dimensions
 PROGRAMS = {
     mlp_mse: ("hi", "h", "oh", "o", "ni", "no"),
@@ -452,6 +459,21 @@ def test_counters_index_and_columns_are_loops_in_both_sweeps():
     body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
     assert "[:, i] =" not in body and "[:, i] +=" not in body and "unbroadcast(" not in body
     assert "_dt[_i" in body and "_dx[_i" in body
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_extrema_adjoints_are_loops_sharing_as_the_helper_does(jit):
+    x = np.array([[1.0, 1.0, 0.0], [2.0, np.nan, 2.0], [0.0, 0.0, 0.0], [-1.0, 3.0, 3.0]])
+    generic = astgrad.value_and_grad(extrema_of_lines, wrt=(0, 1), jit=jit)
+    for v in (np.array([0.5, 0.5, -1.0]), np.array([0.5, np.nan, 0.5])):
+        fast = astgrad.specialized(generic, [x, v])
+        body = fast.source[fast.source.index("def "):]
+        assert "extremum_adjoint(" not in "\n".join(
+            line.split("#")[0] for line in body.splitlines())
+        # against the gradient itself (the runtime's extremum_adjoint) and the tape, NaN
+        # where they have NaN
+        assert_same(fast.compiled(x, v), generic.compiled(x, v))
+        assert_same(fast.compiled(x, v), tape.value_and_grad(extrema_of_lines, wrt=(0, 1))(x, v))
 
 
 @pytest.mark.parametrize("jit", [False, True])

@@ -43,8 +43,8 @@ class Facts:
     # how a specialized gradient writes it in loops over elements (astgrad/specialize/):
     # "select", "share" (extremum_share), "copy" (its argument's elements), "sum", "mean",
     # "max", "min" (reductions), "unreduce", "unbroadcast", "product", "product_adjoint_a",
-    # "product_adjoint_b"; NumPy's elementwise ufuncs of floats need none (they are called on
-    # numbers)
+    # "product_adjoint_b", "extremum_adjoint"; NumPy's elementwise ufuncs of floats need none
+    # (they are called on numbers)
     loop: str | None = None
 
     def result_shape(self, *args, **kwargs) -> tuple | None:

@@ -244,7 +244,7 @@ def _matrix_from_vector(g, like, axis=None, keepdims=False):
     return out
 
 
-@helper(allocates=True, shape=of_second)
+@helper(allocates=True, shape=of_second, loop="extremum_adjoint")
 def extremum_adjoint(g, a, ans, axis=None, keepdims=False):
     """Adjoint of np.max / np.min: `g` shared evenly among the elements that attain the
     extremum (PyTorch's amax/amin rule; NaN positions count as attaining a NaN result)."""

@@ -27,6 +27,7 @@ from .code import (
 )
 from .dimensions import ONE, Dimensions
 from .elements import Elements
+from .extrema import write_extremum, write_extremum_adjoint
 from .inference import Shapes
 from .nests import assignment, reduced_places
 from .schedule import Schedule
@@ -252,6 +253,8 @@ class Writer:
             return self._unbroadcast(target, value, origin)
         if form in REDUCTIONS:
             return self._reduction(target, value, origin)
+        if form == "extremum_adjoint":
+            return write_extremum_adjoint(self, target, value, origin)
         if isinstance(value, (ast.Name, ast.Constant, ast.Attribute, ast.Subscript)) or (
                 isinstance(value, ast.Call) and not self.infer.has_elements(value)):
             return False
@@ -469,20 +472,23 @@ class Writer:
 
     def _hoisted(self, node: ast.Assign, origin: Origin | None) -> ast.Assign:
         """`node` with each adjoint it sums to a number (`g + unbroadcast(E, like)`, E an
-        array, like a number) bound to a name of its own first, a loop nest's sum."""
+        array, like a number) and each extremum's adjoint (`g + extremum_adjoint(...)`) bound
+        to a name of its own first, a loop nest's."""
         writer, node = self, copy.deepcopy(node)
 
         class Hoist(ast.NodeTransformer):
             def visit_Call(self, call: ast.Call):
                 self.generic_visit(call)
-                if call is node.value or writer.infer.facts(call).loop != "unbroadcast":
+                form = writer.infer.facts(call).loop
+                if call is node.value or form not in ("unbroadcast", "extremum_adjoint"):
                     return call
                 try:
-                    if writer.infer.shape(call.args[1]) or not writer.infer.shape(call.args[0]):
+                    if form == "unbroadcast" and (writer.infer.shape(call.args[1])
+                                                  or not writer.infer.shape(call.args[0])):
                         return call
                 except Unknown:
                     return call
-                name = writer.fresh("_sum")
+                name = writer.fresh("_sum" if form == "unbroadcast" else "_share")
                 writer.statement(assignment(name, call), origin)
                 return load(name)
 
@@ -498,7 +504,7 @@ class Writer:
         if x in self.booleans:
             return False  # a count, of integers
         if kind in ("max", "min"):
-            self._extremum(target, node, origin, kind, x, axis % rank, keep, sizes)
+            write_extremum(self, target, node, origin, kind, x, axis % rank, keep, sizes)
             return True
 
         def build(indices):
@@ -524,36 +530,6 @@ class Writer:
 
         self.schedule.fused(target, node, origin, sizes, build)
         return True
-
-    def _extremum(self, target: str, node: ast.Call, origin: Origin | None, kind: str, x: str,
-                  axis: int, keep: bool, sizes: list[str]) -> None:
-        """np.max or np.min along an axis: a nest of its own (the loop along the axis starts
-        at the first element)."""
-        rank = len(sizes)
-        indices = [self.fresh("_i") for _ in range(rank)]
-        kept = [k for k in range(rank) if k != axis]
-        out, best = self.fresh("_out"), self.fresh("_best")
-        at, out_sizes = reduced_places(rank, axis, keep, [load(i) for i in indices], sizes)
-
-        def value_at():
-            return element(x, [load(i) for i in indices])
-
-        start = element(x, [ast.Constant(0) if k == axis else load(indices[k])
-                            for k in range(rank)])
-        better = ast.Gt() if kind == "max" else ast.Lt()
-        wins = ast.BoolOp(ast.Or(), [  # NaN wins
-            ast.Compare(value_at(), [ast.NotEq()], [value_at()]),
-            ast.BoolOp(ast.And(), [ast.Compare(load(best), [ast.Eq()], [load(best)]),
-                                   ast.Compare(value_at(), [better], [load(best)])])])
-        body = [assign(best, start),
-                for_range(indices[axis], [ast.Constant(1), self.size(sizes[axis])],
-                          [ast.If(wins, [assign(best, value_at())], [])]),
-                assign(element(out, at, store=True), load(best))]
-        allocate = assign(out, new_array("empty", self.sizes(out_sizes or [ONE]), self.dtype))
-        self.schedule.own_nest(target, node, origin, allocate,
-                       loops([indices[k] for k in kept], self.sizes([sizes[k] for k in kept]),
-                             body),
-                       load(out) if out_sizes else element(out, [ast.Constant(0)]))
 
 
 def _allocates(value: ast.expr, infer: Shapes) -> bool:
