@@ -20,6 +20,7 @@ from .errors import (
     NonScalarOutputError,
     NoRuleError,
     SourceUnavailableError,
+    SpecializationWarning,
     UnsupportedSyntaxError,
     WrtError,
 )
@@ -29,7 +30,8 @@ from .runtime import stop_gradient
 
 __all__ = [
     "AstgradError", "Attribute", "CompileError", "GradientRuntimeError", "InputError", "Method",
-    "NoRuleError", "NonScalarOutputError", "SourceUnavailableError", "UnsupportedSyntaxError",
+    "NoRuleError", "NonScalarOutputError", "SourceUnavailableError", "SpecializationWarning",
+    "UnsupportedSyntaxError",
     "WrtError", "__version__", "d", "grad", "rule", "specialized", "stop_gradient",
     "testing", "value_and_grad", "zero_derivative",
 ]

@@ -13,6 +13,7 @@ import inspect
 import linecache
 import sys
 import types
+import warnings
 import weakref
 from collections.abc import Callable
 
@@ -21,7 +22,7 @@ import numpy as np
 from . import loader
 from .emit import module_text
 from .entry import GeneratedCode, is_numba_error, register_generated
-from .errors import InputError, Origin, WrtError, caller_origin
+from .errors import InputError, Origin, SpecializationWarning, WrtError, caller_origin
 from .names import Names, Namespace
 from .normalize import normalize_program
 from .parse import parse, plain_function
@@ -171,7 +172,16 @@ def _specializing(namespace: dict, name: str, trees: dict[str, ast.FunctionDef],
             return result
         version = None
         if len(versions) < SPECIALIZED_PATTERNS:
-            version, text = _specialized_version(trees, plain, args, jit)
+            try:
+                version, text = _specialized_version(trees, plain, args, jit)
+            except Exception as error:  # astgrad's bug, not the call's: the gradient runs
+                warnings.warn(SpecializationWarning(
+                    f"astgrad could not specialize {name} for these arguments ("
+                    f"{type(error).__name__}: {error}), a bug in astgrad; the gradient runs as "
+                    "generated, correct but slower. Please report it with the function."),
+                    stacklevel=2)
+                namespace[name] = generic  # (not again for every call)
+                return generic(*args)
         if version is None:
             if not versions:  # the first call's pattern cannot be specialized
                 namespace[name] = generic

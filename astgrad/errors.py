@@ -151,6 +151,11 @@ class CommandLineError(AstgradError):
         super().__init__(message, None, hint)
 
 
+class SpecializationWarning(UserWarning):
+    """astgrad could not write the specialized version of a gradient for its arguments'
+    pattern (a bug in astgrad): the gradient runs as generated, correct but slower."""
+
+
 # -- errors raised from inside generated code ---------------------------------------------
 #
 # Compiled code can only raise exception classes with simple arguments. These carry the facts;

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import astgrad
-from astgrad import stop_gradient, tape
+from astgrad import api, stop_gradient, tape
 from astgrad.runtime import ShapePatternError
 from astgrad.testing import numerical_gradient
 
@@ -224,6 +224,10 @@ def extrema_of_lines(x, v):
     # the elements attaining the extremum (ties, and NaN attaining a NaN extremum)
     return np.sum(np.max(x, axis=1) * 3.0) + np.sum(np.min(x, axis=0) ** 2) + np.max(v) \
         + np.min(x) * np.max(v)
+
+
+def halved(x):
+    return np.sum(x * 0.5)
 
 
 # each program's argument shapes, from named dimensions
@@ -474,6 +478,20 @@ def test_extrema_adjoints_are_loops_sharing_as_the_helper_does(jit):
         # where they have NaN
         assert_same(fast.compiled(x, v), generic.compiled(x, v))
         assert_same(fast.compiled(x, v), tape.value_and_grad(extrema_of_lines, wrt=(0, 1))(x, v))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_specializer_that_fails_warns_and_the_gradient_runs(jit, monkeypatch):
+    def broken(*args, **kwargs):
+        raise TypeError("broken on purpose")
+
+    monkeypatch.setattr(api, "specialize", broken)
+    gradient = astgrad.value_and_grad(halved, jit=jit)
+    with pytest.warns(astgrad.SpecializationWarning, match="TypeError: broken on purpose"):
+        assert gradient(np.ones(3)) == (1.5, pytest.approx([0.5] * 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once: the gradient itself runs from now on
+        assert gradient(np.ones(2)) == (1.0, pytest.approx([0.5] * 2))
 
 
 @pytest.mark.parametrize("jit", [False, True])
