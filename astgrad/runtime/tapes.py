@@ -101,25 +101,18 @@ def _keep(tape, k, value, name, line):
         def number(tape, k, value, name, line):
             tape[k] = value
         return number
+    if value.ndim == 0:
+        return keep
     # element by element (as in grow): slot k of the C-contiguous tape is flat
-    if value.ndim == 1:
-        def vector(tape, k, value, name, line):
-            if value.shape != tape.shape[1:]:
-                raise ShapeChanged(name, line)
-            slot = tape[k]
-            for i in range(value.shape[0]):
-                slot[i] = value[i]
-        return vector
-    if value.ndim == 2:
-        def matrix(tape, k, value, name, line):
-            if value.shape != tape.shape[1:]:
-                raise ShapeChanged(name, line)
-            slot = tape[k]
-            for i in range(value.shape[0]):
-                for j in range(value.shape[1]):
-                    slot[i, j] = value[i, j]
-        return matrix
-    return keep
+
+    def array(tape, k, value, name, line):
+        if value.shape != tape.shape[1:]:
+            raise ShapeChanged(name, line)
+        slot, position = tape[k].reshape(value.size), 0
+        for element in value.flat:
+            slot[position] = element
+            position += 1
+    return array
 
 
 def same_shape(value, shape, name, line):
