@@ -134,24 +134,32 @@ def check_progress(test, seen, line, carried):
 
 
 @register_jitable
-def _repeats(seen, carried):
-    """Whether the numbers `carried` are those `seen` kept at the previous test, one of them
-    NaN or infinite; `seen` keeps them for the next test."""
+def _repeats(seen, numbers):
+    """Whether `numbers` (of one type: a tuple, or an array of floats) are those `seen` kept
+    at the previous test, one of them NaN or infinite; `seen` keeps them for the next test."""
     finite = True
-    for value in literal_unroll(carried):  # numbers of different types
-        finite = finite and np.isfinite(float(value))
+    for value in numbers:
+        finite = finite and np.isfinite(value)
     if finite:  # the common case, and cheap: finite numbers cannot repeat a NaN or infinity
         seen[0] = 0.0
         return False
     same = seen[0] != 0  # the previous test kept its numbers: they had a NaN or infinity
-    position = 1
-    for value in literal_unroll(carried):
-        number, before = float(value), seen[position]
-        same = same and (number == before or (number != number and before != before))
-        seen[position] = number
-        position += 1
+    for position in range(len(numbers)):
+        value, before = numbers[position], seen[position + 1]
+        same = same and (value == before or (value != value and before != before))
+        seen[position + 1] = value
     seen[0] = 1.0
     return same
+
+
+@register_jitable
+def _floats(carried):
+    """The numbers of a tuple of several types, as an array of floats."""
+    out, position = np.empty(len(carried)), 0
+    for value in literal_unroll(carried):
+        out[position] = value  # (a bool too, which numba's float() refuses)
+        position += 1
+    return out
 
 
 # Not inline="always": numba then runs its dead-code pass over the caller, which drops an
@@ -162,8 +170,15 @@ def _check_progress(test, seen, line, carried):
     if not all(isinstance(t, (types.Number, types.Boolean)) for t in carried):
         return lambda test, seen, line, carried: test
 
+    if isinstance(carried, types.UniTuple):  # (literal_unroll compiles for a quarter second)
+        def uniform(test, seen, line, carried):
+            if test and _repeats(seen, carried):
+                raise EndlessLoop(line)
+            return test
+        return uniform
+
     def impl(test, seen, line, carried):
-        if test and _repeats(seen, carried):
+        if test and _repeats(seen, _floats(carried)):
             raise EndlessLoop(line)
         return test
 

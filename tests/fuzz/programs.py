@@ -498,7 +498,8 @@ class Builder:
         inner = scope.child()
         inner.ints[counter] = (1, limit)
         inner.loops += 1
-        return [While(counter, limit, test, self.block(inner, depth + 1, 2))]
+        flag = self.fresh("go") if self.coin() else None  # (a bool carried by the loop)
+        return [While(counter, limit, test, self.block(inner, depth + 1, 2), flag)]
 
     def _foreach(self, scope, depth):
         """`for v in x:` over the elements (or rows) of an array not made here (a loop over

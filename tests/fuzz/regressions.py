@@ -768,6 +768,18 @@ def argument_rebound_to_a_number(x):
     x = np.tanh(0.5)
     return np.sum(y) * x
 
+
+def flag_starting_true_in_a_while_loop(x):
+    """A while loop on a flag that starts as the constant True: the flag is one of the numbers
+    the loop's check for an endless loop watches, which turned them into floats with numba's
+    float(), and that refuses a bool: the compiled gradient did not compile (found by a session
+    reading the runtime)."""
+    go = True
+    while go:
+        x = x * 0.5
+        go = x > 0.1
+    return x * x
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
@@ -865,4 +877,5 @@ CASES = [
     (aliases_a_value_waiting_after_a_nest, [(np.array([0.87, 0.91, -0.58]),
                                              np.array([-0.7, -0.7, -0.7]))]),
     (argument_rebound_to_a_number, [(np.array([[0.3, 1.1, -0.4], [0.6, -0.2, 0.9]]),)]),
+    (flag_starting_true_in_a_while_loop, [(0.9,), (3.0,)]),
 ]

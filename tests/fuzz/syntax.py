@@ -354,17 +354,25 @@ class For:
 @dataclass
 class While:
     """`while counter < limit and test:` (or without a test), the counter counting the trips
-    (first thing in the body, so that a `continue` cannot skip it)."""
+    (first thing in the body, so that a `continue` cannot skip it); with a `flag`, the test
+    goes into a flag that starts True and each trip's end sets (`while k < 3 and go:`)."""
 
     counter: str
     limit: int
     test: Expr | None
     body: list
+    flag: str | None = None
 
     def lines(self, traced):
+        head = [f"{self.counter} = 0"]
         test = "" if self.test is None else f" and {_wrap(self.test, traced, NOT)}"
-        return [f"{self.counter} = 0", f"while {self.counter} < {self.limit}{test}:",
-                f"    {self.counter} += 1", *_indented(self.body, traced)]
+        tail = []
+        if self.flag is not None:
+            head.append(f"{self.flag} = True")
+            tail = [f"    {self.flag} = {self.test.render(traced)}"]
+            test = f" and {self.flag}"
+        return [*head, f"while {self.counter} < {self.limit}{test}:",
+                f"    {self.counter} += 1", *_indented(self.body, traced), *tail]
 
 
 @dataclass
