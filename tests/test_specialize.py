@@ -3,6 +3,7 @@ they are rewritten from, and the generic ones against the tape engine: values an
 agree on drawn shapes (dimensions of 1 included, so that every operand broadcasts somewhere)
 and values, run as Python and compiled."""
 
+import re
 import warnings
 
 import numpy as np
@@ -226,6 +227,16 @@ def extrema_of_lines(x, v):
         + np.min(x) * np.max(v)
 
 
+def stores_over_a_view(a):
+    # c[1:] = w where w is computed from a view of c itself: the store must not join the loop
+    # computing w (each element would then read one the loop just wrote)
+    c = np.ones_like(a)
+    v = c[:-1]
+    w = v * 2.0 + a[1:]
+    c[1:] = w
+    return np.sum(c * a)
+
+
 def halved(x):
     return np.sum(x * 0.5)
 
@@ -250,6 +261,7 @@ PROGRAMS = {
     scaled_by_a_number: ("", "nm"),
     stores_into_parts: ("nm", "m"),
     columns_by_a_counter: ("q", "nm"),
+    stores_over_a_view: ("nm",),
 }
 
 
@@ -301,7 +313,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     distances_to_nearest: {"n": 5, "o": 3, "i": 2}, steps_of_a_helper: {"n": 5},
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
-    stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3}}
+    stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
+    stores_over_a_view: {"n": 4, "m": 3}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -455,6 +468,15 @@ def test_stores_through_basic_indexes_are_loops():
     assert body.count("[1:] =") == 1 and "[1:] +=" not in body and "[:, 0] =" not in body
     assert "e[-1] =" not in body  # a copy is an array of the gradient's own
     assert "f[:, -1] =" not in body
+
+
+def test_a_store_joins_the_loop_computing_its_value_unless_it_may_read_it():
+    args = [np.ones(5), np.ones(5)]
+    source = astgrad.specialized(gradient(steps_of_a_helper, False), args).source
+    assert re.search(r"\n +z\d+\[_i\d+ \+ 1\] = _out\d+\n", source)  # z[1:] = x[1:] * ...
+    args = [np.ones((4, 3))]
+    source = astgrad.specialized(gradient(stores_over_a_view, False), args).source
+    assert not re.search(r"\n +c\[_i\d+ \+ 1, _i\d+\] = _out\d+\n", source)
 
 
 def test_counters_index_and_columns_are_loops_in_both_sweeps():

@@ -34,6 +34,7 @@ class Nest:
     elementwise: dict = field(default_factory=dict)  # array written element by element ->
     # its dtype
     read_after: set = field(default_factory=set)  # names the statements after the nest read
+    sealed: bool = False  # a store ends it: no statement joins it after one
 
     def statements(self) -> list[ast.stmt]:
         return self.comments + self.before + loops(self.indices, self.bounds, self.body) \

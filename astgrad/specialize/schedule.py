@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from ..emit import tag
+from ..emit import Comment, tag, to_source
 from ..errors import Origin
 from ..parse import assigned_names
 from .code import assign, load
@@ -82,7 +82,7 @@ class Schedule:
         element by element at the nest's own indices, else in a new nest."""
         heading = comment(target, value, origin)
         nest = self.nest
-        if nest is not None and nest.sizes == tuple(sizes):
+        if nest is not None and nest.sizes == tuple(sizes) and not nest.sealed:
             try:
                 self._join(target, value, heading, build(nest.indices))
                 return
@@ -110,6 +110,35 @@ class Schedule:
             boolean = target in self.writer.booleans
             nest.elementwise[array] = "bool_" if boolean else self.writer.dtype
         self.writer.rewritten += 1
+
+    def store_in_nest(self, node: ast.stmt, origin: Origin | None, part: ast.Subscript,
+                      value: ast.expr, sizes: list[str]) -> bool:
+        """A store `a[index] = v` (or +=) of a value the open nest computes over the part's
+        sizes, as the nest's last statement (it is then sealed: a later statement's reads of
+        a would see elements not yet written): if nothing the nest reads may share memory
+        with a (an array this function allocated), its loops may write a as they go."""
+        nest, base = self.nest, part.value.id
+        if nest is None or nest.sealed or nest.sizes != tuple(sizes) \
+                or not isinstance(value, ast.Name) \
+                or value.id not in nest.outputs or base in nest.outputs \
+                or not all(self.writer.apart(name, self.writer.allocated[base])
+                           for name in nest.reads):
+            return False
+        setup: list[ast.stmt] = []
+        try:
+            value_at = self.writer.elements.element(value, nest.indices, setup)
+        except NotFusable:
+            return False
+        into = self.writer.elements.indexed(part, nest.indices)
+        into.ctx = ast.Store()
+        nest.comments.append(tag(Comment(to_source(node).strip()), origin))
+        nest.before += setup
+        nest.body.append(ast.AugAssign(into, ast.Add(), value_at)
+                         if isinstance(node, ast.AugAssign) else assign(into, value_at))
+        nest.reads |= {base, value.id}
+        nest.outputs[base] = (base, True, None)  # (what reads a goes after the nest)
+        nest.sealed = True  # (closed by the next statement, which says what is read after)
+        return True
 
     def current(self, name: str, shape: tuple, indices: list[str]) -> str:
         """The array holding `name`'s value inside the open nest: the one the nest writes if

@@ -61,6 +61,10 @@ class Writer:
     booleans: set[str] = field(default_factory=set)  # names of comparisons' arrays
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
+    clock: int = 0  # statements written so far
+    since: dict[str, int] = field(default_factory=dict)  # name -> the clock when the array
+    # it names (a view of) was bound: when the name was bound, or when the name it views was
+    # (a loop's names: when the loop starts); 0 for the parameters
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
@@ -108,13 +112,14 @@ class Writer:
         """What the writer knows of names, and has written, to `restore` it to."""
         return (dict(self.shapes), set(self.booleans), dict(self.allocated),
                 dict(self.transposed), set(self.infer.integers), dict(self.infer.values),
-                self.rewritten, self.shares, set(self.globals))
+                self.rewritten, self.shares, set(self.globals), dict(self.since))
 
     def restore(self, state: tuple) -> None:
         shapes, booleans, allocated, transposed, integers, values, *counts = state
         for known, saved in ((self.shapes, shapes), (self.booleans, booleans),
                              (self.allocated, allocated), (self.infer.integers, integers),
-                             (self.infer.values, values), (self.globals, counts[2])):
+                             (self.infer.values, values), (self.globals, counts[2]),
+                             (self.since, counts[3])):
             known.clear()
             known.update(saved)
         self.transposed, self.rewritten, self.shares = transposed, counts[0], counts[1]
@@ -134,10 +139,12 @@ class Writer:
             self.transposed = {view: a for view, a in self.transposed.items()
                                if name not in (view, a)}
             self.allocated.pop(name, None)
+            self.since[name] = self.clock
 
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, node: ast.stmt, origin: Origin | None) -> None:
+        self.clock += 1
         self.forget_views(assigned_names(node))
         if isinstance(node, ast.Return):
             self.returned = self._returned(node.value)
@@ -173,6 +180,9 @@ class Writer:
                 self.infer.values[target] = known
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
+            viewed = _name_of(value)  # x, x[1:], x.T: x's memory (or a copy of it)
+            if viewed is not None:
+                self.since[target] = self.since.get(viewed, 0)
             if self.schedule.alias(target, value, origin):
                 return
             try:
@@ -232,6 +242,17 @@ class Writer:
         arrays = [self.allocated[name] for name in returned if name in self.allocated]
         return {name for name in returned
                 if name in self.allocated and arrays.count(self.allocated[name]) == 1}
+
+    def apart(self, name: str, array: str) -> bool:
+        """Whether `name` certainly shares no memory with `array`, an array this function
+        allocated and still bound to its first name: a number, another array it allocated,
+        or (a view of) an array bound before that one was allocated."""
+        if self.shapes.get(name) == ():
+            return True
+        if self.allocated.get(name) not in (None, array):
+            return True
+        return self.allocated.get(array) == array and (
+            self.since.get(name, 0) < self.since.get(array, 0))
 
     def _same_array(self, target: str, name: str) -> None:
         """`target` now names the array `name` does."""
@@ -306,6 +327,9 @@ class Writer:
                     find(dim) not in (ONE, find(shape[k - len(value_shape)]))
                     for k, dim in enumerate(value_shape)):
             return False  # (NumPy refuses a value larger than the part: the generic code)
+        if self.schedule.store_in_nest(node, origin, part, value, self.infer.sizes(shape)):
+            self.rewritten += 1
+            return True
         self.schedule.flush()  # (the store changes an array the open nest may read)
         indices = [self.fresh("_i") for _ in shape]
         setup: list[ast.stmt] = []
