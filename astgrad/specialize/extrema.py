@@ -74,13 +74,12 @@ def write_extremum_adjoint(writer, target: str, node: ast.Call, origin: Origin |
     if any(writer.infer.sizes(s) != writer.infer.sizes(tuple(out_sizes)) for s in reduced):
         return False  # (g or ans not of the extremum's shape: the helper broadcasts them)
     top, count, share = writer.fresh("_top"), writer.fresh("_count"), writer.fresh("_share")
+    value = writer.fresh("_x")  # a's element at hand
 
-    def read(value: ast.expr) -> ast.expr:  # g or ans, at the line's place
-        if isinstance(value, ast.Constant) or not writer.infer.shape(value):
-            return copy.deepcopy(value)
-        return element(value.id, copy.deepcopy(at))
-
-    value = writer.fresh("_x")
+    def read(line_value: ast.expr) -> ast.expr:  # g or ans, at the line's place
+        if isinstance(line_value, ast.Constant) or not writer.infer.shape(line_value):
+            return copy.deepcopy(line_value)
+        return element(line_value.id, copy.deepcopy(at))
 
     def attains() -> ast.expr:  # (a NaN attains a NaN extremum)
         nan = ast.BoolOp(ast.And(), [
@@ -89,9 +88,9 @@ def write_extremum_adjoint(writer, target: str, node: ast.Call, origin: Origin |
         return ast.BoolOp(ast.Or(), [ast.Compare(load(value), [ast.Eq()], [load(top)]), nan])
 
     def along_the_line(body: list[ast.stmt]) -> list[ast.stmt]:
-        read = assign(value, element(a.id, [load(i) for i in indices]))
+        take = assign(value, element(a.id, [load(i) for i in indices]))
         return loops([indices[k] for k in along], writer.sizes([sizes[k] for k in along]),
-                     [read, *body])
+                     [take, *body])
 
     out = writer.fresh("_out")
     body = [assign(top, read(ans)), assign(count, ast.Constant(0)),
