@@ -20,6 +20,7 @@ from .syntax import (
     Unknown,
     basic_index,
     constant,
+    is_copy,
     is_flag,
     maps_numbers,
     reduction_arguments,
@@ -72,8 +73,7 @@ class Shapes:
             return self.indexed(node)
         if not isinstance(node, ast.Call):
             raise Unknown(to_source(node))
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not (
-                node.args or node.keywords):  # a.copy()
+        if is_copy(node):
             return self.shape(node.func.value)
         facts = self.facts(node)
         shape = self.call_shape(node, facts)

@@ -67,6 +67,12 @@ def reduction_arguments(node: ast.Call):
     return node.args[0], values["axis"], bool(values["keepdims"])
 
 
+def is_copy(node: ast.AST) -> bool:
+    """Whether `node` is `x.copy()`: a new array, of x's shape."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        node.func.attr == "copy") and not (node.args or node.keywords)
+
+
 def is_transpose(node: ast.AST) -> bool:
     """Whether `node` is `name.T`."""
     return isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(

@@ -36,6 +36,7 @@ from .syntax import (
     PRODUCTS,
     REDUCTIONS,
     Unknown,
+    is_copy,
     is_integer,
     is_transpose,
     reduction_arguments,
@@ -558,11 +559,7 @@ class Writer:
 
 def _allocates(value: ast.expr, infer: Shapes) -> bool:
     """Whether `value` is certainly a new array (a call whose facts say so, or `x.copy()`)."""
-    if not isinstance(value, ast.Call):
-        return False
-    copies = isinstance(value.func, ast.Attribute) and value.func.attr == "copy" and not (
-        value.args or value.keywords)
-    return copies or infer.facts(value).allocates
+    return isinstance(value, ast.Call) and (is_copy(value) or infer.facts(value).allocates)
 
 
 def _name_of(value: ast.expr) -> str | None:
