@@ -126,15 +126,12 @@ class Schedule:
             return False
         setup: list[ast.stmt] = []
         try:
-            value_at = self.writer.elements.element(value, nest.indices, setup)
+            write = self.writer.element_store(node, part, value, nest.indices, setup)
         except NotFusable:
             return False
-        into = self.writer.elements.indexed(part, nest.indices)
-        into.ctx = ast.Store()
         nest.comments.append(tag(Comment(to_source(node).strip()), origin))
         nest.before += setup
-        nest.body.append(ast.AugAssign(into, ast.Add(), value_at)
-                         if isinstance(node, ast.AugAssign) else assign(into, value_at))
+        nest.body.append(write)
         nest.reads |= {base, value.id}
         nest.outputs[base] = (base, True, None)  # (what reads a goes after the nest)
         nest.sealed = True  # (closed by the next statement, which says what is read after)

@@ -302,9 +302,9 @@ class Writer:
     def _stored(self, node: ast.stmt, origin: Origin | None) -> bool:
         """`a[index] = v` or `a[index] += v`, a basic index of an array this function
         allocated and v a number or another array it allocated (so that the loops read none
-        of what they write): a loop nest over the part of a written, of its own. (numba
-        compiles NumPy's stores through an index with its error message's formatting, for
-        seconds.)"""
+        of what they write): a loop nest over the part of a written, the open nest's if it
+        computes v (Schedule.store_in_nest), else one of its own. (numba compiles NumPy's
+        stores through an index with its error message's formatting, for seconds.)"""
         if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
             target, value = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -328,21 +328,26 @@ class Writer:
                     find(dim) not in (ONE, find(shape[k - len(value_shape)]))
                     for k, dim in enumerate(value_shape)):
             return False  # (NumPy refuses a value larger than the part: the generic code)
-        if self.schedule.store_in_nest(node, origin, part, value, self.infer.sizes(shape)):
-            self.rewritten += 1
-            return True
-        self.schedule.flush()  # (the store changes an array the open nest may read)
-        indices = [self.fresh("_i") for _ in shape]
-        setup: list[ast.stmt] = []
-        into = self.elements.indexed(part, indices)
-        into.ctx = ast.Store()
-        value_at = self.elements.element(value, indices, setup)
-        write = add_into(into, value_at) if isinstance(node, ast.AugAssign) \
-            else assign(into, value_at)
-        nest = loops(indices, self.sizes(self.infer.sizes(shape)), [write])
-        self.schedule.place([tag(s, origin) for s in [*setup, *nest]], node)
+        if not self.schedule.store_in_nest(node, origin, part, value,
+                                           self.infer.sizes(shape)):
+            self.schedule.flush()  # (the store changes an array the open nest may read)
+            indices = [self.fresh("_i") for _ in shape]
+            setup: list[ast.stmt] = []
+            write = self.element_store(node, part, value, indices, setup)
+            nest = loops(indices, self.sizes(self.infer.sizes(shape)), [write])
+            self.schedule.place([tag(s, origin) for s in [*setup, *nest]], node)
         self.rewritten += 1
         return True
+
+    def element_store(self, node: ast.stmt, part: ast.Subscript, value: ast.expr,
+                      indices: list[str], setup: list[ast.stmt]) -> ast.stmt:
+        """The store `node` (`part = value` or `part += value`) at one place of the part, in
+        a nest over `indices`; what is computed once goes into `setup`."""
+        value_at = self.elements.element(value, indices, setup)
+        into = self.elements.indexed(part, indices)
+        into.ctx = ast.Store()
+        return add_into(into, value_at) if isinstance(node, ast.AugAssign) \
+            else assign(into, value_at)
 
     def _product(self, target: str, node: ast.Call, origin: Origin | None) -> bool:
         """A product of matrices (or its adjoints) of the one dtype: numba's np.dot, into an
