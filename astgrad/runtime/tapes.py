@@ -78,12 +78,18 @@ def grow(tape, k):
     if k < tape.shape[0]:
         return tape
     bigger = np.empty((max(2 * tape.shape[0], k + 1),) + tape.shape[1:], tape.dtype)
-    # element by element: numba compiles a store through a slice with the formatting of
-    # its error message, for seconds (the tape is C-contiguous, as empty_tape made it)
-    flat, kept = bigger.reshape(bigger.size), tape.reshape(tape.size)
-    for i in range(tape.size):
-        flat[i] = kept[i]
+    # (the tape is C-contiguous, as empty_tape made it)
+    _copy_start(tape.reshape(tape.size), bigger.reshape(bigger.size), tape.size)
     return bigger
+
+
+@register_jitable
+def _copy_start(source, destination, count):
+    """The first `count` elements of the vector `source` into `destination`, element by
+    element: numba compiles a store through a slice with the formatting of its error message,
+    for seconds."""
+    for i in range(count):
+        destination[i] = source[i]
 
 
 def keep(tape, k, value, name, line):
@@ -103,7 +109,7 @@ def _keep(tape, k, value, name, line):
         return number
     if value.ndim == 0:
         return keep
-    # element by element (as in grow): slot k of the C-contiguous tape is flat
+    # element by element (as _copy_start): slot k of the C-contiguous tape is flat
 
     def array(tape, k, value, name, line):
         if value.shape != tape.shape[1:]:
@@ -201,11 +207,9 @@ def _log_values(log, array, positions):
     end = count[0] + positions.size
     if end > values.size:
         size = max(2 * values.size, end)
-        grown_values = np.empty(size, values.dtype)
-        grown_where = np.empty(size, np.int64)
-        for i in range(count[0]):  # (as in grow: no store through a slice)
-            grown_values[i] = values[i]
-            grown_where[i] = where[i]
+        grown_values, grown_where = np.empty(size, values.dtype), np.empty(size, np.int64)
+        _copy_start(values, grown_values, count[0])
+        _copy_start(where, grown_where, count[0])
         values, where = grown_values, grown_where
     flat = array.reshape(array.size)
     for i in range(positions.size):
