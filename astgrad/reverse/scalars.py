@@ -45,8 +45,7 @@ def _known_scalars(block: list, params: set[str]) -> set[str]:
     """Names that certainly hold scalars: every assignment to them is a number, a math
     function's result, a full reduction, len(), or arithmetic on such names, and none is one
     of `params` (bound on entry to what the caller passed)."""
-    # a parameter is bound on entry, to whatever the caller passed: not a known number
-    assignments: dict[str, list] = {name: [None] for name in params}
+    assignments: dict[str, list] = {}
     for stmt in ir.walk(block):
         for name in ir.writes(stmt):
             assignments.setdefault(name, []).append(stmt)
@@ -69,7 +68,8 @@ def _known_scalars(block: list, params: set[str]) -> set[str]:
 
     scalars: set[str] = set()
     while True:  # a fixpoint: names only join the set
-        found = {n for n, stmts in assignments.items() if all(scalar(s, scalars) for s in stmts)}
+        found = {n for n, stmts in assignments.items()
+                 if n not in params and all(scalar(s, scalars) for s in stmts)}
         if found <= scalars:
             return scalars
         scalars |= found
