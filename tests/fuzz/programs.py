@@ -191,11 +191,12 @@ class Builder:
     def number(self) -> Number:
         return Number(self.pick([0.5, 2.0, -1.0, 0.3, 1.5, -0.7, 0.1, 3.0]))
 
-    def made(self, function: str, shape: tuple, *fill) -> Call:
+    def made(self, function: str, shape: tuple, *fill, written=None) -> Call:
         """`np.zeros(shape)`, `np.full(shape, c)`, ...: of float32 in a float32 program, as
-        one writes float32 code (NumPy would make float64, and promote what meets it)."""
+        one writes float32 code (NumPy would make float64, and promote what meets it). The
+        shape as `written` if given (`(x0.shape[0], x0.shape[1])`)."""
         dtype = (("dtype", "np.float32"),) if self.float32 else ()
-        return Call(function, (shape, *fill), shape, dtype)
+        return Call(function, (shape if written is None else written, *fill), shape, dtype)
 
     def scalar(self) -> Expr:
         """A number where a constant may stand: a literal, NumPy's constructor of one, or a
@@ -412,9 +413,14 @@ class Builder:
         name, shape = self.fresh("a"), self.pick(arrays if straight else [s for s in SHAPES if s])
         alike = [n for n, s in scope.floats.items() if s == shape]
         kinds = [] if straight else ["np.zeros", "np.ones", "np.full"]
-        kinds += ["np.zeros_like", "np.copy"] if alike else []
+        kinds += ["np.zeros_like", "np.copy", "sized"] if alike else []
         kind = self.pick(kinds)
-        if kind in ("np.zeros", "np.ones"):
+        if kind == "sized":  # np.zeros((x0.shape[0], x0.shape[1])): a shape of its sizes
+            like = self.pick(alike)
+            sizes = [f"{like}.shape[{k}]" for k in range(len(shape))]
+            written = self.pick([f"{like}.shape", f"({', '.join(sizes)}{',' * (len(sizes) == 1)})"])
+            value = self.made(self.pick(["np.zeros", "np.ones"]), shape, written=written)
+        elif kind in ("np.zeros", "np.ones"):
             value = self.made(kind, shape)
         elif kind == "np.full":
             value = self.made(kind, shape, self.number().render())
