@@ -179,7 +179,7 @@ def _specializing(namespace: dict, name: str, trees: dict[str, ast.FunctionDef],
                     f"astgrad could not specialize {name} for these arguments ("
                     f"{type(error).__name__}: {error}), a bug in astgrad; the gradient runs as "
                     "generated, correct but slower. Please report it with the function."),
-                    stacklevel=2)
+                    stacklevel=3)  # (the line that called the gradient)
                 namespace[name] = generic  # (not again for every call)
                 return generic(*args)
         if version is None:

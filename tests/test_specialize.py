@@ -509,8 +509,10 @@ def test_a_specializer_that_fails_warns_and_the_gradient_runs(jit, monkeypatch):
 
     monkeypatch.setattr(api, "specialize", broken)
     gradient = astgrad.value_and_grad(halved, jit=jit)
-    with pytest.warns(astgrad.SpecializationWarning, match="TypeError: broken on purpose"):
+    with pytest.warns(astgrad.SpecializationWarning, match="TypeError: broken on purpose") \
+            as warned:
         assert gradient(np.ones(3)) == (1.5, pytest.approx([0.5] * 3))
+    assert warned[0].filename == __file__  # the line that called the gradient
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once: the gradient itself runs from now on
         assert gradient(np.ones(2)) == (1.0, pytest.approx([0.5] * 2))
