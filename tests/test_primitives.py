@@ -5,7 +5,8 @@ The facts: the result's shape (`shape`, or the broadcast shape of an elementwise
 and dtype (floats of float operands unless `dtype` says otherwise),
 whether it may share memory with its operand (`view`; a primitive that is not declared one
 must never), whether it allocates (never shares), whether it is a number given its operand
-alone (`number`), and, for an elementwise one, that each element of its result is the
+alone (`number`), that one declared `total` computes any finite numbers without a warning
+but an overflow, and, for an elementwise one, that each element of its result is the
 primitive of the operands' elements at that place. A primitive new to the registry fails
 `test_every_primitive_has_an_example` until it has an example call here.
 """
@@ -274,6 +275,10 @@ def test_declared_facts_hold(primitive, data):
         f"a result of dtype kind {kind}, declared {facts.dtype}")
     if facts.number:  # a reduction of its operand alone; len(x), trip_count(...) always
         assert np.ndim(call(primitive, args[:1], {}) if kwargs else result) == 0
+    if facts.total and all(np.all(np.isfinite(a)) for a in args if np.ndim(a) or
+                           isinstance(a, float)):  # of finite numbers: nothing but overflow
+        with np.errstate(all="raise", over="ignore"):
+            call(primitive, args, kwargs)
     if facts.elementwise and np.ndim(result) > 0:
         place = tuple(data.draw(st.integers(0, n - 1)) for n in np.shape(result))
         at = [np.broadcast_to(a, np.shape(result))[place] if np.ndim(a) else a for a in args]

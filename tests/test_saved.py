@@ -36,3 +36,15 @@ def test_arrays_written_in_place_keep_only_the_elements_overwritten():
     df = astgrad.grad(control.linear_recurrence_array, wrt=(0, 1))
     assert [s.what for s in df.saved] == ["values of y overwritten in the loop"]
     assert "the elements each trip writes" in str(df.saved[0])
+
+
+def test_a_loop_in_a_reversed_trip_runs_only_what_its_reverse_reads():
+    # each trip makes t anew and updates its columns from another array's: no adjoint reads
+    # what the updates overwrite, so nothing of t is logged, and the inner loop's run before
+    # its reverse only advances its bounds (it used to rewrite t and log every column)
+    source = astgrad.grad(control.columns_of_a_new_array, wrt=(0, 1)).source
+    assert "log_write(" not in source
+    assert source.count("= centered[:, j]") == 3  # forward, the outer trip's run, the reverse
+    # but where the updates read t's own columns, their old values are logged and put back
+    source = astgrad.grad(control.columns_from_its_own, wrt=(0, 1)).source
+    assert "log_write(" in source

@@ -103,12 +103,16 @@ class Spelling:
             parts = [start, stop, step]
         return ast.Call(load("range"), [self.atom(p, rename) for p in parts], [])
 
-    def plain_block(self, block: list, store_hook=None, assign_hook=None) -> list[ast.stmt]:
-        """The statements as written. `store_hook(stmt)` gives what precedes a store (a log),
-        `assign_hook(stmt)` what follows an assignment (a check)."""
+    def plain_block(self, block: list, store_hook=None, assign_hook=None,
+                    keep: set | None = None) -> list[ast.stmt]:
+        """The statements as written (those whose ids are in `keep`, if given).
+        `store_hook(stmt)` gives what precedes a store (a log), `assign_hook(stmt)` what
+        follows an assignment (a check)."""
         out: list[ast.stmt] = []
-        hooks = (store_hook, assign_hook)
+        hooks = (store_hook, assign_hook, keep)
         for stmt in block:
+            if keep is not None and id(stmt) not in keep:
+                continue
             if isinstance(stmt, ir.Assign | ir.Unpack):
                 out.append(self.assignment(stmt))
                 out += assign_hook(stmt) if assign_hook else []
@@ -129,8 +133,9 @@ class Spelling:
                 out.append(tag(ast.Return(self.returned(stmt)), stmt.origin))
         return out
 
-    def plain_for(self, loop: ir.For, store_hook=None, assign_hook=None) -> ast.For:
-        body = self.plain_block(loop.body, store_hook, assign_hook)
+    def plain_for(self, loop: ir.For, store_hook=None, assign_hook=None,
+                  keep: set | None = None) -> ast.For:
+        body = self.plain_block(loop.body, store_hook, assign_hook, keep)
         if loop.until:
             body.append(self.loop_exit(loop))
         target = ast.Name(loop.target, ast.Store())

@@ -71,15 +71,26 @@ class Loops:
 
     # -- forward ------------------------------------------------------------------------
 
-    def forward(self, loop, needed_before: set, recompute: bool) -> list:
+    def forward(self, loop, needed_before: set, recompute: bool, running: set | None = None,
+                fresh: frozenset = frozenset()) -> list:
+        """The loop run forward, keeping what its reversed trips need. `running`: the ids of
+        the statements run (in a recomputed trip, or a replay), if not all; `fresh`: arrays
+        the recomputed trip bound to new arrays before the loop."""
         if not self.activity.is_active(loop):
-            return self.spelling.plain_block([loop], self.recorder.log_hook)
+            return self.spelling.plain_block([loop], self.recorder.log_hook, keep=running)
         # a recomputed trip leaves arrays as it found them; the function's own sweep only
         # those whose values an earlier adjoint still reads
         restore = ir.stored(loop.body) if recompute else needed_before & ir.stored(loop.body)
         plan = self.plan(loop, restore)
-        return self.recorder.record(loop, plan) + [tag(assign(value, load(name)), loop.origin)
-                           for name, value in plan.at_exit.items()]
+        logged = None
+        if recompute and running is not None:
+            # (the plan, made with the trip's adjoint, logs every array the loop writes)
+            written = {s.array for s in ir.walk(loop.body)
+                       if isinstance(s, ir.Store) and id(s) in running}
+            # an array new in the trip that no earlier adjoint reads is not put back
+            logged = plan.live | (written - (fresh - needed_before))
+        return self.recorder.record(loop, plan, running, logged) + [
+            tag(assign(value, load(name)), loop.origin) for name, value in plan.at_exit.items()]
 
     # -- reverse ------------------------------------------------------------------------
 
@@ -197,13 +208,19 @@ class Loops:
         # a loop-carried name read only for its shape: checked to keep its shape, not kept
         shape_only = (witnesses - values) & rebound & analysis.live_in(body)
 
-        def reads(statements: list) -> set:
+        def reads(statements: list) -> tuple[set, set]:
             return primal_reads(statements, primal, shape_only)
 
         reads_at = {key: reads(written) for key, written in self.adjoint_reads.items()
                     if key in in_body}
-        kept, copied, live = recomputed(body, reads(ending), reads_at, self)
-        needed = set().union(reads(ending), *reads_at.values())
+        ending_values, ending_shapes = reads(ending)
+        kept, copied, live, live_shapes = recomputed(body, ending_values, reads_at, self,
+                                                     ending_shapes)
+        # a name the trips rebind is kept for its value even if read for its shape alone:
+        # its shape may change from trip to trip
+        live |= live_shapes & rebound
+        plan.live, plan.live_shapes = live, live_shapes - rebound
+        needed = set().union(*reads(ending), *(v | s for v, s in reads_at.values()))
         adjoint = without_restores(adjoint, kept)
         needed |= names_in(adjoint) & primal  # and what the put-backs it keeps read
         # a copy is needed only if the recomputed trip rebinds its source after it

@@ -24,8 +24,15 @@ class Recorder:
     def __init__(self, ns, spelling, captured):
         self.ns, self.spelling, self.captured = ns, spelling, captured
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
+        self.running: set | None = None  # the statements the loop recorded runs, if not all
+        self.logged: set | None = None  # the arrays it logs, if not all its plan's
 
-    def record(self, loop, plan: LoopPlan) -> list:
+    def record(self, loop, plan: LoopPlan, running: set | None = None,
+               logged: set | None = None) -> list:
+        """The loop run forward as its plan says. `running`: the ids of the statements it
+        runs (in a recomputed trip), if not all; `logged`: the arrays whose writes are logged,
+        if not all the plan logs (the others' logs stay empty, their undoing does nothing)."""
+        self.running, self.logged = running, logged
         if isinstance(loop, ir.While):
             return self.record_while(loop, plan)
         return self.record_for(loop, plan)
@@ -41,7 +48,8 @@ class Recorder:
 
     def plain_body(self, body: list, plan: LoopPlan) -> list:
         outer = self.logging
-        self.logging = {**outer, **{array: log for array, (log, _) in plan.logs.items()}}
+        self.logging = {**outer, **{array: log for array, (log, _) in plan.logs.items()
+                                    if self.logged is None or array in self.logged}}
 
         def check_shapes(stmt) -> list:
             return [tag(ast.Expr(self.ns.call(
@@ -50,7 +58,7 @@ class Recorder:
                 for name in ir.writes(stmt) if name in plan.shapes]
 
         try:
-            return self.spelling.plain_block(body, self.log_hook, check_shapes)
+            return self.spelling.plain_block(body, self.log_hook, check_shapes, self.running)
         finally:
             self.logging = outer
 

@@ -9,6 +9,7 @@ import operator
 from dataclasses import dataclass, field
 
 from .. import analysis, ir
+from ..rules import facts_of
 from .state import SavedValue
 
 
@@ -25,55 +26,128 @@ class LoopPlan:
     carried: set = field(default_factory=set)  # names whose adjoints cross trips
     in_place: set = field(default_factory=set)  # carried names whose adjoints trips add into
     trip: list = field(default_factory=list)  # the reverse of one trip
+    # names the reversed trips read from the start of their trip: for their values, and
+    # (names the trips leave bound) for their shapes alone
+    live: set = field(default_factory=set)
+    live_shapes: set = field(default_factory=set)
     put_back: dict = field(default_factory=dict)  # name -> its copy from before the loop
     # a carried name that a statement after the loop rebinds -> its value when the loop ends
     # (the shape its adjoint starts the reverse loop with)
     at_exit: dict = field(default_factory=dict)
 
 
-def recomputed(block: list, needed: set, reads_at: dict, writer) -> tuple[set, set, set]:
+def recomputed(block: list, needed: set, reads_at: dict, writer,
+               shapes: frozenset = frozenset(), plain: bool = False) -> tuple:
     """The statements of a trip whose values its adjoint reads (ids), those run only for
-    the copies made before them (ids), and the names read before the trip binds them.
-    `reads_at` holds what each statement's adjoint reads; `writer` knows the copies made
-    before statements (`captures`, `output_captures`) and which statements are active."""
+    the copies made before them (ids), the names read before the trip binds them for their
+    values, and those read before it for their shapes alone.
+
+    `reads_at` holds what each statement's adjoint reads (names read for their values, names
+    read for their shapes alone); `shapes` what is read after the block for shapes alone;
+    `writer` knows the copies made before statements (`captures`, `output_captures`), which
+    statements are active and the plans of the loops reversed (`plans`). A value read only
+    for its shape is recomputed from what its operands hold, which need not be the values
+    they held when it was computed: an array the trip writes into is not put back for it
+    (its shape never changes). A loop nested in the trip runs only the statements that give
+    what its own reversed trips and the statements after it read; in that loop's body
+    (`plain`), loops run as written."""
     kept: set[int] = set()
     copied: set[int] = set()
+    needed, shapes = set(needed), set(shapes) - set(needed)
     for stmt in reversed(block):
-        needed = needed | reads_at.get(id(stmt), set())
+        values_read, shapes_read = reads_at.get(id(stmt), (set(), set()))
+        needed |= values_read
+        shapes = (shapes | shapes_read) - needed
         # the copies made before the statement that are read: whatever the statement is
         # (a store's index, a branch's test), the copy reads its source before it runs
         sources = {name for (key, name), c in writer.captures.items()
-                   if key == id(stmt) and c in needed}
+                   if key == id(stmt) and (c in needed or c in shapes)}
         if isinstance(stmt, ir.Assign | ir.Unpack):
             targets = set(ir.writes(stmt)) | {writer.output_captures.get((id(stmt), t))
                                                for t in ir.writes(stmt)}
             if targets & needed:
                 kept.add(id(stmt))
                 needed = (needed - targets) | set(ir.reads(stmt))
+                shapes -= targets
+            elif targets & shapes:
+                kept.add(id(stmt))
+                of_values, of_shapes = shape_reads(stmt)
+                needed |= of_values
+                shapes = (shapes - targets) | of_shapes
         elif isinstance(stmt, ir.Store):
             if stmt.array in needed:
                 kept.add(id(stmt))
                 needed |= set(ir.reads(stmt))
         elif isinstance(stmt, ir.If):
-            body_kept, body_copied, body_needed = recomputed(
-                stmt.body, set(needed), reads_at, writer)
-            else_kept, else_copied, else_needed = recomputed(
-                stmt.orelse, set(needed), reads_at, writer)
-            if body_kept | else_kept | body_copied | else_copied:
-                kept |= {id(stmt)} | body_kept | else_kept
-                copied |= body_copied | else_copied
-                needed = body_needed | else_needed | set(ir.reads(stmt))
+            body = recomputed(stmt.body, needed, reads_at, writer, shapes, plain)
+            orelse = recomputed(stmt.orelse, needed, reads_at, writer, shapes, plain)
+            if body[0] | orelse[0] | body[1] | orelse[1]:
+                kept |= {id(stmt)} | body[0] | orelse[0]
+                copied |= body[1] | orelse[1]
+                needed = body[2] | orelse[2] | set(ir.reads(stmt))
+                shapes = body[3] | orelse[3]
         elif isinstance(stmt, ir.For | ir.While):
-            if writer.activity.is_active(stmt) or (ir.assigned(stmt.body) | ir.stored(
-                    stmt.body)) & needed:
-                kept |= {id(s) for s in ir.walk([stmt])}
-                needed |= analysis.live_in([stmt], frozenset(needed))
+            run, values_before, shapes_before = loop_run(stmt, needed, shapes, writer, plain)
+            kept |= run
+            needed |= values_before
+            shapes |= shapes_before
         if sources and id(stmt) not in kept:
             copied.add(id(stmt))
         if id(stmt) in kept and isinstance(stmt, ir.If | ir.For | ir.While):
             sources |= {name for (key, name) in writer.captures if key == id(stmt)}
         needed |= sources
-    return kept, copied, needed
+        shapes -= needed
+    return kept, copied, needed, shapes
+
+
+def loop_run(loop, needed: set, shapes: set, writer, plain: bool) -> tuple[set, set, set]:
+    """What of a loop in a recomputed trip runs (ids), and the names it reads from before it
+    for their values and for their shapes. A loop whose reverse runs in the trip (active,
+    not `plain`) gives its reversed trips what they keep at each trip's start, and the
+    statements after it what they read; it runs only the statements that compute those."""
+    body = loop.body if isinstance(loop, ir.For) else loop.test_block + loop.body
+    written = ir.assigned(body) | ir.stored(body) | set(ir.writes(loop))
+    plan = None if plain else writer.plans.get(id(loop))
+    if plan is None or not isinstance(loop, ir.For):
+        if writer.activity.is_active(loop) or written & (needed | shapes):
+            # all of it: the names it writes that are read after it are read for values
+            return ({id(s) for s in ir.walk([loop])},
+                    set(analysis.live_in([loop], frozenset(needed | (shapes & written)))),
+                    set())
+        return set(), set(), set()
+    end_values = (needed & written) | plan.live | set(ir.reads(loop))
+    end_shapes = ((shapes & written) | plan.live_shapes) - end_values
+    while True:
+        run, _, start_values, start_shapes = recomputed(loop.body, end_values, {}, writer,
+                                                        end_shapes, plain=True)
+        start_values.discard(loop.target)
+        carried_values = (start_values & written) - end_values
+        carried_shapes = (start_shapes & written) - end_shapes - end_values
+        if not carried_values and not carried_shapes:
+            break
+        end_values |= carried_values
+        end_shapes = (end_shapes | carried_shapes) - end_values
+    start_shapes |= set(plan.shapes)  # kept when the loop starts
+    return ({id(loop)} | run, start_values | set(ir.reads(loop)),
+            start_shapes - start_values)
+
+
+def shape_reads(stmt) -> tuple[set, set]:
+    """What a statement computing a value read only for its shape reads: names for their
+    values, and names for their shapes alone (the operands of an elementwise operation
+    defined for any numbers, the array an index reads; of anything else, every name for its
+    value)."""
+    value = stmt.value
+    if isinstance(stmt, ir.Assign) and isinstance(value, ir.Name):
+        return set(), {value.id}
+    if isinstance(stmt, ir.Assign) and isinstance(value, ir.Call) and not value.kwargs:
+        facts = facts_of(value.primitive)
+        if facts.elementwise and facts.total:  # no warning from numbers not the program's
+            return set(), set(ir.atom_names(value.args))
+        if value.primitive is operator.getitem and isinstance(value.args[0], ir.Name):
+            # the index is read for its values: they say the shape, and may be out of range
+            return set(ir.atom_names(value.args[1:])), {value.args[0].id}
+    return set(ir.reads(stmt)), set()
 
 
 def rebound_in(loop) -> set[str]:
@@ -137,12 +211,13 @@ def names_in(statements: list, skip_restores: bool = False, witnesses: bool = Fa
     return names
 
 
-def primal_reads(statements: list, primal: set, shape_only: frozenset = frozenset()) -> set:
+def primal_reads(statements: list, primal: set, shape_only: frozenset = frozenset()
+                 ) -> tuple[set, set]:
     """The names of the forward computation (`primal`) that adjoint statements read: for
-    their values (put-backs aside), or for their shapes (but those in `shape_only`, whose
-    shapes are kept otherwise)."""
-    return (names_in(statements, skip_restores=True) | (
-        names_in(statements, witnesses=True) - shape_only)) & primal
+    their values (put-backs aside), and for their shapes alone (but those in `shape_only`,
+    whose shapes are kept otherwise)."""
+    values = names_in(statements, skip_restores=True) & primal
+    return values, (names_in(statements, witnesses=True) & primal) - values - shape_only
 
 
 def without_restores(statements: list, kept: set) -> list:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import analysis, ir
 from ..emit import Comment, tag
+from ..rules import facts_of
 from .adjoints import Adjoints
 from .forward import index_value
 from .loops import Loops
@@ -124,6 +125,11 @@ class FunctionWriter:
             if isinstance(stmt, ir.For | ir.While | ir.If):
                 self.rebound_later[id(stmt)] = after  # a loop's plan copies what trips read
 
+    @property
+    def plans(self) -> dict:
+        """The plans of the function's loops, by id (made as their reverses are written)."""
+        return self.loops.plans
+
     def captured(self, stmt, name: str) -> str:
         return self.captures.get((id(stmt), name), name)
 
@@ -138,7 +144,12 @@ class FunctionWriter:
         so that the trip ends with the arrays as it found them. `keep`, for a recomputed trip,
         is (the statements it runs, those it runs only for the copies made before them)."""
         out: list[ast.stmt] = []
+        fresh: set[str] = set()  # names bound to a new array in this block, so far
         for stmt in block:
+            if isinstance(stmt, ir.Assign):
+                fresh.discard(stmt.target)
+            else:
+                fresh -= ir.assigned([stmt])
             if keep is not None and id(stmt) not in keep[0]:
                 if id(stmt) in keep[1]:
                     out += self.captures_before(stmt, wanted)
@@ -162,8 +173,12 @@ class FunctionWriter:
                                             keep)
                 out.append(tag(ast.If(self.spelling.atom(stmt.test), body, orelse), stmt.origin))
             elif isinstance(stmt, ir.For | ir.While):
-                loop = self.loops.forward(stmt, needed_before, recompute)
+                loop = self.loops.forward(stmt, needed_before, recompute,
+                                          keep[0] if keep is not None else None,
+                                          frozenset(fresh) if recompute else frozenset())
                 out += self.captures_before(stmt, wanted) + loop
+            if isinstance(stmt, ir.Assign) and _new_array(stmt.value):
+                fresh.add(stmt.target)
             # a view read later (`_t1 = a[1:]`) changes with a store into its array
             needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
         return out
@@ -414,7 +429,8 @@ class FunctionWriter:
             self.output_captures.values())
         reads_at = {key: primal_reads(written, primal)
                     for key, written in self.adjoint_reads.items()}
-        kept, copied, _ = recomputed(body, primal_reads(ending, primal), reads_at, self)
+        values, shapes = primal_reads(ending, primal)
+        kept, copied, _, _ = recomputed(body, values, reads_at, self, shapes)
         adjoint = without_restores(adjoint, kept)
         wanted = names_in(adjoint) | names_in(adjoint, witnesses=True)
         forward = [Comment("forward: what the adjoint reads, recomputed")]
@@ -433,3 +449,11 @@ class FunctionWriter:
         if state is State.SHARED and several:  # two gradients must not be one array
             value = self.ns.call("own", value)
         return value if argument is None else self.ns.call("cast_like", value, like)
+
+
+def _new_array(value) -> bool:
+    """Is the value of an assignment a new array (or a number), never one bound elsewhere?"""
+    if not isinstance(value, ir.Call) or isinstance(value.primitive, ir.UserFunction):
+        return False
+    facts = facts_of(value.primitive)
+    return (facts.elementwise or facts.allocates) and not facts.view

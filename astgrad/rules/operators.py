@@ -16,19 +16,19 @@ from .registry import rule, zero_derivative
 from .templates import d
 
 
-@rule(operator.add, np.add, elementwise=True)
+@rule(operator.add, np.add, elementwise=True, total=True)
 def add(ans, x, y):
     d[x] = d[ans]
     d[y] = d[ans]
 
 
-@rule(operator.sub, np.subtract, elementwise=True)
+@rule(operator.sub, np.subtract, elementwise=True, total=True)
 def sub(ans, x, y):
     d[x] = d[ans]
     d[y] = -d[ans]
 
 
-@rule(operator.mul, np.multiply, elementwise=True)
+@rule(operator.mul, np.multiply, elementwise=True, total=True)
 def mul(ans, x, y):
     d[x] = d[ans] * y
     d[y] = d[ans] * x
@@ -52,12 +52,12 @@ def mod(ans, x, y):
     d[y] = -d[ans] * (x // y)  # not np.floor(x / y): 1.0 // -inf is -1, as in PyTorch
 
 
-@rule(operator.neg, np.negative, elementwise=True)
+@rule(operator.neg, np.negative, elementwise=True, total=True)
 def neg(ans, x):
     d[x] = -d[ans]
 
 
-@rule(operator.pos, np.positive, elementwise=True)
+@rule(operator.pos, np.positive, elementwise=True, total=True)
 def pos(ans, x):
     d[x] = d[ans]
 

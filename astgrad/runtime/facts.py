@@ -34,6 +34,10 @@ class Facts:
     # each element of its result is computed from the (broadcast) arguments' elements at the
     # same place alone; of numbers, it is a number
     elementwise: bool = False
+    # of any finite numbers it computes a number and warns of nothing but an overflow, so
+    # that a value read only for its shape may be computed from other numbers than the
+    # program's (astgrad/reverse/trips.py)
+    total: bool = False
     # its result's shape, called as the primitive is (astgrad/shapes.py); elementwise
     # primitives broadcast their arguments without saying so
     shape: Callable | None = None

@@ -322,6 +322,35 @@ def augmented_subscript(x, w):
     return np.sum(y ** 2)
 
 
+def columns_of_a_new_array(x, w):
+    """A new array each trip, its columns updated from another array's by a triangular
+    double loop (gmm's product by a triangular factor): no adjoint reads what it overwrites."""
+    total = 0.0
+    for c in range(w.shape[0]):
+        centered = x - w[c]
+        t = centered * np.exp(w[c])
+        for j in range(x.shape[1]):
+            for i in range(j + 1, x.shape[1]):
+                t[:, i] += w[c, i] * centered[:, j]
+        total = total + np.sum(t ** 2)
+    return total
+
+
+def columns_from_its_own(x, w):
+    """The same, each column updated from the array's own columns, and through a division:
+    the adjoints read what the trips overwrite."""
+    total = 0.0
+    for c in range(w.shape[0]):
+        t = x * w[c]
+        early = np.sum(t ** 3)  # read before the loop writes into t
+        for j in range(x.shape[1]):
+            for i in range(j + 1, x.shape[1]):
+                t[:, i] += w[c, i] * t[:, j]
+                t[:, j] = t[:, j] / (1.5 + w[c, j] ** 2)
+        total = total + early + np.sum(t ** 2)
+    return total
+
+
 def overwrite_needed(x):
     y = x.copy()
     s = np.sum(y * y)
@@ -932,6 +961,8 @@ CASES = [
     Case(heat_in_place, [A((6,)), F(0.05, 0.3)], (0, 1)),
     Case(matrix_rows, [A((3, 2))]),
     Case(augmented_subscript, [A((5,)), F(-1, 1)], (0, 1)),
+    Case(columns_of_a_new_array, [A((4, 3)), A((2, 3))], (0, 1)),
+    Case(columns_from_its_own, [A((4, 3)), A((2, 3))], (0, 1)),
     Case(overwrite_needed, [A((3,))]),
     Case(overwrite_then_read_in_loop, [A((4,))]),
     Case(argument_written_in_place, [A((3,))]),
