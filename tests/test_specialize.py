@@ -237,6 +237,17 @@ def stores_over_a_view(a):
     return np.sum(c * a)
 
 
+def updates_its_own_part(a, x):
+    # t[:, i] = t[:, i] * a[i] + ...: the store joins the loop computing its value, which
+    # reads each element where it writes it; t[1:] += t[:-1] may not (its loop would read
+    # elements it has just written)
+    t = x * 2.0
+    for i in range(x.shape[1]):
+        t[:, i] = t[:, i] * a[i] + x[:, 0]
+    t[1:] += t[:-1]
+    return np.sum(t ** 2)
+
+
 def halved(x):
     return np.sum(x * 0.5)
 
@@ -262,6 +273,7 @@ PROGRAMS = {
     stores_into_parts: ("nm", "m"),
     columns_by_a_counter: ("q", "nm"),
     stores_over_a_view: ("nm",),
+    updates_its_own_part: ("m", "nm"),
 }
 
 
@@ -314,7 +326,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
     stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
-    stores_over_a_view: {"n": 4, "m": 3}}
+    stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3}}
 
 
 @settings(max_examples=15, deadline=None)

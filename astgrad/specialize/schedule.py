@@ -116,12 +116,15 @@ class Schedule:
         """A store `a[index] = v` (or +=) of a value the open nest computes over the part's
         sizes, as the nest's last statement (it is then sealed: a later statement's reads of
         a would see elements not yet written): if nothing the nest reads may share memory
-        with a (an array this function allocated), its loops may write a as they go."""
+        with a (an array this function allocated) but the very part written (`a[:, i] =
+        a[:, i] + v`, read element by element where written), its loops may write a as they
+        go."""
         nest, base = self.nest, part.value.id
         if nest is None or nest.sealed or nest.sizes != tuple(sizes) \
                 or not isinstance(value, ast.Name) \
                 or value.id not in nest.outputs or base in nest.outputs \
-                or not all(self.writer.apart(name, self.writer.allocated[base])
+                or not all(self.writer.apart(name, base)
+                           or self.writer.same_part(name, part, nest.sizes)
                            for name in nest.reads):
             return False
         setup: list[ast.stmt] = []

@@ -39,6 +39,7 @@ from .syntax import (
     is_copy,
     is_integer,
     is_transpose,
+    names_in,
     reduction_arguments,
 )
 
@@ -66,6 +67,8 @@ class Writer:
     since: dict[str, int] = field(default_factory=dict)  # name -> the clock when the array
     # it names (a view of) was bound: when the name was bound, or when the name it views was
     # (a loop's names: when the loop starts); 0 for the parameters
+    parts: dict[str, tuple] = field(default_factory=dict)  # name of `a[index]` -> (the
+    # subscript's text, the names it reads, a), while none of them is rebound
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
@@ -113,14 +116,15 @@ class Writer:
         """What the writer knows of names, and has written, to `restore` it to."""
         return (dict(self.shapes), set(self.booleans), dict(self.allocated),
                 dict(self.transposed), set(self.infer.integers), dict(self.infer.values),
-                self.rewritten, self.shares, set(self.globals), dict(self.since))
+                self.rewritten, self.shares, set(self.globals), dict(self.since),
+                dict(self.parts))
 
     def restore(self, state: tuple) -> None:
         shapes, booleans, allocated, transposed, integers, values, *counts = state
         for known, saved in ((self.shapes, shapes), (self.booleans, booleans),
                              (self.allocated, allocated), (self.infer.integers, integers),
                              (self.infer.values, values), (self.globals, counts[2]),
-                             (self.since, counts[3])):
+                             (self.since, counts[3]), (self.parts, counts[4])):
             known.clear()
             known.update(saved)
         self.transposed, self.rewritten, self.shares = transposed, counts[0], counts[1]
@@ -141,6 +145,8 @@ class Writer:
                                if name not in (view, a)}
             self.allocated.pop(name, None)
             self.since[name] = self.clock
+            self.parts = {view: part for view, part in self.parts.items()
+                          if view != name and name not in part[1]}
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -184,6 +190,9 @@ class Writer:
             viewed = _name_of(value)  # x, x[1:], x.T: x's memory (or a copy of it)
             if viewed is not None:
                 self.since[target] = self.since.get(viewed, 0)
+            if isinstance(value, ast.Subscript) and viewed is not None \
+                    and target not in names_in(value):
+                self.parts[target] = (ast.dump(value), frozenset(names_in(value)), viewed)
             if self.schedule.alias(target, value, origin):
                 return
             try:
@@ -244,16 +253,27 @@ class Writer:
         return {name for name in returned
                 if name in self.allocated and arrays.count(self.allocated[name]) == 1}
 
-    def apart(self, name: str, array: str) -> bool:
-        """Whether `name` certainly shares no memory with `array`, an array this function
-        allocated and still bound to its first name: a number, another array it allocated,
-        or (a view of) an array bound before that one was allocated."""
+    def apart(self, name: str, base: str) -> bool:
+        """Whether `name` certainly shares no memory with the array `base` names, one this
+        function allocated: a number, (a part of) another array it allocated, or (a view of)
+        an array bound before that one was allocated."""
+        array = self.allocated[base]
         if self.shapes.get(name) == ():
             return True
         if self.allocated.get(name) not in (None, array):
             return True
-        return self.allocated.get(array) == array and (
-            self.since.get(name, 0) < self.since.get(array, 0))
+        if name in self.parts and self.parts[name][2] != name:  # a part of another array
+            return self.apart(self.parts[name][2], base)
+        return self.allocated.get(name) is None and (
+            self.since.get(name, 0) < self.since.get(base, 0))
+
+    def same_part(self, name: str, part: ast.Subscript, sizes: tuple) -> bool:
+        """Whether `name` is bound to the very part `part` of an array (the same index, none
+        of whose names was rebound since), of these sizes: a loop writing that part reads
+        each element of `name` at its own place before writing it."""
+        known = self.parts.get(name)
+        return known is not None and known[0] == ast.dump(part) and name in self.shapes \
+            and tuple(self.infer.sizes(self.shapes[name])) == sizes
 
     def _same_array(self, target: str, name: str) -> None:
         """`target` now names the array `name` does."""
