@@ -304,7 +304,8 @@ class Builder:
             "return": 0 if self.size.straight else 1,
             "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
             else 0, "reshape": 4 if depth == 0 else 0,
-            "fill": 2 if depth + 1 < self.size.nesting else 0})
+            "fill": 2 if depth + 1 < self.size.nesting else 0,
+            "columns": 1 if depth + 1 < self.size.nesting else 0})
         return getattr(self, f"_{kind}")(scope, depth)
 
     def shape(self, scope: Scope) -> tuple:
@@ -401,6 +402,32 @@ class Builder:
         if two:
             loop = [Assign(column, Integer("0")), *loop, Assign(row, Integer("1"), "+")]
         out.append(_counted(targets[0], outer, loop, whiles[0]))
+        scope.floats[array] = shape
+        scope.owned.add(array)
+        return out
+
+    def _columns(self, scope, depth):
+        """A new array whose columns a triangular double loop updates in place, from another
+        array's columns or its own (gmm's product by a triangular factor):
+
+            a3 = np.exp(x0) * 0.5
+            for j in range(3):
+                for i in range(j + 1, 3):
+                    a3[:, i] += x0[0, j] * a3[:, j]
+        Inside a loop, the array is new in every trip."""
+        array, (outer, inner) = self.fresh("a"), (self.fresh("j"), self.fresh("i"))
+        shape = (2, 3)
+        out = [Assign(array, Call("np.copy", (self.expr(shape, scope, self.ops),), shape))]
+        body_scope = scope.child()
+        body_scope.floats[array] = shape
+        body_scope.owned.add(array)
+        body_scope.loops += 2
+        body_scope.ints.update({outer: (0, 2), inner: (1, 2)})
+        index = self.pick([f":, {inner}", f":, {outer}", f"1, {inner}"])
+        target = (2,) if index.startswith(":") else ()
+        value = self.expr(self.part(target, body_scope), body_scope, self.ops)
+        write = Store(array, index, value, self.pick(["+", "-", "*", ""]))
+        out.append(For(outer, "range(3)", [For(inner, f"range({outer} + 1, 3)", [write])]))
         scope.floats[array] = shape
         scope.owned.add(array)
         return out
