@@ -48,3 +48,12 @@ def test_a_loop_in_a_reversed_trip_runs_only_what_its_reverse_reads():
     # but where the updates read t's own columns, their old values are logged and put back
     source = astgrad.grad(control.columns_from_its_own, wrt=(0, 1)).source
     assert "log_write(" in source
+
+
+def test_an_addition_into_a_part_leaves_its_adjoint_as_it_is():
+    # u[1:-1] = u[1:-1] + ...: the store's adjoint cut d[u][1:-1] to zero and the read's
+    # added the same back; neither is written (only the part's copy for the added value)
+    source = astgrad.grad(control.heat_in_place, wrt=(0, 1)).source
+    assert "_du[1:-1] = 0.0" not in source and "own(_du[1:-1])" in source
+    source = astgrad.grad(control.columns_from_its_own, wrt=(0, 1)).source
+    assert "_dt[:, j] = 0.0" in source  # t[:, j] = t[:, j] / ...: a store that cuts

@@ -25,7 +25,7 @@ from .forward import index_value
 from .loops import Loops
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
-from .trees import Trees
+from .trees import Trees, in_place_additions
 from .trips import names_in, primal_reads, recomputed, without_restores
 
 
@@ -64,6 +64,10 @@ class FunctionWriter:
         self.scalars = Scalars(function)
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
         self.trees = Trees(self, [])  # the body's, once the sweeps are written
+        # `a[i] += v` whose adjoint leaves d[a][i] as it is: the store's id -> the read a[i]
+        # (whose adjoint is not written: ids in kept_reads)
+        self.in_place: dict[int, ir.Assign] = {}
+        self.kept_reads: set[int] = set()
         self.loops = Loops(self)
         self.adjoints = Adjoints(self)
 
@@ -216,8 +220,8 @@ class FunctionWriter:
     def adjoint_block(self, block: list) -> list:
         out: list[ast.stmt] = []
         for stmt in reversed(block):
-            if self.trees.inside(stmt):
-                continue  # written with the root of its tree
+            if self.trees.inside(stmt) or id(stmt) in self.kept_reads:
+                continue  # written with the root of its tree, or cancelled by a store's
             if self.trees.rooted_at(stmt) is not None:
                 written = self.trees.adjoint(self.trees.rooted_at(stmt))
             elif isinstance(stmt, ir.Assign | ir.Unpack):
@@ -385,9 +389,10 @@ class FunctionWriter:
             for name in self.activity.active_operands(stmt):
                 value = self.spelling.atom(stmt.value, lambda n: self.captured(stmt, n))
                 out += self.adjoints.add(name, written, None, True, stmt, like=value)
-            out += self.adjoints.owned(adjoint, array, stmt)
-            cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
-            out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))
+            if id(stmt) not in self.in_place:  # (`a[i] += v` adds the part cut back)
+                out += self.adjoints.owned(adjoint, array, stmt)
+                cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
+                out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))
         if id(stmt) in self.old_values:
             target = ast.Subscript(array, clone(index), ast.Store())
             restore = ast.Assign([target], load(self.old_values[id(stmt)]), lineno=0)
@@ -402,6 +407,9 @@ class FunctionWriter:
         `seeds` pairs each returned atom with its incoming adjoint (None: the output seed)."""
         body = self.function.body[:-1]
         self.trees = Trees(self, self.function.body)  # first: what its adjoints read is captured
+        self.in_place = {key: old for key, (store, old) in in_place_additions(
+            self.function.body).items() if self.scalars.is_basic(store.index)}
+        self.kept_reads = {id(old) for old in self.in_place.values()}
         self.plan_captures(body, set())
         forward = [Comment("forward: the function as written, one operation per line")]
         forward += self.forward_block(body, set(), recompute=False)
