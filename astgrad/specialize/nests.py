@@ -37,8 +37,8 @@ class Nest:
     sealed: bool = False  # a store ends it: no statement joins it after one
 
     def statements(self) -> list[ast.stmt]:
-        return self.comments + self.before + loops(self.indices, self.bounds, self.body) \
-            + self.after
+        computing = loops(self.indices, self.bounds, self.body) if self.body else []
+        return self.comments + self.before + computing + self.after
 
     def as_number(self, array: str, dtype: str) -> None:
         """Compute `array`, which nothing after the nest reads, as a number per iteration:
@@ -51,6 +51,22 @@ class Nest:
         self.after = [stmt for stmt in self.after if not (
             isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)
             and stmt.value.id == array)]
+
+
+    def drop_unread_numbers(self, read_later: set) -> None:
+        """Leave out the numbers computed in the innermost loop that nothing reads: a value
+        the generic gradient recomputed for its shape alone (unbroadcast's witness), whose
+        loops compute nothing of it. (numba would lower each one before LLVM dropped it.)"""
+        while True:
+            read = read_later | {node.id for stmt in self.body + self.after
+                                 for node in ast.walk(stmt)
+                                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+            kept = [stmt for stmt in self.body if not (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id not in read)]
+            if len(kept) == len(self.body):
+                return
+            self.body = kept
 
 
 def comment(target: str, value: ast.expr, origin: Origin | None) -> ast.stmt:

@@ -56,6 +56,7 @@ class Schedule:
             for array, dtype in nest.elementwise.items():
                 if array not in live:
                     nest.as_number(array, dtype)
+            nest.drop_unread_numbers(self.later | nest.read_after)
             self.statements += nest.statements()
             self.nest = None
 
