@@ -54,6 +54,8 @@ class Shapes:
 
     def shape(self, node: ast.expr) -> tuple:
         """The symbolic shape of an expression's value, or Unknown."""
+        if not isinstance(node, ast.Name) and self.size_value(node) is not None:
+            return ()  # an int of the dimensions (`main.shape[0]`, `d - 1`)
         if isinstance(node, ast.Name):
             if node.id not in self.known:
                 raise Unknown(node.id)
