@@ -491,6 +491,33 @@ def test_a_store_joins_the_loop_computing_its_value_unless_it_may_read_it():
     assert not re.search(r"\n +c\[_i\d+ \+ 1, _i\d+\] = _out\d+\n", source)
 
 
+def log_sum_exp_plus_squares(x):
+    return np.sum(x ** 2) + np.log(np.sum(np.exp(x)))
+
+
+def reads_past_the_end(x):
+    unused = x[4] * 2.0
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_what_only_the_returned_value_needs_is_left_out(jit):
+    # grad seeds the value's adjoint with 1.0 of the dtype: the log of the sum, computed for
+    # the value alone, is written nowhere (its adjoint reads the sum); value_and_grad keeps it
+    x = np.array([0.5, -1.0, 2.0])
+    fast = astgrad.specialized(astgrad.grad(log_sum_exp_plus_squares, jit=jit), [x])
+    body = "\n".join(line.split("#")[0] for line in fast.source.splitlines())
+    assert "np.log(" not in body
+    np.testing.assert_allclose(fast(x), tape.grad(log_sum_exp_plus_squares)(x), rtol=1e-12)
+    both = astgrad.value_and_grad(log_sum_exp_plus_squares, jit=jit)
+    body = "\n".join(line.split("#")[0] for line in astgrad.specialized(both, [x]).source
+                     .splitlines())
+    assert "np.log(" in body
+    # a read no adjoint needs still raises where the function does (past the end here)
+    with pytest.raises(astgrad.AstgradError, match="index 4 is out of bounds"):
+        astgrad.specialized(astgrad.grad(reads_past_the_end, jit=jit), [x])(x)
+
+
 def test_counters_index_and_columns_are_loops_in_both_sweeps():
     args = [np.ones(12), np.ones((4, 3))]
     source = astgrad.specialized(gradient(columns_by_a_counter, False), args).source

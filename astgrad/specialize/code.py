@@ -69,6 +69,7 @@ def loops(indices: list[str], sizes: list[ast.expr], body: list[ast.stmt]) -> li
     """`body` in a nest of loops over `sizes`, the first index outermost."""
     for index, size in reversed(list(zip(indices, sizes))):
         body = [for_range(index, [size], body)]
+    body[0].astgrad_nest = True  # (which dead.py may leave out)
     return body
 
 

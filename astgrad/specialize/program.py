@@ -23,6 +23,7 @@ from ..parse import assigned_names
 from ..runtime import float_type
 from .blocks import specializable, write_block
 from .code import assign, load
+from .dead import without_dead
 from .dimensions import Dimensions, ShapeConflict
 from .inline import inlinable, inlined
 from .syntax import Unknown, is_integer, is_transpose, names_in, resolve
@@ -65,11 +66,13 @@ class Program:
         write_block(writer, function.body, set())
         writer.schedule.later = set()
         writer.schedule.flush()
+        written = without_dead(writer.schedule.statements, set(),
+                               lambda node: resolve(node, self.namespace, writer.local))
         self.imports |= writer.globals
         self.shares |= writer.shares
         self.rewritten += writer.rewritten
         aliases = [assign(given, load(p)) for p, given in sizing.items() if given != p]
-        return aliases, writer.schedule.statements, writer
+        return aliases, written, writer
 
     def call(self, writer: Writer, node: ast.stmt, origin: Origin | None) -> bool:
         """Write `node` if it binds what a call of a generic module's function returns (`y =

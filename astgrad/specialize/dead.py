@@ -1,0 +1,143 @@
+"""Statements of a specialized function that compute only what nothing reads, left out.
+
+Takes the statements a specialized function's writer produced (its loop nests, and the
+statements it kept as written) and produces them without those that bind names nothing reads
+after them and can neither raise nor change an array anything else sees: plain arithmetic,
+views, allocations, and the loop nests filling arrays of their own.
+
+Why: the generic gradient computes the function's value in its forward sweep, and a helper's
+value before its vjp; a specialized gradient knows the value's shape, so that the value
+itself is often read by nothing (`output_seed(value)` is the number 1.0 of the dtype), and
+neither need numba compile nor the gradient run what computed it (gmm's whole
+log-likelihood after its loops).
+
+A statement that may raise stays, so that the gradient raises where the function does: an
+index by a number (out of range), a call of anything but a NumPy ufunc or an allocation,
+a store into an array the statement did not allocate itself.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..emit import Comment
+
+ALLOCATIONS = (np.empty, np.zeros, np.ones)
+
+
+def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> list[ast.stmt]:
+    """`statements` without those computing only what nothing reads; `read_after`: the names
+    read after them; `resolve(node)` the object a call's function names, or None."""
+    live = set(read_after)
+    kept: list[ast.stmt] = []
+    own = _own_allocations(statements, resolve)
+    dropped = False  # the next statement (not a comment) was left out: so is its comment
+    for position in reversed(range(len(statements))):
+        stmt = statements[position]
+        if isinstance(stmt, Comment):
+            if not dropped:
+                kept.append(stmt)
+            continue
+        dropped = _dead(stmt, live, own.get(position, set()), resolve)
+        if dropped:
+            continue
+        if isinstance(stmt, ast.For) and not _is_nest(stmt):
+            # what any trip reads is read throughout the loop (more than needed, never less)
+            stmt.body = without_dead(stmt.body, live | _loads(stmt), resolve) or [ast.Pass()]
+        live = (live - _bound(stmt)) | _loads(stmt)
+        kept.append(stmt)
+    return kept[::-1]
+
+
+def _dead(stmt: ast.stmt, live: set[str], own: set[str], resolve) -> bool:
+    if isinstance(stmt, ast.Assign):
+        names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+        return len(names) == len(stmt.targets) and not set(names) & live and _pure(
+            stmt.value, resolve)
+    if isinstance(stmt, ast.For) and _is_nest(stmt):
+        stores = {t.value.id for node in ast.walk(stmt) for t in _targets(node)
+                  if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+        bound = {t.id for node in ast.walk(stmt) for t in _targets(node)
+                 if isinstance(t, ast.Name)}
+        # (its loops index within their arrays' shapes: only its calls might raise)
+        return stores <= own and not (stores | bound) & live and all(
+            _harmless(resolve(node.func)) for node in ast.walk(stmt)
+            if isinstance(node, ast.Call))
+    return False
+
+
+def _pure(node: ast.expr, resolve) -> bool:
+    """Whether computing `node` can neither raise nor change anything."""
+    if isinstance(node, ast.Name | ast.Constant):
+        return True
+    if isinstance(node, ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare | ast.Tuple
+                  | ast.Attribute | ast.IfExp):
+        return all(_pure(child, resolve) for child in ast.iter_child_nodes(node)
+                   if isinstance(child, ast.expr))
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) \
+            and node.value.attr == "shape" and isinstance(node.slice, ast.Constant):
+        return _pure(node.value, resolve)  # a size (of the rank the pattern gives)
+    if isinstance(node, ast.Subscript):  # a view: slices and new axes, never a number
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return _pure(node.value, resolve) and all(
+            isinstance(i, ast.Slice) and all(_pure(b, resolve) for b in (i.lower, i.upper, i.step)
+                                             if b is not None)
+            or isinstance(i, ast.Constant) and i.value is None for i in items)
+    if isinstance(node, ast.Call) and not node.keywords:
+        return _harmless(resolve(node.func)) and all(_pure(a, resolve) for a in node.args)
+    return False
+
+
+def _harmless(function) -> bool:
+    """A function that of numbers and arrays raises nothing and changes nothing."""
+    return isinstance(function, np.ufunc) or function in ALLOCATIONS or function is range
+
+
+def _own_allocations(statements: list[ast.stmt], resolve) -> dict[int, set[str]]:
+    """For each loop nest (by position), the arrays the statements right before it allocate
+    (the nest's own)."""
+    out = {}
+    for position, stmt in enumerate(statements):
+        if not (isinstance(stmt, ast.For) and _is_nest(stmt)):
+            continue
+        own, read, before = set(), set(), position - 1
+        while before >= 0 and isinstance(statements[before], ast.Assign) and _pure(
+                statements[before].value, resolve):
+            value = statements[before].value
+            if isinstance(value, ast.Call) and resolve(value.func) in ALLOCATIONS:
+                # (an array another name was bound to since is not the nest's alone)
+                own |= {t.id for t in statements[before].targets
+                        if isinstance(t, ast.Name) and t.id not in read}
+            read |= _loads(statements[before])
+            before -= 1
+        out[position] = own
+    return out
+
+
+def _is_nest(stmt: ast.stmt) -> bool:
+    return getattr(stmt, "astgrad_nest", False)
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, ast.AugAssign):
+        return [node.target]
+    return []
+
+
+def _bound(stmt: ast.stmt) -> set[str]:
+    """The names a statement certainly binds (a loop may make no trip: none)."""
+    if isinstance(stmt, ast.Assign):
+        return {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+    return set()
+
+
+def _loads(node: ast.AST) -> set[str]:
+    """The names `node` reads (`x += v` reads x)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
+                                                                                   ast.Load)} \
+        | {n.target.id for n in ast.walk(node)
+           if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
