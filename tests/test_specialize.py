@@ -248,6 +248,19 @@ def updates_its_own_part(a, x):
     return np.sum(t ** 2)
 
 
+def carried_and_temporary(x, w):
+    # each trip computes a temporary (its array allocated once, before the loop) and a value
+    # carried to the next trip, whose nest reads it (its array allocated in every trip)
+    h = x * 1.0
+    total = 0.0
+    for _ in range(3):
+        t = np.tanh(h * w)
+        s = t[1:] * t[:-1]  # (t read elsewhere than where it is written: an array)
+        h = h * 0.5 + np.sum(s)
+        total = total + np.sum(s ** 2)
+    return total
+
+
 def halved(x):
     return np.sum(x * 0.5)
 
@@ -274,6 +287,7 @@ PROGRAMS = {
     columns_by_a_counter: ("q", "nm"),
     stores_over_a_view: ("nm",),
     updates_its_own_part: ("m", "nm"),
+    carried_and_temporary: ("n", "n"),
 }
 
 
@@ -326,7 +340,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     layers_in_a_loop: {"n": 4, "i": 3}, rows_by_index: {"n": 4, "m": 3},
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
     stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
-    stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3}}
+    stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3},
+    carried_and_temporary: {"n": 5}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -496,7 +511,7 @@ def log_sum_exp_plus_squares(x):
 
 
 def reads_past_the_end(x):
-    unused = x[4] * 2.0
+    unused = x[4] * 2.0  # noqa: F841  (read for nothing: it raises all the same)
     return np.sum(x ** 2)
 
 
@@ -516,6 +531,22 @@ def test_what_only_the_returned_value_needs_is_left_out(jit):
     # a read no adjoint needs still raises where the function does (past the end here)
     with pytest.raises(astgrad.AstgradError, match="index 4 is out of bounds"):
         astgrad.specialized(astgrad.grad(reads_past_the_end, jit=jit), [x])(x)
+
+
+def test_a_loops_temporaries_are_allocated_once():
+    args = [np.ones(5), np.ones(5)]
+    source = astgrad.specialized(gradient(carried_and_temporary, False), args).source
+    body = [line.split("#")[0].rstrip() for line in source[source.index("def "):].splitlines()]
+    forward = body.index("    for _ in range(3):")
+    end = next(k for k in range(forward + 1, len(body))
+               if body[k].strip() and not body[k].startswith("        "))
+    loop = body[forward + 1:end]
+    # t's array (and the other temporaries), filled anew each trip and read by nothing after
+    # the next trip's nest overwrites it, is made once before the loop; h's, which the next
+    # trip reads, in the loop
+    assert "    _out3 = np.empty((w.shape[0],), np.float64)" in body[:forward]
+    assert "    h = _out3" not in body and "        t = _out3" in loop
+    assert sum("np.empty" in line for line in loop) == 1 and "        h = _out" in "\n".join(loop)
 
 
 def test_counters_index_and_columns_are_loops_in_both_sweeps():

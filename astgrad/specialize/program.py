@@ -25,6 +25,7 @@ from .blocks import specializable, write_block
 from .code import assign, load
 from .dead import without_dead
 from .dimensions import Dimensions, ShapeConflict
+from .hoist import hoisted
 from .inline import inlinable, inlined
 from .syntax import Unknown, is_integer, is_transpose, names_in, resolve
 from .writer import Writer
@@ -66,8 +67,8 @@ class Program:
         write_block(writer, function.body, set())
         writer.schedule.later = set()
         writer.schedule.flush()
-        written = without_dead(writer.schedule.statements, set(),
-                               lambda node: resolve(node, self.namespace, writer.local))
+        names = lambda node: resolve(node, self.namespace, writer.local)  # noqa: E731
+        written = hoisted(without_dead(writer.schedule.statements, set(), names), names)
         self.imports |= writer.globals
         self.shares |= writer.shares
         self.rewritten += writer.rewritten

@@ -1,0 +1,143 @@
+"""Arrays a specialized function's loop nests fill in every trip of a loop, allocated once.
+
+Takes the statements of a specialized function (written, and without what nothing reads: see
+dead.py) and produces them with each `_out = np.empty(sizes, dtype)` of a loop nest inside a
+loop moved before the loop, when the sizes are the same in every trip (read from names the
+loop does not bind) and the array the previous trip filled is read by nothing after the nest
+overwrites it: no name that may be bound to it (the name itself, a name bound to it or to a
+view of it, or to anything a call returns from it) is read before it is bound again.
+
+Why: a gradient's trips allocate each array their nests fill (lstm's reversed trips about
+seventy arrays of fourteen numbers each, a few tens of nanoseconds apiece): issue 18's "per-trip
+temporaries are allocated once outside the loop and reused".
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+
+def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
+    """`statements` (a function's body) with the loop nests' allocations that may be made
+    once moved before the outermost loop they can leave; `resolve(node)` is the object a
+    call's function names."""
+    live: dict[int, set[str]] = {}
+    _live_before(statements, set(), live)
+    assigns = [s for s in _outside_nests(statements) if isinstance(s, ast.Assign)]
+    bound_once = _bound_once(statements)
+    out = []
+    for stmt in statements:
+        if isinstance(stmt, ast.For) and not _is_nest(stmt):
+            moved = [a for a in _allocations(stmt, resolve)
+                     if _target(a) in bound_once and _may_move(a, stmt, assigns, live)]
+            for allocation in moved:
+                _remove(stmt, allocation)
+            out += moved
+        out.append(stmt)
+    return out
+
+
+def _may_move(allocation: ast.Assign, loop: ast.For, assigns: list, live: dict) -> bool:
+    loop_bound = {n for node in ast.walk(loop) for n in _stored_names(node)}
+    if _loads(allocation.value) & loop_bound:
+        return False  # its sizes may change from trip to trip
+    return not _aliases(_target(allocation), assigns) & live[id(allocation)]
+
+
+def _aliases(array: str, assigns: list) -> set[str]:
+    """Names that may be bound to `array` or a part of it: through names, views, calls (a
+    helper may return its argument), never through arithmetic (a new array)."""
+    names = {array}
+    while True:
+        found = {t for stmt in assigns if _loads(stmt.value) & names
+                 and not isinstance(stmt.value, ast.BinOp | ast.UnaryOp | ast.Compare)
+                 for target in stmt.targets for t in _stored_names(target)}
+        if found <= names:
+            return names
+        names |= found
+
+
+def _allocations(loop: ast.For, resolve) -> list[ast.Assign]:
+    """`name = np.empty(sizes, dtype)` of the loop nests inside `loop`."""
+    return [s for s in _outside_nests(loop.body) if isinstance(s, ast.Assign)
+            and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+            and isinstance(s.value, ast.Call) and resolve(s.value.func) is np.empty
+            and s.targets[0].id.startswith("_out")]
+
+
+def _remove(loop: ast.For, allocation: ast.Assign) -> None:
+    for node in ast.walk(loop):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(s is allocation for s in block):
+                block[:] = [s for s in block if s is not allocation] or [ast.Pass()]
+
+
+def _live_before(block: list, after: set[str], out: dict) -> set[str]:
+    """The names read before being bound from each statement on (`out`, by id), and from the
+    block's start."""
+    live = set(after)
+    for stmt in reversed(block):
+        if isinstance(stmt, ast.For):
+            again = set(live)  # after a trip: the next trip, or what follows the loop
+            while True:
+                start = _live_before(stmt.body, again, out) - _stored_names(stmt.target)
+                if start <= again:
+                    break
+                again |= start
+            live = live | start | _loads(stmt.iter)
+        elif isinstance(stmt, ast.If):
+            live = _loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
+                stmt.orelse, live, out)
+        else:
+            bound = set().union(*(_stored_names(t) for t in stmt.targets)) \
+                if isinstance(stmt, ast.Assign) else set()
+            live = (live - bound) | _loads(stmt)
+        out[id(stmt)] = set(live)
+    return live
+
+
+def _outside_nests(block: list):
+    """The statements of a block and its loops and branches, but not those inside loop nests
+    (which read and write arrays element by element)."""
+    for stmt in block:
+        yield stmt
+        if isinstance(stmt, ast.For | ast.If) and not _is_nest(stmt):
+            yield from _outside_nests(stmt.body)
+            yield from _outside_nests(stmt.orelse)
+
+
+def _bound_once(statements: list) -> set[str]:
+    counts: dict[str, int] = {}
+    for node in ast.walk(ast.Module(statements, [])):
+        for name in _stored_names(node) if isinstance(node, ast.Assign | ast.For) else ():
+            counts[name] = counts.get(name, 0) + 1
+    return {name for name, count in counts.items() if count == 1}
+
+
+def _target(allocation: ast.Assign) -> str:
+    return allocation.targets[0].id
+
+
+def _is_nest(stmt: ast.stmt) -> bool:
+    return getattr(stmt, "astgrad_nest", False)
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    """The names a target (or an assignment's targets, a loop's variable) binds."""
+    if isinstance(node, ast.Assign):
+        return set().union(*(_stored_names(t) for t in node.targets))
+    if isinstance(node, ast.For):
+        return _stored_names(node.target)
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)}
+
+
+def _loads(node: ast.AST) -> set[str]:
+    """The names `node` reads (`x += v` reads x)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
+                                                                                   ast.Load)} \
+        | {n.target.id for n in ast.walk(node)
+           if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
