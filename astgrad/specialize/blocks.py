@@ -15,7 +15,7 @@ import builtins
 
 from ..emit import Comment, tag
 from ..parse import assigned_names
-from .syntax import resolve
+from .syntax import loads, resolve
 
 SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
 
@@ -114,11 +114,9 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
     for k in reversed(range(len(statements))):
         statement = statements[k]
         if isinstance(statement, ast.For):  # what any trip reads before binding it
-            live[k] = _loads(statement.iter) | _live(statement.body, set())[0] | live[k + 1]
+            live[k] = loads(statement.iter) | _live(statement.body, set())[0] | live[k + 1]
             continue
-        reads = _loads(statement)
-        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-            reads.add(statement.target.id)
+        reads = loads(statement)
         bound = set()  # (a loop may make no trip: it binds nothing for certain)
         if isinstance(statement, ast.Assign | ast.AugAssign):
             targets = statement.targets if isinstance(statement, ast.Assign) \
@@ -127,11 +125,6 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         live[k] = reads | (live[k + 1] - bound)
     return live
-
-
-def _loads(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
-                                                                                   ast.Load)}
 
 
 def _kind(writer, name: str) -> tuple[bool, bool]:

@@ -23,6 +23,7 @@ import ast
 import numpy as np
 
 from ..emit import Comment
+from .syntax import is_nest, loads
 
 ALLOCATIONS = (np.empty, np.zeros, np.ones)
 
@@ -43,10 +44,10 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
         dropped = _dead(stmt, live, own.get(position, set()), resolve)
         if dropped:
             continue
-        if isinstance(stmt, ast.For) and not _is_nest(stmt):
+        if isinstance(stmt, ast.For) and not is_nest(stmt):
             # what any trip reads is read throughout the loop (more than needed, never less)
-            stmt.body = without_dead(stmt.body, live | _loads(stmt), resolve) or [ast.Pass()]
-        live = (live - _bound(stmt)) | _loads(stmt)
+            stmt.body = without_dead(stmt.body, live | loads(stmt), resolve) or [ast.Pass()]
+        live = (live - _bound(stmt)) | loads(stmt)
         kept.append(stmt)
     return kept[::-1]
 
@@ -56,7 +57,7 @@ def _dead(stmt: ast.stmt, live: set[str], own: set[str], resolve) -> bool:
         names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
         return len(names) == len(stmt.targets) and not set(names) & live and _pure(
             stmt.value, resolve)
-    if isinstance(stmt, ast.For) and _is_nest(stmt):
+    if isinstance(stmt, ast.For) and is_nest(stmt):
         stores = {t.value.id for node in ast.walk(stmt) for t in _targets(node)
                   if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
         bound = {t.id for node in ast.walk(stmt) for t in _targets(node)
@@ -100,7 +101,7 @@ def _own_allocations(statements: list[ast.stmt], resolve) -> dict[int, set[str]]
     (the nest's own)."""
     out = {}
     for position, stmt in enumerate(statements):
-        if not (isinstance(stmt, ast.For) and _is_nest(stmt)):
+        if not (isinstance(stmt, ast.For) and is_nest(stmt)):
             continue
         own, read, before = set(), set(), position - 1
         while before >= 0 and isinstance(statements[before], ast.Assign) and _pure(
@@ -110,14 +111,10 @@ def _own_allocations(statements: list[ast.stmt], resolve) -> dict[int, set[str]]
                 # (an array another name was bound to since is not the nest's alone)
                 own |= {t.id for t in statements[before].targets
                         if isinstance(t, ast.Name) and t.id not in read}
-            read |= _loads(statements[before])
+            read |= loads(statements[before])
             before -= 1
         out[position] = own
     return out
-
-
-def _is_nest(stmt: ast.stmt) -> bool:
-    return getattr(stmt, "astgrad_nest", False)
 
 
 def _targets(node: ast.AST) -> list[ast.expr]:
@@ -133,11 +130,3 @@ def _bound(stmt: ast.stmt) -> set[str]:
     if isinstance(stmt, ast.Assign):
         return {t.id for t in stmt.targets if isinstance(t, ast.Name)}
     return set()
-
-
-def _loads(node: ast.AST) -> set[str]:
-    """The names `node` reads (`x += v` reads x)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
-                                                                                   ast.Load)} \
-        | {n.target.id for n in ast.walk(node)
-           if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}

@@ -18,6 +18,8 @@ import ast
 
 import numpy as np
 
+from .syntax import is_nest, loads
+
 
 def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
     """`statements` (a function's body) with the loop nests' allocations that may be made
@@ -29,7 +31,7 @@ def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
     bound_once = _bound_once(statements)
     out = []
     for stmt in statements:
-        if isinstance(stmt, ast.For) and not _is_nest(stmt):
+        if isinstance(stmt, ast.For) and not is_nest(stmt):
             moved = [a for a in _allocations(stmt, resolve)
                      if _target(a) in bound_once and _may_move(a, stmt, assigns, live)]
             for allocation in moved:
@@ -41,7 +43,7 @@ def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
 
 def _may_move(allocation: ast.Assign, loop: ast.For, assigns: list, live: dict) -> bool:
     loop_bound = {n for node in ast.walk(loop) for n in _stored_names(node)}
-    if _loads(allocation.value) & loop_bound:
+    if loads(allocation.value) & loop_bound:
         return False  # its sizes may change from trip to trip
     return not _aliases(_target(allocation), assigns) & live[id(allocation)]
 
@@ -51,7 +53,7 @@ def _aliases(array: str, assigns: list) -> set[str]:
     helper may return its argument), never through arithmetic (a new array)."""
     names = {array}
     while True:
-        found = {t for stmt in assigns if _loads(stmt.value) & names
+        found = {t for stmt in assigns if loads(stmt.value) & names
                  and not isinstance(stmt.value, ast.BinOp | ast.UnaryOp | ast.Compare)
                  for target in stmt.targets for t in _stored_names(target)}
         if found <= names:
@@ -87,14 +89,14 @@ def _live_before(block: list, after: set[str], out: dict) -> set[str]:
                 if start <= again:
                     break
                 again |= start
-            live = live | start | _loads(stmt.iter)
+            live = live | start | loads(stmt.iter)
         elif isinstance(stmt, ast.If):
-            live = _loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
+            live = loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
                 stmt.orelse, live, out)
         else:
             bound = set().union(*(_stored_names(t) for t in stmt.targets)) \
                 if isinstance(stmt, ast.Assign) else set()
-            live = (live - bound) | _loads(stmt)
+            live = (live - bound) | loads(stmt)
         out[id(stmt)] = set(live)
     return live
 
@@ -104,7 +106,7 @@ def _outside_nests(block: list):
     (which read and write arrays element by element)."""
     for stmt in block:
         yield stmt
-        if isinstance(stmt, ast.For | ast.If) and not _is_nest(stmt):
+        if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
             yield from _outside_nests(stmt.body)
             yield from _outside_nests(stmt.orelse)
 
@@ -121,10 +123,6 @@ def _target(allocation: ast.Assign) -> str:
     return allocation.targets[0].id
 
 
-def _is_nest(stmt: ast.stmt) -> bool:
-    return getattr(stmt, "astgrad_nest", False)
-
-
 def _stored_names(node: ast.AST) -> set[str]:
     """The names a target (or an assignment's targets, a loop's variable) binds."""
     if isinstance(node, ast.Assign):
@@ -133,11 +131,3 @@ def _stored_names(node: ast.AST) -> set[str]:
         return _stored_names(node.target)
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
             and isinstance(n.ctx, ast.Store)}
-
-
-def _loads(node: ast.AST) -> set[str]:
-    """The names `node` reads (`x += v` reads x)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
-                                                                                   ast.Load)} \
-        | {n.target.id for n in ast.walk(node)
-           if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}

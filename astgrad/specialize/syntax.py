@@ -54,6 +54,19 @@ def names_in(node: ast.AST) -> set[str]:
         a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
 
 
+def loads(node: ast.AST) -> set[str]:
+    """The names `node` reads (`x += v` reads x)."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx,
+                                                                                   ast.Load)} \
+        | {n.target.id for n in ast.walk(node)
+           if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+
+
+def is_nest(stmt: ast.stmt) -> bool:
+    """Whether `stmt` is a loop nest the specializer wrote (code.loops)."""
+    return getattr(stmt, "astgrad_nest", False)
+
+
 def reduction_arguments(node: ast.Call):
     values = {"axis": None, "keepdims": False}
     for name, argument in zip(("axis", "keepdims"), node.args[1:]):
