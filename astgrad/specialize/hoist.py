@@ -27,35 +27,31 @@ def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
     call's function names."""
     live: dict[int, set[str]] = {}
     _live_before(statements, set(), live)
-    assigns = [s for s in _outside_nests(statements) if isinstance(s, ast.Assign)]
+    # (what binds what from what, once: names bound from arithmetic are new arrays)
+    links = [(loads(s.value), _stored_names(s)) for s in _outside_nests(statements)
+             if isinstance(s, ast.Assign)
+             and not isinstance(s.value, ast.BinOp | ast.UnaryOp | ast.Compare)]
     bound_once = _bound_once(statements)
     out = []
     for stmt in statements:
         if isinstance(stmt, ast.For) and not is_nest(stmt):
+            loop_bound = {n for node in ast.walk(stmt) for n in _stored_names(node)}
             moved = [a for a in _allocations(stmt, resolve)
-                     if _target(a) in bound_once and _may_move(a, stmt, assigns, live)]
-            for allocation in moved:
-                _remove(stmt, allocation)
+                     if _target(a) in bound_once and not loads(a.value) & loop_bound
+                     and not _aliases(_target(a), links) & live[id(a)]]
+            _remove([stmt], {id(a) for a in moved})  # (sizes the loop binds may change)
             out += moved
         out.append(stmt)
     return out
 
 
-def _may_move(allocation: ast.Assign, loop: ast.For, assigns: list, live: dict) -> bool:
-    loop_bound = {n for node in ast.walk(loop) for n in _stored_names(node)}
-    if loads(allocation.value) & loop_bound:
-        return False  # its sizes may change from trip to trip
-    return not _aliases(_target(allocation), assigns) & live[id(allocation)]
-
-
-def _aliases(array: str, assigns: list) -> set[str]:
-    """Names that may be bound to `array` or a part of it: through names, views, calls (a
-    helper may return its argument), never through arithmetic (a new array)."""
+def _aliases(array: str, links: list) -> set[str]:
+    """Names that may be bound to `array` or a part of it (`links`: the names each
+    assignment reads and binds): through names, views, calls (a helper may return its
+    argument), never through arithmetic (a new array)."""
     names = {array}
     while True:
-        found = {t for stmt in assigns if loads(stmt.value) & names
-                 and not isinstance(stmt.value, ast.BinOp | ast.UnaryOp | ast.Compare)
-                 for target in stmt.targets for t in _stored_names(target)}
+        found = {t for read, bound in links if read & names for t in bound}
         if found <= names:
             return names
         names |= found
@@ -69,12 +65,14 @@ def _allocations(loop: ast.For, resolve) -> list[ast.Assign]:
             and s.targets[0].id.startswith("_out")]
 
 
-def _remove(loop: ast.For, allocation: ast.Assign) -> None:
-    for node in ast.walk(loop):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and any(s is allocation for s in block):
-                block[:] = [s for s in block if s is not allocation] or [ast.Pass()]
+def _remove(block: list, ids: set[int]) -> None:
+    """Take the statements of `ids` out of `block` and the blocks in it (but nests')."""
+    block[:] = [s for s in block if id(s) not in ids]
+    for stmt in block:
+        if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
+            _remove(stmt.body, ids)
+            _remove(stmt.orelse, ids)
+            stmt.body = stmt.body or [ast.Pass()]
 
 
 def _live_before(block: list, after: set[str], out: dict) -> set[str]:
