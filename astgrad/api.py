@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import inspect
 import linecache
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import loader
+from . import cache, loader
 from .emit import module_text
 from .entry import GeneratedCode, is_numba_error, register_generated
 from .errors import InputError, Origin, SpecializationWarning, WrtError, caller_origin
@@ -122,9 +123,14 @@ def _specialized_version(trees: dict[str, ast.FunctionDef], generic, arguments, 
     specialized for the pattern of `arguments`, loaded (compiled if `jit`), and its text;
     (None, None) if it cannot be."""
     pattern = argument_pattern(arguments)
-    written = None if pattern is None else specialize(
+    if pattern is None:
+        return None, None
+    # the specializer's text is kept in the cache for the next process: the generic module's
+    # name keys the gradient's text, what it injects and astgrad's own sources
+    key = hashlib.sha256(f"{generic.__module__} {pattern!r}".encode()).hexdigest()[:20]
+    written = cache.remembered(f"{generic.__name__}_specialized_{key}.json", lambda: specialize(
         trees[generic.__name__], *pattern, generic.__module__,
-        vars(sys.modules[generic.__module__]), trees)
+        vars(sys.modules[generic.__module__]), trees))
     if written is None:
         return None, None
     text, functions = written

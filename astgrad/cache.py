@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -89,6 +90,22 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remembered(name: str, make):
+    """What `make()` returns (JSON data, or None), kept in the cache folder as `name` by the
+    first process to make it and read back by the others; made again if unreadable."""
+    folder = writable_folder()
+    path = None if folder is None else folder / name
+    if path is not None:
+        try:
+            return json.loads(path.read_text())["made"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    made = make()
+    if path is not None:
+        write_atomically(path, json.dumps({"made": made}))
+    return made
 
 
 def cached_njit(function, **options):

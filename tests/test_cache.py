@@ -226,3 +226,44 @@ def test_the_generated_text_is_the_same_in_every_process(tmp_path):
         return done.stdout.strip()
 
     assert len({digest(seed) for seed in ("1", "2", "3", "4")}) == 1
+
+
+SPECIALIZING = '''
+import json, os, warnings
+import numpy as np
+import astgrad, astgrad.api
+
+def loss(w, x):
+    return np.sum(np.tanh(x * w) ** 2)
+
+if os.environ.get("WITHOUT_THE_SPECIALIZER"):
+    def refuse(*args):
+        raise AssertionError("the specializer ran")
+    astgrad.api.specialize = refuse
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    df = astgrad.grad(loss)
+    gradient = df(np.linspace(-1.0, 1.0, 4), np.linspace(0.0, 2.0, 4))
+print(json.dumps({"gradient": gradient.tolist(), "versions": len(df.specialized),
+                  "warnings": [str(w.message) for w in caught]}))
+'''
+
+
+def test_a_specialized_gradients_text_is_written_once_for_every_process(tmp_path):
+    # the specializer's text is kept beside the generated modules: a later process reads it
+    # instead of specializing again (its first call then pays numba's loading alone)
+    script, cache = tmp_path / "specializes.py", tmp_path / "cache"
+    script.write_text(SPECIALIZING)
+    reports = []
+    for without in ("", "1"):
+        env = dict(os.environ, ASTGRAD_CACHE_DIR=str(cache), PYTHONPATH=REPOSITORY,
+                   WITHOUT_THE_SPECIALIZER=without)
+        done = subprocess.run([sys.executable, str(script)], env=env, text=True,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        reports.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first, second = reports
+    assert first["versions"] == second["versions"] == 1
+    assert second["warnings"] == [] and second["gradient"] == first["gradient"]
+    assert len(list((cache / "generated").glob("loss_specialized_*.json"))) == 0
+    assert len(list((cache / "generated").glob("grad_loss_specialized_*.json"))) == 1
