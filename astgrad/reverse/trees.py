@@ -48,8 +48,10 @@ class Trees:
         self.roots: dict[int, Tree] = {}  # id of a tree's root statement -> the tree
         self.inner: set[int] = set()  # ids of the other statements of trees
         self.tree_of: dict[int, Tree] = {}  # id of each statement in a tree -> the tree
-        reads = Counter(n for s in ir.walk(body) for n in ir.reads(s))
-        writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
+        self.body = body
+        # how often each name is read and bound: a temporary read once joins its reader
+        self.reads = reads = Counter(n for s in ir.walk(body) for n in ir.reads(s))
+        self.writes = writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
         for block in _blocks(body):
             defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
             for stmt in reversed(block):
@@ -74,6 +76,33 @@ class Trees:
     def inside(self, stmt) -> bool:
         """Is `stmt` in a tree but not its root (its adjoint is written with the root's)?"""
         return id(stmt) in self.inner
+
+    def in_place_additions(self) -> dict[int, tuple]:
+        """`a[i] += v` (or `-=`, or `a[i] = a[i] + v`), normalized to `old = a[i]`, `new = old
+        + v` and the store `a[i] = new`, where old and new are read nowhere else: the store's
+        id -> (the store, the read `old = a[i]`). The adjoint of the store takes d[a][i] for
+        new and cuts it to zero; that of the read adds d[old], which is d[new], back: for a
+        basic index the two cancel, and neither need be written (d[a][i] is read, and left as
+        it is)."""
+        found = {}
+        for block in _blocks(self.body):
+            defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
+            for store in block:
+                if not isinstance(store, ir.Store) or not isinstance(store.value, ir.Name):
+                    continue
+                new = defining.get(store.value.id)
+                if new is None or not _adds_to_a_name(new.value):
+                    continue
+                old = defining.get(new.value.args[0].id)
+                if old is None or not isinstance(old.value, ir.Call) \
+                        or old.value.primitive is not operator.getitem \
+                        or old.value.args != (ir.Name(store.array), store.index):
+                    continue
+                if old.origin is store.origin is new.origin and all(
+                        self.reads[n] == 1 and self.writes[n] == 1
+                        for n in (old.target, new.target)):
+                    found[id(store)] = (store, old)
+        return found
 
     def grow(self, tree: Tree, node: ir.Assign, defining, reads, writes) -> None:
         for name in self.activity.active_operands(node):
@@ -177,34 +206,6 @@ class Trees:
         """A statement of the tree that reads `leaf` (for its captures)."""
         return next(s for s in [tree.root, *tree.children.values()]
                     if leaf in self.activity.active_operands(s))
-
-
-def in_place_additions(body: list) -> dict[int, tuple]:
-    """`a[i] += v` (or `-=`, or `a[i] = a[i] + v`), normalized to `old = a[i]`, `new = old + v`
-    and the store `a[i] = new`, where old and new are read nowhere else: the store's id ->
-    (the store, the read `old = a[i]`). The adjoint of the store takes d[a][i] for new and
-    cuts it to zero; that of the read adds d[old], which is d[new], back: for a basic index
-    the two cancel, and neither need be written (d[a][i] is read, and left as it is)."""
-    reads = Counter(n for s in ir.walk(body) for n in ir.reads(s))
-    writes = Counter(n for s in ir.walk(body) for n in ir.writes(s))
-    found = {}
-    for block in _blocks(body):
-        defining = {s.target: s for s in block if isinstance(s, ir.Assign)}
-        for store in block:
-            if not isinstance(store, ir.Store) or not isinstance(store.value, ir.Name):
-                continue
-            new = defining.get(store.value.id)
-            if new is None or not _adds_to_a_name(new.value):
-                continue
-            old = defining.get(new.value.args[0].id)
-            if old is None or not isinstance(old.value, ir.Call) \
-                    or old.value.primitive is not operator.getitem \
-                    or old.value.args != (ir.Name(store.array), store.index):
-                continue
-            if old.origin is store.origin is new.origin and all(
-                    reads[n] == 1 and writes[n] == 1 for n in (old.target, new.target)):
-                found[id(store)] = (store, old)
-    return found
 
 
 def _adds_to_a_name(value) -> bool:

@@ -25,7 +25,7 @@ from .forward import index_value
 from .loops import Loops
 from .scalars import Scalars
 from .state import SavedValue, State, Sweep, assign, clone, join, load, witness
-from .trees import Trees, in_place_additions
+from .trees import Trees
 from .trips import names_in, primal_reads, recomputed, without_restores
 
 
@@ -64,9 +64,9 @@ class FunctionWriter:
         self.scalars = Scalars(function)
         self.adjoint_reads: dict[int, list] = {}  # id(stmt) -> the adjoint written for it
         self.trees = Trees(self, [])  # the body's, once the sweeps are written
-        # `a[i] += v` whose adjoint leaves d[a][i] as it is: the store's id -> the read a[i]
-        # (whose adjoint is not written: ids in kept_reads)
-        self.in_place: dict[int, ir.Assign] = {}
+        # `a[i] += v` whose adjoint leaves d[a][i] as it is: the stores' ids, and the ids of
+        # their reads of a[i] (whose adjoints are not written)
+        self.in_place: set[int] = set()
         self.kept_reads: set[int] = set()
         self.loops = Loops(self)
         self.adjoints = Adjoints(self)
@@ -407,9 +407,10 @@ class FunctionWriter:
         `seeds` pairs each returned atom with its incoming adjoint (None: the output seed)."""
         body = self.function.body[:-1]
         self.trees = Trees(self, self.function.body)  # first: what its adjoints read is captured
-        self.in_place = {key: old for key, (store, old) in in_place_additions(
-            self.function.body).items() if self.scalars.is_basic(store.index)}
-        self.kept_reads = {id(old) for old in self.in_place.values()}
+        in_place = [(key, old) for key, (store, old) in self.trees.in_place_additions().items()
+                    if self.scalars.is_basic(store.index)]
+        self.in_place = {key for key, _ in in_place}
+        self.kept_reads = {id(old) for _, old in in_place}
         self.plan_captures(body, set())
         forward = [Comment("forward: the function as written, one operation per line")]
         forward += self.forward_block(body, set(), recompute=False)

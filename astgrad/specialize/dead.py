@@ -23,7 +23,7 @@ import ast
 import numpy as np
 
 from ..emit import Comment
-from .syntax import is_nest, loads
+from .syntax import bound_names, is_nest, loads
 
 ALLOCATIONS = (np.empty, np.zeros, np.ones)
 
@@ -47,7 +47,9 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
         if isinstance(stmt, ast.For) and not is_nest(stmt):
             # what any trip reads is read throughout the loop (more than needed, never less)
             stmt.body = without_dead(stmt.body, live | loads(stmt), resolve) or [ast.Pass()]
-        live = (live - _bound(stmt)) | loads(stmt)
+        # (a loop may make no trip: it binds nothing for certain)
+        bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
+        live = (live - bound) | loads(stmt)
         kept.append(stmt)
     return kept[::-1]
 
@@ -123,10 +125,3 @@ def _targets(node: ast.AST) -> list[ast.expr]:
     if isinstance(node, ast.AugAssign):
         return [node.target]
     return []
-
-
-def _bound(stmt: ast.stmt) -> set[str]:
-    """The names a statement certainly binds (a loop may make no trip: none)."""
-    if isinstance(stmt, ast.Assign):
-        return {t.id for t in stmt.targets if isinstance(t, ast.Name)}
-    return set()

@@ -18,7 +18,7 @@ import ast
 
 import numpy as np
 
-from .syntax import is_nest, loads
+from .syntax import bound_names, is_nest, loads
 
 
 def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
@@ -28,14 +28,14 @@ def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
     live: dict[int, set[str]] = {}
     _live_before(statements, set(), live)
     # (what binds what from what, once: names bound from arithmetic are new arrays)
-    links = [(loads(s.value), _stored_names(s)) for s in _outside_nests(statements)
+    links = [(loads(s.value), bound_names(s)) for s in _outside_nests(statements)
              if isinstance(s, ast.Assign)
              and not isinstance(s.value, ast.BinOp | ast.UnaryOp | ast.Compare)]
     bound_once = _bound_once(statements)
     out = []
     for stmt in statements:
         if isinstance(stmt, ast.For) and not is_nest(stmt):
-            loop_bound = {n for node in ast.walk(stmt) for n in _stored_names(node)}
+            loop_bound = {n for node in ast.walk(stmt) for n in bound_names(node)}
             moved = [a for a in _allocations(stmt, resolve)
                      if _target(a) in bound_once and not loads(a.value) & loop_bound
                      and not _aliases(_target(a), links) & live[id(a)]]
@@ -83,7 +83,7 @@ def _live_before(block: list, after: set[str], out: dict) -> set[str]:
         if isinstance(stmt, ast.For):
             again = set(live)  # after a trip: the next trip, or what follows the loop
             while True:
-                start = _live_before(stmt.body, again, out) - _stored_names(stmt.target)
+                start = _live_before(stmt.body, again, out) - bound_names(stmt.target)
                 if start <= again:
                     break
                 again |= start
@@ -92,8 +92,7 @@ def _live_before(block: list, after: set[str], out: dict) -> set[str]:
             live = loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
                 stmt.orelse, live, out)
         else:
-            bound = set().union(*(_stored_names(t) for t in stmt.targets)) \
-                if isinstance(stmt, ast.Assign) else set()
+            bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
             live = (live - bound) | loads(stmt)
         out[id(stmt)] = set(live)
     return live
@@ -112,20 +111,10 @@ def _outside_nests(block: list):
 def _bound_once(statements: list) -> set[str]:
     counts: dict[str, int] = {}
     for node in ast.walk(ast.Module(statements, [])):
-        for name in _stored_names(node) if isinstance(node, ast.Assign | ast.For) else ():
+        for name in bound_names(node) if isinstance(node, ast.Assign | ast.For) else ():
             counts[name] = counts.get(name, 0) + 1
     return {name for name, count in counts.items() if count == 1}
 
 
 def _target(allocation: ast.Assign) -> str:
     return allocation.targets[0].id
-
-
-def _stored_names(node: ast.AST) -> set[str]:
-    """The names a target (or an assignment's targets, a loop's variable) binds."""
-    if isinstance(node, ast.Assign):
-        return set().union(*(_stored_names(t) for t in node.targets))
-    if isinstance(node, ast.For):
-        return _stored_names(node.target)
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store)}

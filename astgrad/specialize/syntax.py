@@ -62,6 +62,16 @@ def loads(node: ast.AST) -> set[str]:
            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
 
 
+def bound_names(node: ast.AST) -> set[str]:
+    """The names an assignment (or a loop's variable, or a target) binds."""
+    if isinstance(node, ast.Assign):
+        return set().union(*(bound_names(t) for t in node.targets))
+    if isinstance(node, ast.For):
+        return bound_names(node.target)
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)}
+
+
 def is_nest(stmt: ast.stmt) -> bool:
     """Whether `stmt` is a loop nest the specializer wrote (code.loops)."""
     return getattr(stmt, "astgrad_nest", False)
