@@ -109,7 +109,9 @@ class _Printer:
                 self.line(f"{indent}{text}", origin)
 
     def block(self, body: list, indent: str) -> None:
-        for stmt in body or [ast.Pass()]:
+        if all(isinstance(stmt, Comment) for stmt in body):  # (what it computed was left out)
+            body = [*body, ast.Pass()]
+        for stmt in body:
             self.statement(stmt, indent)
 
 

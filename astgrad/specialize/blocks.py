@@ -75,7 +75,7 @@ def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
             writer.forget(changed.args[0])
         finally:
             schedule.statements = outer
-    loop = ast.For(node.target, node.iter, body or [ast.Pass()], [], lineno=0)
+    loop = ast.For(node.target, node.iter, body, [], lineno=0)
     schedule.place([tag(loop, origin)], loop)
 
 

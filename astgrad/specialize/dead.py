@@ -46,7 +46,7 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
             continue
         if isinstance(stmt, ast.For) and not is_nest(stmt):
             # what any trip reads is read throughout the loop (more than needed, never less)
-            stmt.body = without_dead(stmt.body, live | loads(stmt), resolve) or [ast.Pass()]
+            stmt.body = without_dead(stmt.body, live | loads(stmt), resolve)
         # (a loop may make no trip: it binds nothing for certain)
         bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
         live = (live - bound) | loads(stmt)

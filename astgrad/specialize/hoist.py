@@ -72,7 +72,6 @@ def _remove(block: list, ids: set[int]) -> None:
         if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
             _remove(stmt.body, ids)
             _remove(stmt.orelse, ids)
-            stmt.body = stmt.body or [ast.Pass()]
 
 
 def _live_before(block: list, after: set[str], out: dict) -> set[str]:

@@ -780,6 +780,16 @@ def flag_starting_true_in_a_while_loop(x):
         go = x > 0.1
     return x * x
 
+def loop_computing_only_what_nothing_reads(x):
+    """A loop whose every statement computes what nothing reads: the specializer left out its
+    loop nest and kept the nest's comment, and printed a `for` whose body held only a comment
+    (an IndentationError, so the gradient ran unspecialized and warned)."""
+    v = x / (x[2] * x[2] + 0.5)
+    for _ in range(2, -1, -1):
+        w = v + x  # noqa: F841
+    return v[-1] + np.sum(v)
+
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
@@ -878,4 +888,5 @@ CASES = [
                                              np.array([-0.7, -0.7, -0.7]))]),
     (argument_rebound_to_a_number, [(np.array([[0.3, 1.1, -0.4], [0.6, -0.2, 0.9]]),)]),
     (flag_starting_true_in_a_while_loop, [(0.9,), (3.0,)]),
+    (loop_computing_only_what_nothing_reads, [(np.array([-0.5, 0.2, -0.24]),)]),
 ]
