@@ -154,16 +154,14 @@ def _specializing(namespace: dict, name: str, trees: dict[str, ast.FunctionDef],
     list of the versions' texts, which grows as they are written."""
     generic = namespace[name]
     plain = getattr(generic, "py_func", getattr(generic, "__wrapped__", generic))
-    versions: list = []  # (the dtype it was written for, the version), the last used first
+    versions: list = []  # (the arrays' dtypes it was written for, the version), the last
+    # used first
     texts: list[str] = []
-    probe = []  # the position of an array argument of the first call: its dtype picks versions
 
     def call(*args):
-        if not probe:
-            probe.append(next((k for k, a in enumerate(args) if isinstance(a, np.ndarray)), 0))
-        dtype = getattr(args[probe[0]], "dtype", None) if len(args) > probe[0] else None
+        dtypes = [a.dtype if isinstance(a, np.ndarray) else None for a in args]
         for position, (written_for, version) in enumerate(versions):
-            if written_for != dtype:  # (the pattern's check reads shapes, not dtypes)
+            if written_for != dtypes:  # (the pattern's check reads shapes, not dtypes)
                 continue
             try:
                 result = version(*args)
@@ -192,7 +190,7 @@ def _specializing(namespace: dict, name: str, trees: dict[str, ast.FunctionDef],
             if not versions:  # the first call's pattern cannot be specialized
                 namespace[name] = generic
             return generic(*args)
-        versions.insert(0, (dtype, version))
+        versions.insert(0, (dtypes, version))
         texts.append(text)
         return call(*args)
 

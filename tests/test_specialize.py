@@ -250,14 +250,16 @@ def updates_its_own_part(a, x):
 
 def carried_and_temporary(x, w):
     # each trip computes a temporary (its array allocated once, before the loop) and a value
-    # carried to the next trip, whose nest reads it (its array allocated in every trip)
+    # carried to the next trip, where it is read after the next value is computed (its array
+    # allocated in every trip)
     h = x * 1.0
     total = 0.0
     for _ in range(3):
         t = np.tanh(h * w)
         s = t[1:] * t[:-1]  # (t read elsewhere than where it is written: an array)
-        h = h * 0.5 + np.sum(s)
-        total = total + np.sum(s ** 2)
+        g = h * 0.5 + np.sum(s)
+        total = total + np.sum(s ** 2) + np.sum(g * h)
+        h = g
     return total
 
 
@@ -541,12 +543,13 @@ def test_a_loops_temporaries_are_allocated_once():
     end = next(k for k in range(forward + 1, len(body))
                if body[k].strip() and not body[k].startswith("        "))
     loop = body[forward + 1:end]
-    # t's array (and the other temporaries), filled anew each trip and read by nothing after
-    # the next trip's nest overwrites it, is made once before the loop; h's, which the next
-    # trip reads, in the loop
+    # t's array (and the other temporaries, and h's tape), filled anew each trip and read by
+    # nothing after the next trip fills it again, is made once before the loop; g's, which
+    # the next trip reads (as h) after computing g again, in the loop
     assert "    _out3 = np.empty((w.shape[0],), np.float64)" in body[:forward]
-    assert "    h = _out3" not in body and "        t = _out3" in loop
-    assert sum("np.empty" in line for line in loop) == 1 and "        h = _out" in "\n".join(loop)
+    assert "    _kept_h = np.empty((3, x.shape[0]), np.float64)" in body[:forward]
+    assert "    g = _out3" not in body and "        t = _out3" in loop
+    assert sum("np.empty" in line for line in loop) == 1 and "        g = _out" in "\n".join(loop)
 
 
 def test_counters_index_and_columns_are_loops_in_both_sweeps():

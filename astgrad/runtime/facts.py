@@ -47,7 +47,8 @@ class Facts:
     # how a specialized gradient writes it in loops over elements (astgrad/specialize/):
     # "select", "share" (extremum_share), "copy" (its argument's elements), "sum", "mean",
     # "max", "min" (reductions), "unreduce", "unbroadcast", "product", "product_adjoint_a",
-    # "product_adjoint_b", "extremum_adjoint"; NumPy's elementwise ufuncs of floats need none
+    # "product_adjoint_b", "extremum_adjoint", "tape" (empty_tape: an array made before the
+    # loop keeping it, of the trip count's size); NumPy's elementwise ufuncs of floats need none
     # (they are called on numbers)
     loop: str | None = None
 

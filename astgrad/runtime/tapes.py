@@ -33,6 +33,7 @@ def trip_count(start, stop, step):
     return max(0, (start - stop - step - 1) // (-step))
 
 
+@helper(allocates=True, loop="tape")
 def empty_tape(value, n):
     """Room for n values like `value`. Numbers are kept as float64, which holds every int,
     bool and float32 exactly: a number's type may change in a loop (`s = 0`, then

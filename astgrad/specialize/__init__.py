@@ -2,14 +2,15 @@
 its elementwise, broadcasting and reduction steps as plain loops.
 
 Takes the syntax trees of a generated gradient function and of the helpers of its module, as
-the reverse stage wrote them (their statements tagged with their user lines), and the
-arguments of a call: arrays of rank 1 or 2 of one float dtype, and numbers. Produces the text
-of a module whose function computes the same values for arguments of the same ranks, dtype and
-*shape pattern*, or None when the gradient has a branch or a `while` loop (those stay
-generic). Its `for` loops over ranges stay loops, their bodies specialized once for every trip
-(blocks.py); the helpers it calls (a forward function, a vjp) are specialized for the shapes
-of their arguments at each call (program.py); slices with bounds of their own (`x[1:]`,
-`y[:-1]`) have a dimension of their argument's less a number.
+the reverse stage wrote them (their statements tagged with their user lines), and the arguments
+of a call: arrays of rank 1 or 2 of one float dtype (and of ints, which it reads only by index:
+a table of indices), and numbers. Produces the text of a module whose function computes the
+same values for arguments of the same ranks, dtypes and *shape pattern*, or None when the
+gradient has a branch or a `while` loop (those stay generic). Its `for` loops over ranges stay
+loops, their bodies specialized once for every trip (blocks.py); the helpers it calls (a
+forward function, a vjp) are specialized for the shapes of their arguments at each call
+(program.py); slices with bounds of their own (`x[1:]`, `y[:-1]`) have a dimension of their
+argument's less a number.
 
 The shape pattern: which of the arguments' dimensions are 1 (the others are more than 1),
 and which are equal to which. The
@@ -88,38 +89,44 @@ from .syntax import names_in
 
 __all__ = ["argument_pattern", "specializable", "specialize"]
 
+FLOATS = (np.float32, np.float64)
+
 
 def argument_pattern(arguments) -> tuple | None:
-    """The shapes of `arguments` (() for a number) and their common float dtype, or None if
-    they are not arrays of rank 1 or 2 of one float dtype and numbers.
+    """The shapes of `arguments` (() for a number), their common float dtype, and the
+    positions of the arrays of ints among them (index tables); None if they are not arrays of
+    rank 1 or 2 (of one float dtype, or of ints) and numbers, with at least one float array.
 
-    >>> argument_pattern((np.ones((3, 2)), np.ones(2), 0.5))
-    (((3, 2), (2,), ()), dtype('float64'))
+    >>> argument_pattern((np.ones((3, 2)), np.arange(2), 0.5))
+    (((3, 2), (2,), ()), dtype('float64'), (1,))
     """
-    shapes, dtypes = [], set()
-    for value in arguments:
+    shapes, dtypes, integers = [], set(), []
+    for position, value in enumerate(arguments):
         if isinstance(value, np.ndarray):
-            if value.ndim not in (1, 2) or value.dtype not in (np.float32, np.float64):
+            if value.ndim not in (1, 2) or (value.dtype not in FLOATS and value.dtype.kind != "i"):
                 return None
             shapes.append(value.shape)
-            dtypes.add(value.dtype)
+            if value.dtype in FLOATS:
+                dtypes.add(value.dtype)
+            else:
+                integers.append(position)
         elif isinstance(value, (float, int)) and not isinstance(value, bool):
             shapes.append(())
         else:
             return None
-    return (tuple(shapes), dtypes.pop()) if len(dtypes) == 1 else None
+    return (tuple(shapes), dtypes.pop(), tuple(integers)) if len(dtypes) == 1 else None
 
 
-def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
-               namespace: dict, trees: dict[str, ast.FunctionDef] | None = None
-               ) -> tuple[str, list[str]] | None:
+def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, integers: tuple,
+               module_name: str, namespace: dict,
+               trees: dict[str, ast.FunctionDef] | None = None) -> tuple[str, list[str]] | None:
     """The text of a module defining the function `generic` (a tree the reverse stage wrote,
     left as it is) for arguments with the pattern of `shapes` and of `dtype`, and the names
     of its functions (the first `generic`'s); None if nothing in it can be. Its module is
     importable as `module_name`, its globals `namespace` (what its calls call), its other
     functions' trees `trees` (the helpers it calls, specialized too).
 
-    >>> specialize(gradient.trees["value_and_grad_loss"], ((3, 2), (64, 2)), np.float64, name,
+    >>> specialize(gradient.trees["value_and_grad_loss"], ((3, 2), (64, 2)), np.float64, (), name,
     ...            vars(sys.modules[name]), gradient.trees)
     """
     if not specializable(generic.body, namespace):
@@ -138,8 +145,9 @@ def specialize(generic: ast.FunctionDef, shapes: tuple, dtype, module_name: str,
     dtype_name = np.dtype(dtype).name
     program = Program(trees, dims, dtype_name, names, namespace)
     try:
-        aliases, body, _ = program.write(function, [dims.of_argument(sizing[p], shape)
-                                           for p, shape in zip(params, shapes)], sizing)
+        aliases, body, _ = program.write(
+            function, [dims.of_argument(sizing[p], shape) for p, shape in zip(params, shapes)],
+            sizing, int_arrays={params[k] for k in integers})
     except ShapeConflict:
         return None
     if not program.rewritten:

@@ -89,17 +89,20 @@ def _body(writer, node: ast.For, after: set[str], rebound, carried: set[str]) ->
     write_block(writer, node.body, after | carried)
     schedule.later = after | carried
     schedule.flush()
-    for name, (shape, (boolean, integer)) in on_entry.items():
+    for name, (shape, (boolean, integer, ints)) in on_entry.items():
         same_shape = shape is not None and _shape(writer, name) == tuple(
             writer.infer.sizes(shape))  # (as classes are now: the body may join two)
-        if name in carried and ((name in writer.booleans) != boolean or (
+        same_dtype = (name in writer.booleans, name in writer.infer.int_arrays) == (
+            boolean, ints)
+        if name in carried and (not same_dtype or (
                 integer and name not in writer.infer.integers) or (
                 shape is not None and not same_shape)):
             raise _Changed(name)  # the first trip's code would not fit the next
         # after the loop: as on entry (no trip) or as at the body's end
-        if not same_shape or (name in writer.booleans) != boolean:
-            writer.shapes.pop(name, None)  # (a known shape goes with knowing whether boolean)
+        if not same_shape or not same_dtype:
+            writer.shapes.pop(name, None)  # (a known shape goes with knowing its dtype)
             writer.booleans.discard(name)
+            writer.infer.int_arrays.discard(name)
         if not integer:
             writer.infer.integers.discard(name)
     writer.forget_views(rebound)
@@ -127,9 +130,9 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
     return live
 
 
-def _kind(writer, name: str) -> tuple[bool, bool]:
-    """Whether `name` holds a comparison's array, and whether an int."""
-    return name in writer.booleans, name in writer.infer.integers
+def _kind(writer, name: str) -> tuple[bool, bool, bool]:
+    """Whether `name` holds a comparison's array, whether an int, whether an array of ints."""
+    return name in writer.booleans, name in writer.infer.integers, name in writer.infer.int_arrays
 
 
 def _shape(writer, name: str) -> tuple | None:

@@ -60,6 +60,19 @@ def new_array(kind: str, sizes: list[ast.expr], dtype: str) -> ast.Call:
     return call(f"np.{kind}", ast.Tuple(list(sizes), ast.Load()), attribute("np", dtype))
 
 
+def scratch(name: str, sizes: list[ast.expr], dtype: str) -> ast.Assign:
+    """`name = np.empty(sizes, dtype)`: an array the specialized function fills before it
+    reads it (a nest's, a loop's tape), so that no old contents of it are ever read: one made
+    before a loop serves every trip (hoist.py)."""
+    allocate = assign(name, new_array("empty", sizes, dtype))
+    allocate.astgrad_scratch = True
+    return allocate
+
+
+def is_scratch(stmt: ast.stmt) -> bool:
+    return getattr(stmt, "astgrad_scratch", False)
+
+
 def for_range(index: str, bounds: list[ast.expr], body: list[ast.stmt]) -> ast.For:
     """`for index in range(*bounds): body`."""
     return ast.For(ast.Name(index, ast.Store()), call("range", *bounds), body, [], lineno=0)

@@ -9,7 +9,7 @@ import ast
 import copy
 
 from ..errors import Origin
-from .code import assign, element, for_range, load, loops, new_array
+from .code import assign, element, for_range, load, loops, scratch
 from .dimensions import ONE
 from .nests import reduced_places
 from .syntax import Unknown, constant
@@ -38,7 +38,7 @@ def write_extremum(writer, target: str, node: ast.Call, origin: Origin | None, k
             for_range(indices[axis], [ast.Constant(1), writer.size(sizes[axis])],
                       [ast.If(wins, [assign(best, value_at())], [])]),
             assign(element(out, at, store=True), load(best))]
-    allocate = assign(out, new_array("empty", writer.sizes(out_sizes or [ONE]), writer.dtype))
+    allocate = scratch(out, writer.sizes(out_sizes or [ONE]), writer.dtype)
     writer.schedule.own_nest(
         target, node, origin, allocate,
         loops([indices[k] for k in kept], writer.sizes([sizes[k] for k in kept]), body),
@@ -99,7 +99,7 @@ def write_extremum_adjoint(writer, target: str, node: ast.Call, origin: Origin |
             assign(share, ast.BinOp(read(g), ast.Div(), load(count))),
             *along_the_line([assign(element(out, [load(i) for i in indices], store=True),
                                     ast.IfExp(attains(), load(share), ast.Constant(0.0)))])]
-    allocate = assign(out, new_array("empty", writer.sizes(sizes), writer.dtype))
+    allocate = scratch(out, writer.sizes(sizes), writer.dtype)
     writer.schedule.own_nest(target, node, origin, allocate,
                              loops([indices[k] for k in kept],
                                    writer.sizes([sizes[k] for k in kept]), body), load(out))

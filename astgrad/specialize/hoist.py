@@ -1,14 +1,16 @@
-"""Arrays a specialized function's loop nests fill in every trip of a loop, allocated once.
+"""Arrays a specialized function fills in every trip of a loop, allocated once.
 
 Takes the statements of a specialized function (written, and without what nothing reads: see
-dead.py) and produces them with each `_out = np.empty(sizes, dtype)` of a loop nest inside a
-loop moved before the loop, when the sizes are the same in every trip (read from names the
-loop does not bind) and the array the previous trip filled is read by nothing after the nest
-overwrites it: no name that may be bound to it (the name itself, a name bound to it or to a
-view of it, or to anything a call returns from it) is read before it is bound again.
+dead.py) and produces them with each `_out = np.empty(sizes, dtype)` of a loop nest, or tape of
+a loop, inside a loop (code.scratch) moved before the loop, when the sizes are the same in
+every trip (read from names the loop does not bind) and the array the previous trip filled is
+read by nothing after the next trip fills it again: no name that may be bound to it (the name
+itself, a name bound to it or to a view of it, or to anything a call returns from it) is read
+before it is bound again.
 
 Why: a gradient's trips allocate each array their nests fill (lstm's reversed trips about
-seventy arrays of fourteen numbers each, a few tens of nanoseconds apiece): issue 18's "per-trip
+seventy arrays of fourteen numbers each, a few tens of nanoseconds apiece; det's 40,320 trips a
+tape of 8 numbers each, which took five times the function's own time): issue 18's "per-trip
 temporaries are allocated once outside the loop and reused".
 """
 
@@ -16,27 +18,27 @@ from __future__ import annotations
 
 import ast
 
-import numpy as np
-
+from .code import is_scratch
 from .syntax import bound_names, is_nest, loads
 
 
-def hoisted(statements: list[ast.stmt], resolve) -> list[ast.stmt]:
-    """`statements` (a function's body) with the loop nests' allocations that may be made
-    once moved before the outermost loop they can leave; `resolve(node)` is the object a
-    call's function names."""
+def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
+    """`statements` (a function's body) with the allocations of arrays filled before they are
+    read (loop nests', tapes) that may be made once moved before the outermost loop they can
+    leave."""
     live: dict[int, set[str]] = {}
     _live_before(statements, set(), live)
-    # (what binds what from what, once: names bound from arithmetic are new arrays)
+    # (what binds what from what, once: names bound from arithmetic are new arrays, and those
+    # the writer knew numbers are no arrays)
     links = [(loads(s.value), bound_names(s)) for s in _outside_nests(statements)
-             if isinstance(s, ast.Assign)
+             if isinstance(s, ast.Assign) and not getattr(s, "astgrad_number", False)
              and not isinstance(s.value, ast.BinOp | ast.UnaryOp | ast.Compare)]
     bound_once = _bound_once(statements)
     out = []
     for stmt in statements:
         if isinstance(stmt, ast.For) and not is_nest(stmt):
             loop_bound = {n for node in ast.walk(stmt) for n in bound_names(node)}
-            moved = [a for a in _allocations(stmt, resolve)
+            moved = [a for a in _allocations(stmt)
                      if _target(a) in bound_once and not loads(a.value) & loop_bound
                      and not _aliases(_target(a), links) & live[id(a)]]
             _remove([stmt], {id(a) for a in moved})  # (sizes the loop binds may change)
@@ -57,12 +59,10 @@ def _aliases(array: str, links: list) -> set[str]:
         names |= found
 
 
-def _allocations(loop: ast.For, resolve) -> list[ast.Assign]:
-    """`name = np.empty(sizes, dtype)` of the loop nests inside `loop`."""
-    return [s for s in _outside_nests(loop.body) if isinstance(s, ast.Assign)
-            and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
-            and isinstance(s.value, ast.Call) and resolve(s.value.func) is np.empty
-            and s.targets[0].id.startswith("_out")]
+def _allocations(loop: ast.For) -> list[ast.Assign]:
+    """The arrays inside `loop` filled before they are read (code.scratch: loop nests',
+    tapes)."""
+    return [s for s in _outside_nests(loop.body) if is_scratch(s)]
 
 
 def _remove(block: list, ids: set[int]) -> None:

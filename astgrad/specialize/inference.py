@@ -39,6 +39,8 @@ class Shapes:
     namespace: dict
     local: set[str]
     integers: set[str] = field(default_factory=set)  # names of ints (a range's, ...)
+    int_arrays: set[str] = field(default_factory=set)  # names of arrays of ints (index
+    # tables): read by index, an int at a time; any other use of one is kept as written
     values: dict = field(default_factory=dict)  # name -> the Size it holds, or the sizes of
     # the shape it holds (`s = x.shape`)
 
@@ -62,6 +64,10 @@ class Shapes:
             return self.known[node.id]
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             return ()
+        if not isinstance(node, ast.Subscript | ast.Attribute) and any(
+                self.of_ints(child) and self.shape(child) for child in ast.iter_child_nodes(node)
+                if isinstance(child, ast.expr)):  # (loops write arrays of the float dtype)
+            raise Unknown(to_source(node))
         if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
             return self.dims.broadcast([self.shape(node.left), self.shape(node.right)])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -82,6 +88,20 @@ class Shapes:
         if shape and facts.dtype not in (None, "like"):  # of integers or truth values: loops
             raise Unknown(to_source(node))  # write arrays of the float dtype
         return shape
+
+    def is_number(self, node: ast.expr) -> bool:
+        """Whether `node` is certainly a number (of shape ())."""
+        try:
+            return self.shape(node) == ()
+        except Unknown:
+            return False
+
+    def of_ints(self, node: ast.expr) -> bool:
+        """Whether `node` is an array of ints (index tables), or an element or part of one."""
+        if isinstance(node, ast.Name):
+            return node.id in self.int_arrays
+        return isinstance(node, ast.Subscript) and self.of_ints(node.value) or (
+            isinstance(node, ast.Attribute) and node.attr == "T" and self.of_ints(node.value))
 
     def call_shape(self, node: ast.Call, facts: Facts) -> tuple:
         if facts.loop in REDUCTIONS:

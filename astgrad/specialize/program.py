@@ -48,11 +48,13 @@ class Program:
 
     def write(self, function: ast.FunctionDef, shapes: list[tuple], sizing: dict[str, str],
               booleans: set[str] = frozenset(), ints: set[str] = frozenset(),
-              sizes: dict | None = None) -> tuple[list, list, Writer]:
+              sizes: dict | None = None, int_arrays: set[str] = frozenset()
+              ) -> tuple[list, list, Writer]:
         """The body of `function` (prepared, see `prepared`) for parameters of symbolic
         `shapes` (`booleans` of them comparisons' arrays, `ints` ints, `sizes` ints computed
-        from dimensions), sized by the names `sizing` gives for its parameters: the statements
-        binding those names, the rest of the body, and its writer. Raises ShapeConflict."""
+        from dimensions, `int_arrays` arrays of ints), sized by the names `sizing` gives for
+        its parameters: the statements binding those names, the rest of the body, and its
+        writer. Raises ShapeConflict."""
         params = [a.arg for a in function.args.args]
         local = {*assigned_names(function), *params, *sizing.values()}
         writer = Writer(self.dims, self.dtype, self.names, local,
@@ -63,12 +65,13 @@ class Program:
             writer.shapes[param] = shape
         writer.booleans |= set(booleans)
         writer.infer.integers |= set(ints)
+        writer.infer.int_arrays |= set(int_arrays)
         writer.infer.values.update(sizes or {})
         write_block(writer, function.body, set())
         writer.schedule.later = set()
         writer.schedule.flush()
         names = lambda node: resolve(node, self.namespace, writer.local)  # noqa: E731
-        written = hoisted(without_dead(writer.schedule.statements, set(), names), names)
+        written = hoisted(without_dead(writer.schedule.statements, set(), names))
         self.imports |= writer.globals
         self.shares |= writer.shares
         self.rewritten += writer.rewritten
@@ -97,7 +100,9 @@ class Program:
         ints = [is_integer(a, writer.infer.integers) or writer.infer.size_value(a) is not None
                 for a in node.value.args]
         sizes = [writer.infer.size_value(a) for a in node.value.args]
-        written = self._helper(function, shapes, booleans, ints, sizes)
+        int_arrays = [writer.infer.of_ints(a) and bool(shape)
+                      for a, shape in zip(node.value.args, shapes)]
+        written = self._helper(function, shapes, booleans, ints, sizes, int_arrays)
         if written is None:
             return False
         name, (is_tuple, returned) = written
@@ -138,15 +143,15 @@ class Program:
             self._inlining.pop()
 
     def _helper(self, function: ast.FunctionDef, shapes: list[tuple], booleans: list[bool],
-                ints: list[bool], sizes: list):
+                ints: list[bool], sizes: list, int_arrays: list[bool]):
         """The name of the helper `function` (prepared) specialized for arguments of `shapes`
         (`booleans` of them comparisons' arrays, `ints` ints, of `sizes` where computed from
-        dimensions) (the generic one's if nothing in it is written as loops), and what it
-        returns; None if it cannot be followed."""
+        dimensions, `int_arrays` arrays of ints) (the generic one's if nothing in it is written
+        as loops), and what it returns; None if it cannot be followed."""
         helper = function.name
         sizes = [None if s is None else self.dims.normal(s) for s in sizes]
         key = (helper, tuple(tuple(self.dims.find(d) for d in s) for s in shapes),
-               tuple(booleans), tuple(ints), tuple(sizes))
+               tuple(booleans), tuple(ints), tuple(sizes), tuple(int_arrays))
         if key in self._written:
             return self._written[key]
         self._written[key] = None  # a call of itself, inside: the generic function
@@ -162,7 +167,8 @@ class Program:
             aliases, body, writer = self.write(
                 function, shapes, sizing, {p for p, boolean in zip(params, booleans) if boolean},
                 {p for p, known in zip(params, ints) if known},
-                {p: s for p, s in zip(params, sizes) if s is not None})
+                {p: s for p, s in zip(params, sizes) if s is not None},
+                {p for p, known in zip(params, int_arrays) if known})
         except ShapeConflict:
             count, keys, self.imports, self.shares, self.rewritten = state
             del self.functions[count:]

@@ -43,21 +43,15 @@ class Simplify(ast.NodeTransformer):
             return node.args[0]
         if helper is runtime.own and self._array(node.args[0]):
             return ast.Call(ast.Attribute(self.visit(node.args[0]), "copy", ast.Load()), [], [])
-        if helper is runtime.own and self._number(node.args[0]):
+        if helper is runtime.own and self.shapes.is_number(node.args[0]):
             return self.visit(node.args[0])
-        if helper is runtime.unbroadcast and self._number(node.args[0]) and self._number(
-                node.args[1]):  # a number's adjoint, to a number: itself
+        if helper is runtime.unbroadcast and all(map(self.shapes.is_number, node.args)):
+            # a number's adjoint, to a number: itself
             return self.visit(node.args[0])
         if helper is runtime.size and self._array(node.args[0]):
             return ast.Attribute(self.visit(node.args[0]), "size", ast.Load())
-        if helper is runtime.size and self._number(node.args[0]):
+        if helper is runtime.size and self.shapes.is_number(node.args[0]):
             return ast.Constant(1)
-        if helper is runtime.output_seed and self._number(node.args[0]):  # its own dtype
+        if helper is runtime.output_seed and self.shapes.is_number(node.args[0]):  # its own dtype
             return call(f"np.{self.dtype}", ast.Constant(1.0))
         return self.generic_visit(node)
-
-    def _number(self, node: ast.expr) -> bool:
-        try:
-            return self.shapes.shape(node) == ()
-        except Unknown:
-            return False

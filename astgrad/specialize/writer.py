@@ -24,6 +24,7 @@ from .code import (
     loops,
     new_array,
     number,
+    scratch,
 )
 from .dimensions import ONE, Dimensions
 from .elements import Elements
@@ -117,14 +118,15 @@ class Writer:
         return (dict(self.shapes), set(self.booleans), dict(self.allocated),
                 dict(self.transposed), set(self.infer.integers), dict(self.infer.values),
                 self.rewritten, self.shares, set(self.globals), dict(self.since),
-                dict(self.parts))
+                dict(self.parts), set(self.infer.int_arrays))
 
     def restore(self, state: tuple) -> None:
         shapes, booleans, allocated, transposed, integers, values, *counts = state
         for known, saved in ((self.shapes, shapes), (self.booleans, booleans),
                              (self.allocated, allocated), (self.infer.integers, integers),
                              (self.infer.values, values), (self.globals, counts[2]),
-                             (self.since, counts[3]), (self.parts, counts[4])):
+                             (self.since, counts[3]), (self.parts, counts[4]),
+                             (self.infer.int_arrays, counts[5])):
             known.clear()
             known.update(saved)
         self.transposed, self.rewritten, self.shares = transposed, counts[0], counts[1]
@@ -135,6 +137,7 @@ class Writer:
         self.shapes.pop(name, None)
         self.booleans.discard(name)
         self.infer.integers.discard(name)
+        self.infer.int_arrays.discard(name)
         self.infer.values.pop(name, None)
 
     def forget_views(self, names) -> None:
@@ -174,10 +177,13 @@ class Writer:
                 like is not None and _name_of(like) in self.booleans)
             value_size = self.infer.size_value(value)
             known = value_size if value_size is not None else self.infer.shape_sizes(value)
+            ints = self.infer.of_ints(value)  # (an element, or a part, of an index table)
+            element = ints and self.infer.is_number(value)
             integer = is_integer(value, self.infer.integers) or value_size is not None or (
                 facts is not None and facts.number and facts.dtype == "int64") or (
-                like is not None and is_integer(like, self.infer.integers))  # loop_bound(n)
-            for names, holds in ((self.booleans, boolean), (self.infer.integers, integer)):
+                like is not None and is_integer(like, self.infer.integers)) or element
+            for names, holds in ((self.booleans, boolean), (self.infer.integers, integer),
+                                 (self.infer.int_arrays, ints and not element)):
                 if holds:
                     names.add(target)
                 else:
@@ -195,6 +201,8 @@ class Writer:
                 self.parts[target] = (ast.dump(value), frozenset(names_in(value)), viewed)
             if self.schedule.alias(target, value, origin):
                 return
+            if self.infer.facts(value).loop == "tape" and self._tape(target, value, node, origin):
+                return
             try:
                 shape = self.infer.shape(value)
             except Unknown:
@@ -206,9 +214,11 @@ class Writer:
             except Unknown:
                 written = False
             if not written:
-                self.keep(node, origin)
+                kept = self.keep(node, origin)
                 if _allocates(value, self.infer):  # (np.zeros_like(x), own(g), x.copy())
                     self.allocated[target] = target
+                if kept is not None and shape == ():
+                    kept.astgrad_number = True  # (a name of no array: hoist.py)
             self.shapes[target] = shape
             return
         if self._stored(node, origin):
@@ -217,6 +227,7 @@ class Writer:
             self.shapes.pop(name, None)
             self.booleans.discard(name)
             self.infer.integers.discard(name)
+            self.infer.int_arrays.discard(name)
             self.infer.values.pop(name, None)
         self.keep(node, origin)
 
@@ -232,15 +243,20 @@ class Writer:
             except Unknown:
                 known.append(None)
                 continue
+            if shape and self.infer.of_ints(node):  # (its caller's loops would read floats)
+                known.append(None)
+                continue
             known.append((shape, isinstance(node, ast.Name) and node.id in self.booleans))
         return isinstance(value, ast.Tuple), known
 
-    def keep(self, node: ast.stmt, origin: Origin | None) -> None:
+    def keep(self, node: ast.stmt, origin: Origin | None) -> ast.stmt | None:
+        """Place `node` as it is (simplified); the statement placed, if any."""
         node = Simplify(self.infer, self.dtype, self._unshared(node)).visit(copy.deepcopy(node))
         if node is None:
-            return
+            return None
         self.read_globals(node)
         self.schedule.place([tag(node, origin)], node)
+        return node
 
     def _unshared(self, node: ast.stmt) -> set[str]:
         """The names a return statement returns that are the only ones it returns of an
@@ -310,7 +326,7 @@ class Writer:
             setup: list[ast.stmt] = []
             value_at = self.elements.element(value, indices, setup)
             out = self.fresh("_out")
-            allocate = assign(out, new_array("empty", self.sizes(sizes), dtype))
+            allocate = scratch(out, self.sizes(sizes), dtype)
             write = assign(element(out, [load(i) for i in indices], store=True), value_at)
             return setup + [allocate], [write], [assign(target, load(out))], out, False
 
@@ -318,6 +334,27 @@ class Writer:
         return True
 
     # -- statements of their own form -----------------------------------------------------------
+
+    def _tape(self, target: str, value: ast.Call, node: ast.stmt, origin: Origin | None) -> bool:
+        """`target = empty_tape(x, n)` of a number or an array of the float dtype, for a loop
+        of n trips that the arguments' sizes give: `np.empty`, numbers kept as float64 as
+        empty_tape keeps them, which hoist.py may make once for a loop outside."""
+        x, count = value.args
+        trips = self.infer.size_value(count)
+        try:
+            shape = self.infer.shape(x)
+            if trips is None or shape and (self.infer.of_ints(x) or _name_of(x) in self.booleans):
+                return False
+            self.dims.require(trips)  # (the guard checks it is no less than 0 for others)
+            sizes = [trips.expression(self.size), *self.sizes(self.infer.sizes(shape))]
+        except Unknown:
+            return False
+        self.schedule.place([tag(scratch(target, sizes, self.dtype if shape else "float64"),
+                                 origin)], node)
+        self.shapes.pop(target, None)
+        self.allocated[target] = target
+        self.rewritten += 1
+        return True
 
     def _stored(self, node: ast.stmt, origin: Origin | None) -> bool:
         """`a[index] = v` or `a[index] += v`, a basic index of an array this function
@@ -434,7 +471,7 @@ class Writer:
                 self.schedule.not_computing(a, b)
                 value, at = product(indices[0], ZERO, indices[1])
                 out = self.fresh("_out")
-                return ([assign(out, new_array("empty", result, self.dtype))],
+                return ([scratch(out, result, self.dtype)],
                         [assign(element(out, at, store=True), value)],
                         [assign(target, load(out))], out, False)
 
@@ -451,7 +488,7 @@ class Writer:
                     for_range(inner, self.sizes([k]), [
                         add_into(ast.Name(total, ast.Store()), value)]),
                     assign(element(out, at, store=True), load(total))]
-            allocate = assign(out, new_array("empty", result, self.dtype))
+            allocate = scratch(out, result, self.dtype)
             self.schedule.own_nest(target, node, origin, allocate,
                            loops([index], self.sizes([free]), body), load(out))
             self.allocated[target] = out

@@ -238,7 +238,7 @@ class Builder:
         params = [(f"x{k}", self.pick(shapes)) for k in range(self.integer(1, 3))]
         if self.coin(3):
             params.append(("n", "int"))
-        if self.coin(4) and not self.size.straight:  # (the specializer takes float arrays)
+        if self.coin(4):
             params.append(("picks", Indices(self.pick([2, 3]))))
         scope = Scope(params=set(p for p, _ in params), indices=dict(self.index_constants))
         for name, shape in params:
@@ -801,11 +801,15 @@ class Builder:
         return ", ".join(text), selected
 
     def position(self, size: int, scope: Scope) -> str:
-        """An integer index into an axis of `size`: a constant, a loop variable or `i % size`;
+        """An integer index into an axis of `size`: a constant, a loop variable, `i % size`
+        or an element of an integer array (`picks[1]`, `picks[i % 3]`: a table of indices);
         rarely one past the end, which Python refuses and compiled code must refuse too."""
         fitting = [n for n, (lo, hi) in scope.ints.items() if -size <= lo and hi < size]
         wrapped = [f"{n} % {size}" for n, (lo, hi) in scope.ints.items() if lo >= 0]
-        options = [str(k) for k in range(-1, size)] + fitting * 2 + wrapped
+        tables = [f"{name}[{k}]" for name, kind in scope.indices.items() if kind.bound <= size
+                  for k in [*range(kind.length), *(f"{n} % {kind.length}" for n, (lo, _)
+                                                   in scope.ints.items() if lo >= 0)]]
+        options = [str(k) for k in range(-1, size)] + fitting * 2 + wrapped + tables
         if self.pick([False] * 39 + [True]):  # (hypothesis draws the ends of a range often)
             return str(size)
         return self.pick(options)
