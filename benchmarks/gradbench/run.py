@@ -149,15 +149,38 @@ print(time.perf_counter() - start)
 """
 
 
-def first_call(name: str) -> tuple[dict[str, float], float]:
+# numba's floor: the function itself compiled (its helpers too) in a new process; nan where
+# numba cannot compile it
+PRIMAL_FIRST_CALL = """
+import sys, time
+sys.path.insert(0, {here!r})
+import numba
+from run import numba_primal
+from {name} import arguments
+import {name} as module
+given = arguments()
+primal = numba_primal(module)
+start = time.perf_counter()
+try:
+    primal(*given)
+except numba.core.errors.TypingError:
+    start = float("nan")
+print(time.perf_counter() - start)
+"""
+
+
+def first_call(name: str) -> tuple[dict[str, float], float, float]:
     """astgrad's first call in a new process with a cold cache, where its time goes
-    (compile_time.py), then the first call in another with the cache warm."""
+    (compile_time.py), then the first call in another with the cache warm; and numba's first
+    call of the function itself."""
     with tempfile.TemporaryDirectory() as cache:
         cold = json.loads(subprocess.run(
             [sys.executable, str(HERE / "compile_time.py"), name], check=True, text=True,
             stdout=subprocess.PIPE, env=startup.environment(cache)).stdout)
         (warm,) = startup.run_script(FIRST_CALL.format(here=str(HERE), name=name), cache)
-    return cold, warm
+        (primal,) = startup.run_script(PRIMAL_FIRST_CALL.format(here=str(HERE), name=name),
+                                       cache)
+    return cold, warm, primal
 
 
 def row(name: str) -> tuple[str, str]:
@@ -165,7 +188,7 @@ def row(name: str) -> tuple[str, str]:
     module = importlib.import_module(name)
     verdicts = check(module)
     table = timed(module)
-    breakdown, warm = first_call(name)
+    breakdown, warm, primal_compiled = first_call(name)
     cold = breakdown["transform"] + breakdown["call"]
     cells = []
     for contender in CONTENDERS:
@@ -181,7 +204,9 @@ def row(name: str) -> tuple[str, str]:
     parts = [breakdown["transform"]] + [sum(seconds for key, seconds in breakdown.items()
                                             if key.startswith(part)) for part in PARTS[1:]]
     parts.append(cold - sum(parts))
-    return times, f"| {name} | {cold:.1f} s | " + " | ".join(f"{p:.2f}" for p in parts) + " |"
+    floor = "n/a" if primal_compiled != primal_compiled else f"{primal_compiled:.1f} s"
+    return times, (f"| {name} | {cold:.1f} s | {floor} | " + " | ".join(f"{p:.2f}" for p in parts)
+                   + " |")
 
 
 # where a cold first call goes: compile_time.py's keys, by their start
@@ -201,10 +226,12 @@ def markdown(names) -> str:
              "|---|---:|" + "---:|" * len(CONTENDERS) + "---:|---:|"]
     compiling = ["**Where the cold first call goes** (seconds; numba's passes by what they "
                  "compile, each without the functions it compiles on the way: "
-                 "benchmarks/gradbench/compile_time.py)", "",
-                 "| eval | cold first call | astgrad's transform | numba typing | lowering and "
-                 "LLVM: the generated functions | astgrad's helpers | numba's NumPy | other "
-                 "passes | LLVM, finishing | the rest |", "|---|" + "---:|" * 9]
+                 "benchmarks/gradbench/compile_time.py; beside it numba's floor, its first call "
+                 "of the function itself in a new process, n/a where numba cannot compile it)",
+                 "", "| eval | cold first call | numba compiling the function | astgrad's "
+                 "transform | numba typing | lowering and LLVM: the generated functions | "
+                 "astgrad's helpers | numba's NumPy | other passes | LLVM, finishing | the rest |",
+                 "|---|" + "---:|" * 10]
     for name in names:
         times, parts = row(name)
         lines.append(times)
