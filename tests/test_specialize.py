@@ -248,6 +248,25 @@ def updates_its_own_part(a, x):
     return np.sum(t ** 2)
 
 
+def branches_in_and_out_of_a_loop(x, w):
+    # each block of a branch written from what is known on entry; after it, a value both
+    # blocks bind alike is known, and so is one only a block binds (_t3, the tanh, read by
+    # the reverse sweep's block of the same branch); a branch's condition may change in a loop
+    y = x * w
+    if np.sum(y) > 0.0:
+        z = np.tanh(y) * 2.0
+    else:
+        z = y ** 2
+    total = 0.0
+    for i in range(3):
+        if i % 2 == 0:
+            z = z * w
+        elif np.sum(z) > 1.0:
+            z = z - 0.5
+        total = total + np.sum(z * x)
+    return total
+
+
 def carried_and_temporary(x, w):
     # each trip computes a temporary (its array allocated once, before the loop) and a value
     # carried to the next trip, where it is read after the next value is computed (its array
@@ -290,6 +309,7 @@ PROGRAMS = {
     stores_over_a_view: ("nm",),
     updates_its_own_part: ("m", "nm"),
     carried_and_temporary: ("n", "n"),
+    branches_in_and_out_of_a_loop: ("n", "n"),
 }
 
 
@@ -343,7 +363,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
     stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
     stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3},
-    carried_and_temporary: {"n": 5}}
+    carried_and_temporary: {"n": 5}, branches_in_and_out_of_a_loop: {"n": 4}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -696,3 +716,12 @@ def test_a_product_computed_transposed_is_returned_row_major(jit):
     assert_same((value, grads), tape.value_and_grad(loss, wrt=(0, 1))(*args))
     for k, g in enumerate(grads):
         np.testing.assert_allclose(g, numerical_gradient(loss, args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_branches_are_written_as_loops_too():
+    args = [np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 1.5, 4)]
+    source = astgrad.specialized(gradient(branches_in_and_out_of_a_loop, False), args).source
+    body = "\n".join(line.split("#")[0] for line in source[source.index("def "):].splitlines())
+    assert "    if _t2:" in body and "    else:" in body  # (the first branch, both ways)
+    assert "unbroadcast(" not in body and "zeros_like(y" not in body
+    assert "np.tanh(y[_i" in body and "_t3[_i" in body  # (its value read back, element-wise)

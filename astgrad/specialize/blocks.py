@@ -1,12 +1,17 @@
 """Blocks of a generated gradient's statements, as the specializer walks them: one statement
-after another, each told what the statements after it read, and `for` loops over ranges,
-whose bodies are written once for every trip.
+after another, each told what the statements after it read, `for` loops over ranges, whose
+bodies are written once for every trip, and branches.
 
 A loop's body is written with the shapes its names have on entry. Every name it rebinds must
 have the same shape (and be a comparison's array, or an int, or not alike) at the body's end,
 so that what was written for the first trip holds for every trip; a name that does not is
 taken as unknown on entry, and the body written again. Loop nests never cross a loop's bounds:
-the open nest is emitted before the loop, and the body's own at its end."""
+the open nest is emitted before the loop, and the body's own at its end.
+
+A branch's two blocks are each written with what is known on entry. After it, a name either
+block binds is known as both leave it; or, if they leave it otherwise, as the block binding
+it leaves it when no other statement binds it (it then holds that statement's value, or none);
+else it is unknown. Loop nests never cross a branch's bounds either."""
 
 from __future__ import annotations
 
@@ -21,10 +26,13 @@ SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
 
 
 def specializable(statements: list[ast.stmt], namespace: dict) -> bool:
-    """Whether a block is what `write_block` takes: simple statements, and `for` loops over
-    a range whose bodies are such blocks."""
+    """Whether a block is what `write_block` takes: simple statements, `for` loops over a
+    range whose bodies are such blocks, and branches between such blocks that return
+    nothing (what a function returns is known from its one return at the end)."""
     return all(isinstance(s, SIMPLE) or (is_range_loop(s, namespace)
                                          and specializable(s.body, namespace))
+               or (isinstance(s, ast.If) and specializable(s.body + s.orelse, namespace)
+                   and not any(isinstance(n, ast.Return) for n in ast.walk(s)))
                for s in statements)
 
 
@@ -44,6 +52,8 @@ def write_block(writer, statements: list[ast.stmt], after: set[str]) -> None:
         origin = getattr(statement, "astgrad_origin", None)
         if isinstance(statement, ast.For):
             _write_loop(writer, statement, origin, read_from[k + 1])
+        elif isinstance(statement, ast.If):
+            _write_branch(writer, statement, origin, read_from[k + 1])
         else:
             writer.statement(statement, origin)
 
@@ -77,6 +87,61 @@ def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
             schedule.statements = outer
     loop = ast.For(node.target, node.iter, body, [], lineno=0)
     schedule.place([tag(loop, origin)], loop)
+
+
+def _write_branch(writer, node: ast.If, origin, after: set[str]) -> None:
+    """Write a branch: each block from what is known on entry, then what is known after it
+    (the module's docstring)."""
+    schedule = writer.schedule
+    schedule.flush()
+    writer.read_globals(node.test)
+    rebound = assigned_names(node)
+    outer, entry = schedule.statements, writer.state()
+    blocks, known = [], []
+    start = rewritten = writer.rewritten
+    shares, read = writer.shares, set(writer.globals)
+    for block in (node.body, node.orelse):
+        writer.restore(entry)
+        schedule.statements = []
+        write_block(writer, block, after)
+        schedule.later = after
+        schedule.flush()
+        blocks.append(schedule.statements)
+        known.append({name: _knowledge(writer, name) for name in rebound})
+        rewritten += writer.rewritten - start
+        shares, read = shares or writer.shares, read | writer.globals
+    schedule.statements = outer
+    writer.rewritten, writer.shares, writer.globals = rewritten, shares, read
+    writer.forget_views(rebound)
+    for name in rebound:
+        if known[0][name] == known[1][name]:
+            continue
+        binding = [k for k, block in enumerate((node.body, node.orelse))
+                   if name in assigned_names(ast.Module(block, []))]  # (one, or both)
+        writer.forget(name)
+        if name in writer.bound_once and len(binding) == 1:
+            _know(writer, name, known[binding[0]][name])
+    branch = ast.If(node.test, blocks[0], blocks[1], lineno=0)
+    schedule.place([tag(branch, origin)], branch)
+
+
+def _knowledge(writer, name: str) -> tuple:
+    """What the writer knows of `name`'s value (its shape as classes are now: a block may
+    join two), to compare and to restore."""
+    return (_shape(writer, name), writer.shapes.get(name), _kind(writer, name),
+            writer.infer.values.get(name))
+
+
+def _know(writer, name: str, knowledge: tuple) -> None:
+    _, shape, (boolean, integer, ints), value = knowledge
+    if shape is not None:
+        writer.shapes[name] = shape
+    for names, holds in ((writer.booleans, boolean), (writer.infer.integers, integer),
+                         (writer.infer.int_arrays, ints)):
+        if holds:
+            names.add(name)
+    if value is not None:
+        writer.infer.values[name] = value
 
 
 def _body(writer, node: ast.For, after: set[str], rebound, carried: set[str]) -> list:
@@ -118,6 +183,10 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
         statement = statements[k]
         if isinstance(statement, ast.For):  # what any trip reads before binding it
             live[k] = loads(statement.iter) | _live(statement.body, set())[0] | live[k + 1]
+            continue
+        if isinstance(statement, ast.If):  # what either block reads before binding it
+            live[k] = loads(statement.test) | _live(statement.body, live[k + 1])[0] | _live(
+                statement.orelse, live[k + 1])[0]
             continue
         reads = loads(statement)
         bound = set()  # (a loop may make no trip: it binds nothing for certain)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from .code import is_scratch
-from .syntax import bound_names, is_nest, loads
+from .syntax import bound_names, is_nest, loads, names_bound_once
 
 
 def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
@@ -33,7 +33,7 @@ def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
     links = [(loads(s.value), bound_names(s)) for s in _outside_nests(statements)
              if isinstance(s, ast.Assign) and not getattr(s, "astgrad_number", False)
              and not isinstance(s.value, ast.BinOp | ast.UnaryOp | ast.Compare)]
-    bound_once = _bound_once(statements)
+    bound_once = names_bound_once(statements)
     out = []
     for stmt in statements:
         if isinstance(stmt, ast.For) and not is_nest(stmt):
@@ -105,14 +105,6 @@ def _outside_nests(block: list):
         if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
             yield from _outside_nests(stmt.body)
             yield from _outside_nests(stmt.orelse)
-
-
-def _bound_once(statements: list) -> set[str]:
-    counts: dict[str, int] = {}
-    for node in ast.walk(ast.Module(statements, [])):
-        for name in bound_names(node) if isinstance(node, ast.Assign | ast.For) else ():
-            counts[name] = counts.get(name, 0) + 1
-    return {name for name, count in counts.items() if count == 1}
 
 
 def _target(allocation: ast.Assign) -> str:

@@ -27,7 +27,7 @@ from .dead import without_dead
 from .dimensions import Dimensions, ShapeConflict
 from .hoist import hoisted
 from .inline import inlinable, inlined
-from .syntax import Unknown, is_integer, is_transpose, names_in, resolve
+from .syntax import Unknown, is_integer, is_transpose, names_bound_once, names_in, resolve
 from .writer import Writer
 
 
@@ -59,6 +59,7 @@ class Program:
         local = {*assigned_names(function), *params, *sizing.values()}
         writer = Writer(self.dims, self.dtype, self.names, local,
                         transposed_later=_transposed_later(function), namespace=self.namespace,
+                        bound_once=names_bound_once(function.body),
                         sizing={sizing[p]: shape for p, shape in zip(params, shapes)},
                         helpers=self)
         for param, shape in zip(params, shapes):

@@ -66,8 +66,11 @@ class Schedule:
         if not (nest and isinstance(value, ast.Name) and value.id in nest.outputs) or (
                 target in nest.reads):
             return False
-        nest.outputs[target] = nest.outputs[value.id]
-        nest.after.append(tag(assign(target, load(nest.outputs[value.id][0])), origin))
+        array, _, shape = nest.outputs[target] = nest.outputs[value.id]
+        if shape == ():  # a number, computed after the nest from its total (a mean's)
+            array = value.id
+            nest.read_after.add(value.id)
+        nest.after.append(tag(assign(target, load(array)), origin))
         shape = self.writer.shapes.get(value.id)  # (a statement waiting after the nest may
         if shape is None:  # bind a value of unknown shape)
             self.writer.shapes.pop(target, None)

@@ -72,6 +72,17 @@ def bound_names(node: ast.AST) -> set[str]:
             and isinstance(n.ctx, ast.Store)}
 
 
+def names_bound_once(statements: list[ast.stmt]) -> set[str]:
+    """The names one statement alone binds (an assignment, or a loop's target): whenever one
+    holds a value, that statement computed it."""
+    counts: dict[str, int] = {}
+    for node in ast.walk(ast.Module(statements, [])):
+        for name in bound_names(node) if isinstance(node, ast.Assign | ast.AugAssign
+                                                      | ast.For) else ():
+            counts[name] = counts.get(name, 0) + 1
+    return {name for name, count in counts.items() if count == 1}
+
+
 def is_nest(stmt: ast.stmt) -> bool:
     """Whether `stmt` is a loop nest the specializer wrote (code.loops)."""
     return getattr(stmt, "astgrad_nest", False)

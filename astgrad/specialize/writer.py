@@ -72,6 +72,7 @@ class Writer:
     # subscript's text, the names it reads, a), while none of them is rebound
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
+    bound_once: set[str] = field(default_factory=set)  # names one statement alone binds
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
     # (`x = name.T`) and none returns: a matrix product into one is computed transposed
     namespace: dict = field(default_factory=dict)  # the generic module's globals

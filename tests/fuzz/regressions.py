@@ -790,6 +790,17 @@ def loop_computing_only_what_nothing_reads(x):
     return v[-1] + np.sum(v)
 
 
+def returns_a_mean_after_a_branch(x):
+    """A return in a branch: the other block's value, a mean, was bound to the result after
+    the loop nest summing it, and the specializer bound the sum, not the mean (what a nest
+    computes as a number is its total; the mean is computed from it after the nest)."""
+    if x[-1, -1] + x[-1, -1] > 0.5:
+        return x[-1, -1]
+    for _ in range(1):
+        x = x * 1.0
+    return np.mean(x)
+
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
@@ -889,4 +900,5 @@ CASES = [
     (argument_rebound_to_a_number, [(np.array([[0.3, 1.1, -0.4], [0.6, -0.2, 0.9]]),)]),
     (flag_starting_true_in_a_while_loop, [(0.9,), (3.0,)]),
     (loop_computing_only_what_nothing_reads, [(np.array([-0.5, 0.2, -0.24]),)]),
+    (returns_a_mean_after_a_branch, [(np.full((2, 3), -1.0),), (np.full((2, 3), 1.0),)]),
 ]
