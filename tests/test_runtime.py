@@ -283,3 +283,37 @@ def test_a_gradient_of_the_wrong_shape_is_refused(g, x):
     for cast_like in (runtime.cast_like, _cast_like):
         with pytest.raises(GradientShape):
             cast_like(g, x)
+
+
+def _writes_then_undoes(array, rows, column):
+    """Log and make three writes (an element, a region, picked elements), then undo them."""
+    log = runtime.undo_log(array, 2)
+    mark = runtime.log_mark(log)
+    log = runtime.log_write(log, array, (rows[0], column))
+    array[rows[0], column] = -1.0
+    log = runtime.log_write(log, array, (slice(None), column))
+    array[:, column] = -2.0
+    log = runtime.log_write(log, array, (rows, column))
+    array[rows, column] = -3.0
+    runtime.undo_to(log, array, mark)
+    return array
+
+
+_compiled_writes_then_undoes = njit(_writes_then_undoes)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 4), st.sampled_from("CF"), st.data())
+def test_an_undo_log_puts_back_what_was_written_in_either_memory_order(n, m, order, data):
+    # (np.copy(x.T) keeps x.T's Fortran order: a loop may write into such an array)
+    rows = np.array(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=3)))
+    column = data.draw(st.integers(-m, m - 1))
+    original = np.asarray(np.arange(n * m, dtype=float).reshape(n, m), order=order)
+    for undo in (_writes_then_undoes, _compiled_writes_then_undoes):
+        array = original.copy(order="K")
+        np.testing.assert_array_equal(undo(array, rows, column), original)
+
+
+def test_an_undo_log_refuses_a_view_in_neither_order():
+    with pytest.raises(ValueError, match="write into a contiguous array"):
+        _writes_then_undoes(np.ones((4, 4))[::2], np.array([0]), 1)

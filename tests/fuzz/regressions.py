@@ -801,6 +801,16 @@ def returns_a_mean_after_a_branch(x):
     return np.mean(x)
 
 
+def writes_columns_of_a_fortran_copy(x):
+    """np.copy(a.T) keeps the transpose's Fortran order; a loop writing its columns needs an
+    undo log, which took only C-ordered arrays: astgrad refused the function (both modes)."""
+    a = np.copy(np.full((3, 2), 0.5).T)
+    for j in range(3):
+        for i in range(j + 1, 3):
+            a[:, i] *= x[1:, -1]
+    return a[-1, -1] + np.sum(a)
+
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
@@ -901,4 +911,5 @@ CASES = [
     (flag_starting_true_in_a_while_loop, [(0.9,), (3.0,)]),
     (loop_computing_only_what_nothing_reads, [(np.array([-0.5, 0.2, -0.24]),)]),
     (returns_a_mean_after_a_branch, [(np.full((2, 3), -1.0),), (np.full((2, 3), 1.0),)]),
+    (writes_columns_of_a_fortran_copy, [(np.linspace(0.2, 1.4, 6).reshape(2, 3),)]),
 ]
