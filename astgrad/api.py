@@ -51,8 +51,8 @@ def grad(f: Callable | None = None, wrt=0, *, jit: bool = True, has_aux: bool = 
     `wrt` is an argument position or name, or a tuple of them: one gives one gradient, a
     tuple gives a tuple (JAX's `argnums`). `jit=False` runs the same generated code as plain
     NumPy. Usable as `@astgrad.grad` and `@astgrad.grad(wrt=...)`. The result's `.source` is
-    the generated Python text; a gradient without a `while` loop runs rewritten as loops
-    for the pattern of its arguments (ranks, dtype, dimensions of 1 or equal), written on the
+    the generated Python text; a gradient of arrays runs rewritten as loops for the
+    pattern of its arguments (ranks, dtype, dimensions of 1 or equal), written on the
     first call with each pattern, whose texts are in `.specialized`. With `has_aux=True`, `f`
     returns `(value, aux)` and the result returns `(gradient, aux)`: aux is computed along,
     not differentiated (JAX's `has_aux`).

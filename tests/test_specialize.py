@@ -267,6 +267,16 @@ def branches_in_and_out_of_a_loop(x, w):
     return total
 
 
+def halves_while_large(x, w):
+    # a while loop: the trip count is the values' (the tapes grow as the trips go)
+    y = x * w
+    total = 0.0
+    while np.sum(y * y) > 0.01:
+        y = y * 0.5 + w * 0.01
+        total = total + np.sum(np.tanh(y) * x)
+    return total + np.sum(y)
+
+
 def carried_and_temporary(x, w):
     # each trip computes a temporary (its array allocated once, before the loop) and a value
     # carried to the next trip, where it is read after the next value is computed (its array
@@ -310,6 +320,7 @@ PROGRAMS = {
     updates_its_own_part: ("m", "nm"),
     carried_and_temporary: ("n", "n"),
     branches_in_and_out_of_a_loop: ("n", "n"),
+    halves_while_large: ("n", "n"),
 }
 
 
@@ -363,7 +374,8 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     cells_in_a_loop: {"n": 3, "m": 2}, scaled_by_a_number: {"n": 3, "m": 4},
     stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
     stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3},
-    carried_and_temporary: {"n": 5}, branches_in_and_out_of_a_loop: {"n": 4}}
+    carried_and_temporary: {"n": 5}, branches_in_and_out_of_a_loop: {"n": 4},
+    halves_while_large: {"n": 3}}
 
 
 @settings(max_examples=15, deadline=None)

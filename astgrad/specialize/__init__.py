@@ -5,8 +5,8 @@ Takes the syntax trees of a generated gradient function and of the helpers of it
 the reverse stage wrote them (their statements tagged with their user lines), and the arguments
 of a call: arrays of rank 1 or 2 of one float dtype (and of ints, which it reads only by index:
 a table of indices), and numbers. Produces the text of a module whose function computes the
-same values for arguments of the same ranks, dtypes and *shape pattern*, or None when the
-gradient has a `while` loop (it stays generic). Its `for` loops over ranges stay loops, their
+same values for arguments of the same ranks, dtypes and *shape pattern*, or None when nothing
+in it can be written as loops. Its `for` loops over ranges and `while` loops stay loops, their
 bodies specialized once for every trip, and its branches stay branches (blocks.py); the helpers
 it calls (a forward function, a vjp) are specialized for the shapes of their arguments at each
 call (program.py); slices with bounds of their own (`x[1:]`, `y[:-1]`) have a dimension of
@@ -66,7 +66,7 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
     t = a.T                       kept; loops read `a` itself (in its own memory order)
     t = x[1:, None, 0]            kept (a view); loops read it, or x at shifted indices
     t = f(...), a, b = f_vjp(...) a helper of the module, specialized for its arguments
-    for i in range(...): block    a loop, its block written as these
+    for i in range(...): block    a loop, its block written as these (and while c: block)
     if c: block else: block       a branch, each block written as these
     E := name | number | E op E | -E | np.f(E) | np.maximum(E, E) | np.minimum(E, E)
          | x[1:, None, 0] | own(E)

@@ -1,6 +1,6 @@
 """Blocks of a generated gradient's statements, as the specializer walks them: one statement
-after another, each told what the statements after it read, `for` loops over ranges, whose
-bodies are written once for every trip, and branches.
+after another, each told what the statements after it read, `for` loops over ranges and
+`while` loops, whose bodies are written once for every trip, and branches.
 
 A loop's body is written with the shapes its names have on entry. Every name it rebinds must
 have the same shape (and be a comparison's array, or an int, or not alike) at the body's end,
@@ -27,10 +27,10 @@ SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
 
 def specializable(statements: list[ast.stmt], namespace: dict) -> bool:
     """Whether a block is what `write_block` takes: simple statements, `for` loops over a
-    range whose bodies are such blocks, and branches between such blocks that return
-    nothing (what a function returns is known from its one return at the end)."""
-    return all(isinstance(s, SIMPLE) or (is_range_loop(s, namespace)
-                                         and specializable(s.body, namespace))
+    range and `while` loops whose bodies are such blocks, and branches between such blocks
+    that return nothing (what a function returns is known from its one return at the end)."""
+    return all(isinstance(s, SIMPLE) or ((is_range_loop(s, namespace) or isinstance(
+                   s, ast.While) and not s.orelse) and specializable(s.body, namespace))
                or (isinstance(s, ast.If) and specializable(s.body + s.orelse, namespace)
                    and not any(isinstance(n, ast.Return) for n in ast.walk(s)))
                for s in statements)
@@ -50,7 +50,7 @@ def write_block(writer, statements: list[ast.stmt], after: set[str]) -> None:
     for k, statement in enumerate(statements):
         writer.schedule.later = read_from[k]
         origin = getattr(statement, "astgrad_origin", None)
-        if isinstance(statement, ast.For):
+        if isinstance(statement, ast.For | ast.While):
             _write_loop(writer, statement, origin, read_from[k + 1])
         elif isinstance(statement, ast.If):
             _write_branch(writer, statement, origin, read_from[k + 1])
@@ -62,14 +62,14 @@ class _Changed(Exception):
     """A name a loop carries from one trip to the next ends a trip other than it began it."""
 
 
-def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
+def _write_loop(writer, node: ast.For | ast.While, origin, after: set[str]) -> None:
     """Write a loop: its body as if for the first trip; if a name it carries from one trip
     to the next ends the trip other than it began it, again with nothing known of that name
     on entry (its statements then stay as they were), until every trip fits."""
     schedule = writer.schedule
     schedule.flush()
     rebound = assigned_names(node)
-    carried = _live(node.body, set())[0] - {node.target.id}  # from one trip to the next
+    carried = _trip_start(node)  # from one trip to the next
     writer.forget_views(rebound)
     for name in rebound:  # (an int the body changes, `k = k + 1`, is not what it was)
         writer.infer.values.pop(name, None)
@@ -85,7 +85,8 @@ def _write_loop(writer, node: ast.For, origin, after: set[str]) -> None:
             writer.forget(changed.args[0])
         finally:
             schedule.statements = outer
-    loop = ast.For(node.target, node.iter, body, [], lineno=0)
+    loop = ast.While(node.test, body, []) if isinstance(node, ast.While) else ast.For(
+        node.target, node.iter, body, [], lineno=0)
     schedule.place([tag(loop, origin)], loop)
 
 
@@ -144,12 +145,14 @@ def _know(writer, name: str, knowledge: tuple) -> None:
         writer.infer.values[name] = value
 
 
-def _body(writer, node: ast.For, after: set[str], rebound, carried: set[str]) -> list:
+def _body(writer, node: ast.For | ast.While, after: set[str], rebound,
+          carried: set[str]) -> list:
     schedule = writer.schedule
     on_entry = {name: (writer.shapes.get(name), _kind(writer, name)) for name in rebound}
-    writer.shapes[node.target.id] = ()  # a range's ints
-    writer.infer.integers.add(node.target.id)
-    writer.read_globals(node.iter)
+    if isinstance(node, ast.For):
+        writer.shapes[node.target.id] = ()  # a range's ints
+        writer.infer.integers.add(node.target.id)
+    writer.read_globals(node.iter if isinstance(node, ast.For) else node.test)
     schedule.statements = []
     write_block(writer, node.body, after | carried)
     schedule.later = after | carried
@@ -181,8 +184,9 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
     live = [set(after) for _ in range(len(statements) + 1)]
     for k in reversed(range(len(statements))):
         statement = statements[k]
-        if isinstance(statement, ast.For):  # what any trip reads before binding it
-            live[k] = loads(statement.iter) | _live(statement.body, set())[0] | live[k + 1]
+        if isinstance(statement, ast.For | ast.While):  # what any trip reads before binding it
+            ranged = loads(statement.iter) if isinstance(statement, ast.For) else set()
+            live[k] = ranged | _trip_start(statement) | live[k + 1]
             continue
         if isinstance(statement, ast.If):  # what either block reads before binding it
             live[k] = loads(statement.test) | _live(statement.body, live[k + 1])[0] | _live(
@@ -197,6 +201,14 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         live[k] = reads | (live[k + 1] - bound)
     return live
+
+
+def _trip_start(loop: ast.For | ast.While) -> set[str]:
+    """The names a trip of a loop reads before binding them (a `while` loop's test first,
+    and again after the trip): what one trip may carry to the next."""
+    if isinstance(loop, ast.For):
+        return _live(loop.body, set())[0] - {loop.target.id}
+    return loads(loop.test) | _live(loop.body, loads(loop.test))[0]
 
 
 def _kind(writer, name: str) -> tuple[bool, bool, bool]:

@@ -36,7 +36,7 @@ def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
     bound_once = names_bound_once(statements)
     out = []
     for stmt in statements:
-        if isinstance(stmt, ast.For) and not is_nest(stmt):
+        if isinstance(stmt, ast.For | ast.While) and not is_nest(stmt):
             loop_bound = {n for node in ast.walk(stmt) for n in bound_names(node)}
             moved = [a for a in _allocations(stmt)
                      if _target(a) in bound_once and not loads(a.value) & loop_bound
@@ -69,7 +69,7 @@ def _remove(block: list, ids: set[int]) -> None:
     """Take the statements of `ids` out of `block` and the blocks in it (but nests')."""
     block[:] = [s for s in block if id(s) not in ids]
     for stmt in block:
-        if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
+        if isinstance(stmt, ast.For | ast.While | ast.If) and not is_nest(stmt):
             _remove(stmt.body, ids)
             _remove(stmt.orelse, ids)
 
@@ -79,14 +79,18 @@ def _live_before(block: list, after: set[str], out: dict) -> set[str]:
     block's start."""
     live = set(after)
     for stmt in reversed(block):
-        if isinstance(stmt, ast.For):
-            again = set(live)  # after a trip: the next trip, or what follows the loop
+        if isinstance(stmt, ast.For | ast.While):
+            # after a trip: the next trip (a while loop's test first), or what follows
+            test = loads(stmt.test) if isinstance(stmt, ast.While) else set()
+            again = live | test
             while True:
-                start = _live_before(stmt.body, again, out) - bound_names(stmt.target)
+                start = _live_before(stmt.body, again, out) - (
+                    bound_names(stmt.target) if isinstance(stmt, ast.For) else set())
                 if start <= again:
                     break
                 again |= start
-            live = live | start | loads(stmt.iter)
+            live = live | start | test | (
+                loads(stmt.iter) if isinstance(stmt, ast.For) else set())
         elif isinstance(stmt, ast.If):
             live = loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
                 stmt.orelse, live, out)
@@ -102,7 +106,7 @@ def _outside_nests(block: list):
     (which read and write arrays element by element)."""
     for stmt in block:
         yield stmt
-        if isinstance(stmt, ast.For | ast.If) and not is_nest(stmt):
+        if isinstance(stmt, ast.For | ast.While | ast.If) and not is_nest(stmt):
             yield from _outside_nests(stmt.body)
             yield from _outside_nests(stmt.orelse)
 

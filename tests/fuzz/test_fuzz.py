@@ -13,8 +13,8 @@ which pytest-xdist spreads over its workers:
 - a shard of PYTHON full-size programs (programs.FULL) through all but the compiled one;
 - a shard of PYTHON straight-line programs (programs.STRAIGHT: no branch or loop, arguments
   of rank 1 or 2), whose gradients astgrad specializes (astgrad/specialize/, as it does any
-  gradient without a while loop whose arguments are arrays of rank 1 or 2 and numbers: the
-  other shards' too, where they are), the specialized source running as plain
+  gradient whose arguments are arrays of rank 1 or 2 and numbers: the other shards' too,
+  where they are), the specialized source running as plain
   NumPy the same as compiled;
 - one shard of FLOAT32 small programs: astgrad on float32 inputs, compiled and as plain
   NumPy, against the tape in float64.
