@@ -20,7 +20,8 @@ which pytest-xdist spreads over its workers:
   NumPy, against the tape in float64.
 
 Every run draws new programs: the shards start from a seed drawn at random (printed, and named
-in any failure), so that CI explores rather than repeating itself. To replay a run:
+in any failure), so that CI explores rather than repeating itself; it reports a failing program
+as drawn. To replay a run, which shrinks a failing program to a few lines:
 
     ASTGRAD_FUZZ_SEED=1234 python -m pytest -p no:benchmark tests/fuzz/test_fuzz.py
 
@@ -43,13 +44,17 @@ import traceback
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from .differential import check_case
 from .programs import FULL, SMALL, STRAIGHT, cases
 
 LONG = int(os.environ.get("ASTGRAD_FUZZ_EXAMPLES", "0"))
 SEED = int(os.environ.get("ASTGRAD_FUZZ_SEED") or random.SystemRandom().getrandbits(32))
+# a failure is shrunk when a seed is replayed (or in a long run), not in a run of a new seed:
+# shrinking compiles every candidate, for minutes, which CI's time limit would cut short of
+# reporting the program as drawn (its seed replays it, shrunk)
+SHRINK = bool(os.environ.get("ASTGRAD_FUZZ_SEED") or LONG)
 COMPILED = 75  # programs per compiled shard in CI
 PYTHON = 150  # programs per plain-NumPy shard in CI
 FLOAT32 = 40  # programs of the float32 shard in CI
@@ -79,6 +84,7 @@ def programs_test(size, examples: int, jit: bool, float32: bool, folder, draws: 
     @seed(draws)
     @settings(max_examples=examples, deadline=None, derandomize=False, database=None,
               report_multiple_bugs=False,
+              phases=list(Phase) if SHRINK else [p for p in Phase if p != Phase.shrink],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                      HealthCheck.data_too_large])
     @given(cases(size, float32))
