@@ -16,6 +16,7 @@ from astgrad import api, stop_gradient, tape
 from astgrad.runtime import ShapePatternError
 from astgrad.testing import numerical_gradient
 
+from .fuzz import regressions
 from .fuzz.differential import for_the_tape
 from .strategies import values
 
@@ -737,3 +738,15 @@ def test_branches_are_written_as_loops_too():
     assert "    if _t2:" in body and "    else:" in body  # (the first branch, both ways)
     assert "unbroadcast(" not in body and "zeros_like(y" not in body
     assert "np.tanh(y[_i" in body and "_t3[_i" in body  # (its value read back, element-wise)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_an_argument_a_branch_rebinds_has_no_known_shape_after_it(jit):
+    # the version itself (.compiled), not the entry, which would fall back on an error
+    function = regressions.argument_rebound_with_another_shape_in_a_branch
+    for x in (np.array([0.5, 1.0, 2.0]), np.array([0.5, -1.0, -2.0])):
+        fast = astgrad.specialized(astgrad.value_and_grad(function, jit=jit), [x])
+        value, grad = fast.compiled(x.copy())
+        expected_value, expected = tape.value_and_grad(function)(x)
+        np.testing.assert_allclose(value, expected_value, rtol=1e-12)
+        np.testing.assert_allclose(grad, expected, rtol=1e-12)

@@ -59,7 +59,7 @@ class Program:
         local = {*assigned_names(function), *params, *sizing.values()}
         writer = Writer(self.dims, self.dtype, self.names, local,
                         transposed_later=_transposed_later(function), namespace=self.namespace,
-                        bound_once=names_bound_once(function.body),
+                        bound_once=names_bound_once(function.body) - set(params),
                         sizing={sizing[p]: shape for p, shape in zip(params, shapes)},
                         helpers=self)
         for param, shape in zip(params, shapes):

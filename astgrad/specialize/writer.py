@@ -73,6 +73,7 @@ class Writer:
     transposed: dict[str, str] = field(default_factory=dict)  # name of `a.T` -> a, a matrix:
     # loops read a itself, in its memory order
     bound_once: set[str] = field(default_factory=set)  # names one statement alone binds
+    # (not parameters, which hold the arguments before)
     transposed_later: set[str] = field(default_factory=set)  # names some statement transposes
     # (`x = name.T`) and none returns: a matrix product into one is computed transposed
     namespace: dict = field(default_factory=dict)  # the generic module's globals

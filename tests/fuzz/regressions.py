@@ -744,6 +744,17 @@ def aliases_a_value_waiting_after_a_nest(x0, x1):
     return np.mean(np.mean(x0 * np.ones((1, 3)), axis=0, keepdims=True).sum(axis=0)) + np.sum(v1)
 
 
+def argument_rebound_with_another_shape_in_a_branch(x):
+    """A branch rebinds an argument to a value of another shape (found reviewing the
+    specializer's branches): one statement alone binds x, but x also holds the argument
+    where the branch is not taken, so after the branch its shape is unknown, not the
+    branch's; taken for the branch's, the loops summed all but the argument's first element
+    (the gradient's shape check then sent the call to the generic gradient:
+    test_specialize.py calls the version itself)."""
+    if np.sum(x) > 0.0:
+        x = x[1:] * 2.0
+    return np.sum(x * x)
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -912,4 +923,6 @@ CASES = [
     (loop_computing_only_what_nothing_reads, [(np.array([-0.5, 0.2, -0.24]),)]),
     (returns_a_mean_after_a_branch, [(np.full((2, 3), -1.0),), (np.full((2, 3), 1.0),)]),
     (writes_columns_of_a_fortran_copy, [(np.linspace(0.2, 1.4, 6).reshape(2, 3),)]),
+    (argument_rebound_with_another_shape_in_a_branch, [(np.array([0.5, 1.0, 2.0]),),
+                                                        (np.array([0.5, -1.0, -2.0]),)]),
 ]
