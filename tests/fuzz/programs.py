@@ -171,6 +171,7 @@ class Builder:
         self.helpers: list[Function] = []
         self.constants: dict[str, object] = {}  # module-level arrays and NumPy numbers
         self.index_constants: dict[str, Indices] = {}
+        self.summed: list[Name] = []  # arrays of unknown shape, which only the result reads
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -281,7 +282,7 @@ class Builder:
         shape = self.shape(scope)
         terms = [self.expr(shape, scope, self.ops)]
         latest = [n for n in scope.floats if n not in scope.params][-2:]
-        terms += [Name(n, scope.floats[n]) for n in latest]
+        terms += [Name(n, scope.floats[n]) for n in latest] + self.summed
         total = None
         for term in terms:
             if term.shape != ():
@@ -304,6 +305,7 @@ class Builder:
             "return": 0 if self.size.straight else 1,
             "count": 1, "unpack": 2 if any(isinstance(h.returns, list) for h in self.helpers)
             else 0, "reshape": 4 if depth == 0 else 0,
+            "rebind": 1 if depth == 0 and self.rebindable(scope) else 0,
             "fill": 2 if depth + 1 < self.size.nesting else 0,
             "columns": 1 if depth + 1 < self.size.nesting else 0})
         return getattr(self, f"_{kind}")(scope, depth)
@@ -352,6 +354,26 @@ class Builder:
         scope.floats[name] = shape
         scope.owned.discard(name)
         return [Assign(name, value)]
+
+    def _rebind(self, scope, depth):
+        """A branch rebinding an array to a value of another shape of the same rank (`if
+        test: x = x[1:] * 2.0`): after it, the name's shape depends on the data, so no later
+        statement reads it but the result's `np.sum`."""
+        name = self.pick(self.rebindable(scope)[::-1])
+        shape = scope.floats[name]
+        other = self.pick([s for s in SHAPES if len(s) == len(shape) and s != shape])
+        test, body = self.condition(scope), [Assign(name, self.value(other, scope.child()))]
+        del scope.floats[name]
+        scope.owned.discard(name)
+        self.summed.append(Name(name, shape))
+        return [If([test], [body])]
+
+    def rebindable(self, scope) -> list[str]:
+        """The arrays whose rank another shape has, if some other float stays in scope (the
+        other statements read one)."""
+        ranks = [len(s) for s in SHAPES]
+        names = [n for n, s in scope.floats.items() if s and ranks.count(len(s)) > 1]
+        return names if len(scope.floats) > 1 else []
 
     def _fill(self, scope, depth):
         """An array filled by an integer counter advanced in nested loops (in every trip, or
