@@ -238,6 +238,17 @@ def stores_over_a_view(a):
     return np.sum(c * a)
 
 
+def shifted_products(x, w):
+    # parts of each argument that overlap (x[1:], x[:-1]): in the helper's adjoint, adds
+    # into overlapping parts of one array (`_dx[1:] += ...`, `_dx[:-1] += ...`), which
+    # join the loop computing them, as the adjoints of lstm's gates do
+    return np.tanh(x[1:] * w[:-1]) * np.sin(x[:-1] + w[1:])
+
+
+def adds_into_overlapping_parts(x, w):
+    return np.sum(shifted_products(x, w) ** 2) + np.sum(shifted_products(w, x))
+
+
 def updates_its_own_part(a, x):
     # t[:, i] = t[:, i] * a[i] + ...: the store joins the loop computing its value, which
     # reads each element where it writes it; t[1:] += t[:-1] may not (its loop would read
@@ -318,6 +329,7 @@ PROGRAMS = {
     stores_into_parts: ("nm", "m"),
     columns_by_a_counter: ("q", "nm"),
     stores_over_a_view: ("nm",),
+    adds_into_overlapping_parts: ("n", "n"),
     updates_its_own_part: ("m", "nm"),
     carried_and_temporary: ("n", "n"),
     branches_in_and_out_of_a_loop: ("n", "n"),
@@ -376,7 +388,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     stores_into_parts: {"n": 4, "m": 3}, columns_by_a_counter: {"n": 4, "m": 3},
     stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3},
     carried_and_temporary: {"n": 5}, branches_in_and_out_of_a_loop: {"n": 4},
-    halves_while_large: {"n": 3}}
+    halves_while_large: {"n": 3}, adds_into_overlapping_parts: {"n": 5}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -583,6 +595,17 @@ def test_a_loops_temporaries_are_allocated_once():
     assert "    _kept_h = np.empty((3, x.shape[0]), np.float64)" in body[:forward]
     assert "    g = _out3" not in body and "        t = _out3" in loop
     assert sum("np.empty" in line for line in loop) == 1 and "        g = _out" in "\n".join(loop)
+
+
+def test_adds_into_parts_of_one_array_join_the_loop_computing_them():
+    # (a store used to close its loop: lstm's cell adjoint ran as seven loops, not one)
+    args = [np.ones(5), np.ones(5)]
+    source = astgrad.specialized(gradient(adds_into_overlapping_parts, False), args).source
+    body = [line.split("#")[0].rstrip() for line in source[source.index("def "):].splitlines()]
+    starts = [k for k, line in enumerate(body) if line.lstrip().startswith("for _i")]
+    first = body[starts[0] + 1:starts[1]]
+    adds = [line for line in first if re.fullmatch(r" +_d[xw]\d\[_i1( \+ 1)?\] \+= _out\d+", line)]
+    assert len(adds) == 8 and len(starts) == 3
 
 
 def test_counters_index_and_columns_are_loops_in_both_sweeps():

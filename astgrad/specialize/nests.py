@@ -34,7 +34,8 @@ class Nest:
     elementwise: dict = field(default_factory=dict)  # array written element by element ->
     # its dtype
     read_after: set = field(default_factory=set)  # names the statements after the nest read
-    sealed: bool = False  # a store ends it: no statement joins it after one
+    stored: dict = field(default_factory=dict)  # array the nest stores into -> whether
+    # every store into it adds (`a[k] += v`)
 
     def statements(self) -> list[ast.stmt]:
         computing = loops(self.indices, self.bounds, self.body) if self.body else []

@@ -33,7 +33,8 @@ class Schedule:
         neither reads what the nest computes nor writes what it reads, else after it."""
         nest = self.nest
         names, written = names_in(node), assigned_names(node)
-        if nest is not None and (written & nest.reads or changes_arrays(node)):
+        if nest is not None and (written & nest.reads or changes_arrays(node)
+                                 or not self._apart_from_stores(names - written)):
             self.flush()
         elif nest is not None and names & set(nest.outputs):
             if not is_view(node):
@@ -71,6 +72,8 @@ class Schedule:
             array = value.id
             nest.read_after.add(value.id)
         nest.after.append(tag(assign(target, load(array)), origin))
+        if value.id in self.writer.allocated:  # (the same array: apart from what it is)
+            self.writer.allocated[target] = self.writer.allocated[value.id]
         shape = self.writer.shapes.get(value.id)  # (a statement waiting after the nest may
         if shape is None:  # bind a value of unknown shape)
             self.writer.shapes.pop(target, None)
@@ -86,7 +89,8 @@ class Schedule:
         element by element at the nest's own indices, else in a new nest."""
         heading = comment(target, value, origin)
         nest = self.nest
-        if nest is not None and nest.sizes == tuple(sizes) and not nest.sealed:
+        if nest is not None and nest.sizes == tuple(sizes) \
+                and self._apart_from_stores(names_in(value)):
             try:
                 self._join(target, value, heading, build(nest.indices))
                 return
@@ -115,33 +119,52 @@ class Schedule:
             nest.elementwise[array] = "bool_" if boolean else self.writer.dtype
         self.writer.rewritten += 1
 
+    def _apart_from_stores(self, names: set[str]) -> bool:
+        """Whether none of `names` may share memory with an array the open nest stores into:
+        a statement reading one would see its elements not yet all written. (Values the
+        nest computes are in arrays of its own.)"""
+        nest = self.nest
+        if nest is None:
+            return True
+        computed = {name for name, (array, _, _) in nest.outputs.items()
+                    if array not in nest.stored}
+        return all(self.writer.apart(name, base) for base in nest.stored
+                   for name in names - computed)
+
     def store_in_nest(self, node: ast.stmt, origin: Origin | None, part: ast.Subscript,
                       value: ast.expr, sizes: list[str]) -> bool:
         """A store `a[index] = v` (or +=) of a value the open nest computes over the part's
-        sizes, as the nest's last statement (it is then sealed: a later statement's reads of
-        a would see elements not yet written): if nothing the nest reads may share memory
-        with a (an array this function allocated) but the very part written (`a[:, i] =
-        a[:, i] + v`, read element by element where written), its loops may write a as they
-        go."""
+        sizes: if nothing the nest reads may share memory with a (an array this function
+        allocated) but the very part written (`a[:, i] = a[:, i] + v`, read element by
+        element where written), its loops may write a as they go. Later statements join
+        the nest only if they read nothing that may share memory with a (they would see
+        elements not yet written); another store into a joins if it and those before it
+        add (`a[k:] += v` then `a[:k] += w`, in any order the same sums)."""
         nest, base = self.nest, part.value.id
-        if nest is None or nest.sealed or nest.sizes != tuple(sizes) \
-                or not isinstance(value, ast.Name) \
-                or value.id not in nest.outputs or base in nest.outputs \
+        adds = isinstance(node, ast.AugAssign)
+        again = nest is not None and base in nest.stored
+        if nest is None or nest.sizes != tuple(sizes) \
+                or not isinstance(value, ast.Name) or value.id not in nest.outputs \
+                or (base in nest.outputs and not (again and adds and nest.stored[base])) \
                 or not all(self.writer.apart(name, base)
                            or self.writer.same_part(name, part, nest.sizes)
-                           for name in nest.reads):
+                           for name in nest.reads - ({base} if again else set())):
             return False
         setup: list[ast.stmt] = []
+        stores = nest.outputs.pop(base, None)  # (a written into, not read: no output of it)
         try:
             write = self.writer.element_store(node, part, value, nest.indices, setup)
         except NotFusable:
             return False
+        finally:
+            if stores is not None:
+                nest.outputs[base] = stores
         nest.comments.append(tag(Comment(to_source(node).strip()), origin))
         nest.before += setup
         nest.body.append(write)
         nest.reads |= {base, value.id}
         nest.outputs[base] = (base, True, None)  # (what reads a goes after the nest)
-        nest.sealed = True  # (closed by the next statement, which says what is read after)
+        nest.stored[base] = adds
         return True
 
     def current(self, name: str, shape: tuple, indices: list[str]) -> str:
