@@ -128,8 +128,9 @@ class Schedule:
             return True
         computed = {name for name, (array, _, _) in nest.outputs.items()
                     if array not in nest.stored}
-        return all(self.writer.apart(name, base) for base in nest.stored
-                   for name in names - computed)
+        # (an array the statement at hand rebinds the name of is no longer known: closed)
+        return all(base in self.writer.allocated and self.writer.apart(name, base)
+                   for base in nest.stored for name in names - computed)
 
     def store_in_nest(self, node: ast.stmt, origin: Origin | None, part: ast.Subscript,
                       value: ast.expr, sizes: list[str]) -> bool:

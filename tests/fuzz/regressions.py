@@ -755,6 +755,15 @@ def argument_rebound_with_another_shape_in_a_branch(x):
         x = x[1:] * 2.0
     return np.sum(x * x)
 
+def rebinds_the_adjoint_a_loop_stores_into(x0):
+    """Found by the fuzzer once statements could join a loop nest after a store: the adjoint
+    store `_dx0[:] += g` joined the nest, and the next statement, which rebinds `_dx0`, was
+    asked whether it read the array stored into, by a name it had just rebound (a KeyError:
+    the gradient warned and ran as generated)."""
+    x0 = np.full((1,), 0.5) + x0 + x0
+    return np.sum(x0[:])
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -925,4 +934,5 @@ CASES = [
     (writes_columns_of_a_fortran_copy, [(np.linspace(0.2, 1.4, 6).reshape(2, 3),)]),
     (argument_rebound_with_another_shape_in_a_branch, [(np.array([0.5, 1.0, 2.0]),),
                                                         (np.array([0.5, -1.0, -2.0]),)]),
+    (rebinds_the_adjoint_a_loop_stores_into, [(np.zeros(3),)]),
 ]
