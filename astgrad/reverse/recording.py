@@ -127,13 +127,34 @@ class Recorder:
         return out
 
     def record_while(self, loop: ir.While, plan: LoopPlan) -> list:
-        """The while loop as written, its tapes grown as its trips go."""
+        """The while loop as written, its tapes grown as its trips go: in a loop of its own
+        around the trips, which run while the tapes have room,
+
+            while test:                           (tapes grown: twice the room)
+                while test and count < room:      (the trips as written)
+
+        A tape rebound in the trips' loop (`tape = grow(tape, count)` in every trip) made
+        numba count references to it in every trip: particle's gradient took 1.7 times as
+        long."""
         out = self.allocate(plan, ast.Constant(16)) + self.shapes_at_start(plan)
         out.append(tag(assign(plan.count, ast.Constant(0)), loop.origin))
         out += self.spelling.plain_block(loop.test_block)
-        body = self.keep_at_trip_start(plan, load(plan.count), grow=True)
-        body.append(tag(ast.AugAssign(ast.Name(plan.count, ast.Store()), ast.Add(),
+        trip = self.keep_at_trip_start(plan, load(plan.count), grow=False)
+        trip.append(tag(ast.AugAssign(ast.Name(plan.count, ast.Store()), ast.Add(),
                                       ast.Constant(1)), loop.origin))
-        body += self.plain_body(loop.body, plan) + self.spelling.plain_block(loop.test_block)
-        out.append(tag(ast.While(self.spelling.atom(loop.test), body, []), loop.origin))
+        trip += self.plain_body(loop.body, plan) + self.spelling.plain_block(loop.test_block)
+        test = self.spelling.atom(loop.test)
+        tapes = [*plan.records.values(), *(marks for _, marks in plan.logs.values())]
+        if not tapes:
+            out.append(tag(ast.While(test, trip, []), loop.origin))
+            return out
+        grown = [assign(tape, self.ns.call("grow", load(tape), load(plan.count)))
+                 for tape in tapes]
+        # (every tape starts with room for 16 and doubles at the same count: one has the room)
+        size = ast.Subscript(ast.Attribute(load(tapes[0]), "shape", ast.Load()),
+                             ast.Constant(0), ast.Load())
+        has_room = ast.Compare(load(plan.count), [ast.Lt()], [size])
+        trips = ast.While(ast.BoolOp(ast.And(), [clone(test), has_room]), trip, [])
+        out.append(tag(ast.While(test, [tag(s, loop.origin) for s in grown] + [
+            tag(trips, loop.origin)], []), loop.origin))
         return out
