@@ -59,14 +59,11 @@ from .tapes import (
     empty_tape,
     grow,
     keep,
-    log_mark,
-    log_write,
     retyped,
     same_shape,
     trip_count,
-    undo_log,
-    undo_to,
 )
+from .undo import log_mark, log_write, undo_log, undo_to
 
 __all__ = [
     "ShapePatternError", "add_at", "astype_adjoint", "cast_like", "extremum_share",
