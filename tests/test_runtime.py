@@ -314,6 +314,47 @@ def test_an_undo_log_puts_back_what_was_written_in_either_memory_order(n, m, ord
         np.testing.assert_array_equal(undo(array, rows, column), original)
 
 
+def _writes_runs_then_undoes(array, i, j, step):
+    """Writes through basic indexes of each kind (runs of elements with a step, a region of
+    two axes, an element, a row) into a log with room for one, a mark after the second;
+    undone to the mark, then to the start."""
+    log = runtime.undo_log(array, 1)
+    start = runtime.log_mark(log)
+    log = runtime.log_write(log, array, (i, slice(None, None, step)))
+    array[i, ::step] = 7
+    log = runtime.log_write(log, array, (slice(1, None), j))
+    array[1:, j] = 8
+    middle, written = runtime.log_mark(log), array.copy()
+    log = runtime.log_write(log, array, (slice(None, None, -1), slice(None, 2)))
+    array[::-1, :2] = 9
+    log = runtime.log_write(log, array, (i, j))
+    array[i, j] = 10
+    log = runtime.log_write(log, array, (i,))
+    array[i] = 11
+    runtime.undo_to(log, array, middle)
+    at_middle = array.copy()
+    runtime.undo_to(log, array, start)
+    return written, at_middle, array
+
+
+_compiled_writes_runs_then_undoes = njit(_writes_runs_then_undoes)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 4), st.sampled_from("CF"),
+       st.sampled_from([np.float64, np.float32, np.int64]), st.sampled_from([1, 2, -1, -2]),
+       st.data())
+def test_an_undo_log_puts_back_runs_of_elements(n, m, order, dtype, step, data):
+    # compiled, the log of an array of floats is one array and logs a run where it is (an
+    # array of ints keeps the log of Python's form)
+    i, j = data.draw(st.integers(-n, n - 1)), data.draw(st.integers(-m, m - 1))
+    original = np.asarray(np.arange(n * m, dtype=dtype).reshape(n, m), order=order)
+    for undo in (_writes_runs_then_undoes, _compiled_writes_runs_then_undoes):
+        written, at_middle, array = undo(original.copy(order="K"), i, j, step)
+        np.testing.assert_array_equal(at_middle, written)
+        np.testing.assert_array_equal(array, original)
+
+
 def test_an_undo_log_refuses_a_view_in_neither_order():
     with pytest.raises(ValueError, match="write into a contiguous array"):
         _writes_then_undoes(np.ones((4, 4))[::2], np.array([0]), 1)

@@ -5,6 +5,13 @@ values `a[index] = ...` is about to overwrite (and where they were), `log_mark(l
 where a trip starts, and `undo_to(log, a, mark)` puts them back, newest first. Where they were
 is a position in the array's memory, which holds the elements in C order or in Fortran order
 (`np.copy(x.T)` keeps x.T's order): a view that is neither is refused.
+
+In Python a log is (values, positions, [count]). Compiled, the log of an array of floats is
+one float64 array, [count, value, position, value, position, ...], which holds float32 and
+float64 values and positions below 2**53 exactly: a log is rebound at every write, and numba
+counts the references to each array it rebinds (three arrays took half of lstm's logging
+time); a run of elements (an element, a row, a column) is logged where it is, without an
+array of its positions.
 """
 
 from __future__ import annotations
@@ -27,9 +34,18 @@ def undo_log(array, capacity):
 @overload(undo_log)
 def _undo_log(array, capacity):
     _require_contiguous(array)
+    if isinstance(array.dtype, types.Float):
+        return lambda array, capacity: _flat_log(capacity)
     dtype = as_dtype(array.dtype)
     return lambda array, capacity: (np.empty(max(capacity, 16), dtype),
                                     np.empty(max(capacity, 16), np.int64), np.zeros(1, np.int64))
+
+
+@register_jitable
+def _flat_log(capacity):
+    log = np.empty(1 + 2 * max(capacity, 16))
+    log[0] = 0.0
+    return log
 
 
 def _require_contiguous(array) -> None:
@@ -130,27 +146,128 @@ def _picked_positions(array, index):
 @overload(log_write)
 def _log_write(log, array, index):
     _require_contiguous(array)
-    if isinstance(index, types.BaseTuple) and len(index) == array.ndim and all(
-            isinstance(i, types.Integer) for i in index):
+    basic = isinstance(index, types.BaseTuple) and all(
+        isinstance(i, types.Integer | types.SliceType) for i in index)
+    picked = isinstance(index, types.BaseTuple) and any(
+        isinstance(i, types.Array) for i in index)
+    if isinstance(log, types.Array):
+        free = sum(isinstance(i, types.SliceType) for i in index) + array.ndim - len(index) \
+            if basic else None
+        if free is not None and free <= 1:
+            return _run_writer(index, array.ndim)
+        positions = _picked_positions if picked else _region_positions
+        return lambda log, array, index: _flat_log_positions(log, array,
+                                                             positions(array, index))
+    if basic and len(index) == array.ndim and all(isinstance(i, types.Integer) for i in index):
         return lambda log, array, index: _log_values(log, array, _element_position(array, index))
-    if isinstance(index, types.BaseTuple) and any(isinstance(i, types.Array) for i in index):
-        # an integer array or a mask picks elements a view cannot show
+    if picked:  # an integer array or a mask picks elements a view cannot show
         return lambda log, array, index: _log_values(log, array, _picked_positions(array, index))
     return lambda log, array, index: _log_values(log, array, _region_positions(array, index))
 
 
+def _run_writer(index: types.BaseTuple, ndim: int):
+    """log_write's implementation, for a flat log, of a basic index (ints and slices) whose
+    part of the array is one run of elements (an element; a row, a column or a slice of
+    one): the run read where it is, from its start and step in memory. An int out of range
+    logs nothing: the store after it raises."""
+    lines = ["def write(log, array, index):", "    start, count, step = 0, 1, 0"]
+    for axis, item in enumerate(index):
+        stride = f"(array.strides[{axis}] // array.itemsize)"
+        if isinstance(item, types.Integer):
+            lines += [f"    i = index[{axis}]",
+                      f"    i += array.shape[{axis}] if i < 0 else 0",
+                      f"    if not 0 <= i < array.shape[{axis}]:",
+                      "        return log",
+                      f"    start += i * {stride}"]
+        else:
+            lines += [f"    first, end, by = index[{axis}].indices(array.shape[{axis}])",
+                      f"    start += first * {stride}",
+                      f"    count, step = len(range(first, end, by)), by * {stride}"]
+    for axis in range(len(index), ndim):
+        lines.append(f"    count, step = array.shape[{axis}], "
+                     f"array.strides[{axis}] // array.itemsize")
+    lines.append("    return _flat_log_run(log, array, start, count, step)")
+    namespace = {"_flat_log_run": _flat_log_run}
+    exec("\n".join(lines), namespace)
+    return namespace["write"]
+
+
 @register_jitable
+def _flat_room(log, more):
+    """The flat log, or a copy with room for `more` values and positions after those it
+    holds."""
+    held = int(log[0])
+    if 1 + 2 * (held + more) <= log.size:
+        return log
+    grown = np.empty(max(2 * log.size, 1 + 2 * (held + more)))
+    _copy_start(log, grown, 1 + 2 * held)
+    return grown
+
+
+@register_jitable
+def _flat_log_run(log, array, start, count, step):
+    """Into the flat log, `count` elements of `array` from the memory position `start`,
+    `step` apart."""
+    log = _flat_room(log, count)
+    held, flat = int(log[0]), _memory(array)
+    for k in range(count):
+        position = start + k * step
+        log[1 + 2 * (held + k)] = flat[position]
+        log[2 + 2 * (held + k)] = position
+    log[0] = held + count
+    return log
+
+
+@register_jitable
+def _flat_log_positions(log, array, positions):
+    """Into the flat log, the elements of `array` at the memory `positions`."""
+    log = _flat_room(log, positions.size)
+    held, flat = int(log[0]), _memory(array)
+    for k in range(positions.size):
+        log[1 + 2 * (held + k)] = flat[positions[k]]
+        log[2 + 2 * (held + k)] = positions[k]
+    log[0] = held + positions.size
+    return log
+
+
 def log_mark(log):
     """Where the log stands: what `undo_to` goes back to."""
     return log[2][0]
 
 
-@register_jitable
+@overload(log_mark)
+def _log_mark(log):
+    if isinstance(log, types.Array):
+        return lambda log: log[0]
+    return lambda log: log[2][0]
+
+
 def undo_to(log, array, mark):
     """Put back the values overwritten since `mark`, newest first."""
+    _undo_to_tuple(log, array, mark)
+
+
+@overload(undo_to)
+def _undo_to(log, array, mark):
+    if isinstance(log, types.Array):
+        return lambda log, array, mark: _undo_to_flat(log, array, mark)
+    return lambda log, array, mark: _undo_to_tuple(log, array, mark)
+
+
+@register_jitable
+def _undo_to_tuple(log, array, mark):
     values, where, count = log
     mark = int(mark)  # marks are kept on a tape of numbers
     flat = _memory(array)
     for i in range(count[0] - 1, mark - 1, -1):
         flat[where[i]] = values[i]
     count[0] = mark
+
+
+@register_jitable
+def _undo_to_flat(log, array, mark):
+    mark = int(mark)
+    flat = _memory(array)
+    for i in range(int(log[0]) - 1, mark - 1, -1):
+        flat[int(log[2 + 2 * i])] = log[1 + 2 * i]
+    log[0] = mark
