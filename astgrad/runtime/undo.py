@@ -168,26 +168,36 @@ def _log_write(log, array, index):
 def _run_writer(index: types.BaseTuple, ndim: int):
     """log_write's implementation, for a flat log, of a basic index (ints and slices) whose
     part of the array is one run of elements (an element; a row, a column or a slice of
-    one): the run read where it is, from its start and step in memory. An int out of range
-    logs nothing: the store after it raises."""
-    lines = ["def write(log, array, index):", "    start, count, step = 0, 1, 0"]
-    for axis, item in enumerate(index):
+    one): each element read by its own index (no view of the array made), its position in
+    memory from the run's start and step. An int out of range logs nothing: the store after
+    it raises."""
+    lines = ["def write(log, array, index):", "    start, count, step, first, by = 0, 1, 0, 0, 0"]
+    at = []  # each axis's index of the run's element k
+    for axis in range(ndim):
         stride = f"(array.strides[{axis}] // array.itemsize)"
-        if isinstance(item, types.Integer):
-            lines += [f"    i = index[{axis}]",
-                      f"    i += array.shape[{axis}] if i < 0 else 0",
-                      f"    if not 0 <= i < array.shape[{axis}]:",
+        if axis < len(index) and isinstance(index[axis], types.Integer):
+            lines += [f"    i{axis} = index[{axis}]",
+                      f"    i{axis} += array.shape[{axis}] if i{axis} < 0 else 0",
+                      f"    if not 0 <= i{axis} < array.shape[{axis}]:",
                       "        return log",
-                      f"    start += i * {stride}"]
-        else:
-            lines += [f"    first, end, by = index[{axis}].indices(array.shape[{axis}])",
-                      f"    start += first * {stride}",
-                      f"    count, step = len(range(first, end, by)), by * {stride}"]
-    for axis in range(len(index), ndim):
-        lines.append(f"    count, step = array.shape[{axis}], "
-                     f"array.strides[{axis}] // array.itemsize")
-    lines.append("    return _flat_log_run(log, array, start, count, step)")
-    namespace = {"_flat_log_run": _flat_log_run}
+                      f"    start += i{axis} * {stride}"]
+            at.append(f"i{axis}")
+            continue
+        if axis < len(index):  # a slice
+            lines.append(f"    first, end, by = index[{axis}].indices(array.shape[{axis}])")
+            lines.append("    count = len(range(first, end, by))")
+        else:  # the whole axis
+            lines.append(f"    first, by, count = 0, 1, array.shape[{axis}]")
+        lines += [f"    start += first * {stride}", f"    step = by * {stride}"]
+        at.append("first + k * by")
+    lines += ["    log = _flat_room(log, count)",
+              "    held = int(log[0])",
+              "    for k in range(count):",
+              f"        log[1 + 2 * (held + k)] = array[{', '.join(at)}]",
+              "        log[2 + 2 * (held + k)] = start + k * step",
+              "    log[0] = held + count",
+              "    return log"]
+    namespace = {"_flat_room": _flat_room}
     exec("\n".join(lines), namespace)
     return namespace["write"]
 
@@ -202,20 +212,6 @@ def _flat_room(log, more):
     grown = np.empty(max(2 * log.size, 1 + 2 * (held + more)))
     _copy_start(log, grown, 1 + 2 * held)
     return grown
-
-
-@register_jitable
-def _flat_log_run(log, array, start, count, step):
-    """Into the flat log, `count` elements of `array` from the memory position `start`,
-    `step` apart."""
-    log = _flat_room(log, count)
-    held, flat = int(log[0]), _memory(array)
-    for k in range(count):
-        position = start + k * step
-        log[1 + 2 * (held + k)] = flat[position]
-        log[2 + 2 * (held + k)] = position
-    log[0] = held + count
-    return log
 
 
 @register_jitable
