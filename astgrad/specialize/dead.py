@@ -23,7 +23,7 @@ import ast
 import numpy as np
 
 from ..emit import Comment
-from .syntax import bound_names, is_nest, loads
+from .syntax import after_trip, bound_names, is_nest, loads
 
 ALLOCATIONS = (np.empty, np.zeros, np.ones)
 
@@ -45,8 +45,8 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
         if dropped:
             continue
         if isinstance(stmt, ast.For) and not is_nest(stmt):
-            # what any trip reads is read throughout the loop (more than needed, never less)
-            stmt.body = without_dead(stmt.body, live | loads(stmt), resolve)
+            # what the next trip reads before binding it is read after a trip too
+            stmt.body = without_dead(stmt.body, after_trip(stmt, live), resolve)
         # (a loop may make no trip: it binds nothing for certain)
         bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
         live = (live - bound) | loads(stmt)

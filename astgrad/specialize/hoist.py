@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from .code import is_scratch
-from .syntax import bound_names, is_nest, loads, names_bound_once
+from .syntax import bound_names, is_nest, live_before, loads, names_bound_once
 
 
 def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
@@ -27,7 +27,7 @@ def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
     read (loop nests', tapes) that may be made once moved before the outermost loop they can
     leave."""
     live: dict[int, set[str]] = {}
-    _live_before(statements, set(), live)
+    live_before(statements, set(), live)
     # (what binds what from what, once: names bound from arithmetic are new arrays, and those
     # the writer knew numbers are no arrays)
     links = [(loads(s.value), bound_names(s)) for s in _outside_nests(statements)
@@ -73,32 +73,6 @@ def _remove(block: list, ids: set[int]) -> None:
             _remove(stmt.body, ids)
             _remove(stmt.orelse, ids)
 
-
-def _live_before(block: list, after: set[str], out: dict) -> set[str]:
-    """The names read before being bound from each statement on (`out`, by id), and from the
-    block's start."""
-    live = set(after)
-    for stmt in reversed(block):
-        if isinstance(stmt, ast.For | ast.While):
-            # after a trip: the next trip (a while loop's test first), or what follows
-            test = loads(stmt.test) if isinstance(stmt, ast.While) else set()
-            again = live | test
-            while True:
-                start = _live_before(stmt.body, again, out) - (
-                    bound_names(stmt.target) if isinstance(stmt, ast.For) else set())
-                if start <= again:
-                    break
-                again |= start
-            live = live | start | test | (
-                loads(stmt.iter) if isinstance(stmt, ast.For) else set())
-        elif isinstance(stmt, ast.If):
-            live = loads(stmt.test) | _live_before(stmt.body, live, out) | _live_before(
-                stmt.orelse, live, out)
-        else:
-            bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
-            live = (live - bound) | loads(stmt)
-        out[id(stmt)] = set(live)
-    return live
 
 
 def _outside_nests(block: list):

@@ -180,3 +180,39 @@ def basic_index(node: ast.Subscript, integers: set[str]) -> list | None:
             return None  # (x[True] is a mask)
         out.append(value)
     return out
+
+
+def live_before(block: list, after: set[str], out: dict | None = None) -> set[str]:
+    """The names read before being bound from the block's start, `after` being those read
+    after it; from each statement on, in `out` (by id) if given."""
+    live = set(after)
+    for stmt in reversed(block):
+        if isinstance(stmt, ast.For | ast.While):
+            start = live_before(stmt.body, after_trip(stmt, live, out), out) - _target(stmt)
+            live = live | start | (loads(stmt.test) if isinstance(stmt, ast.While) else
+                                   loads(stmt.iter))
+        elif isinstance(stmt, ast.If):
+            live = loads(stmt.test) | live_before(stmt.body, live, out) | live_before(
+                stmt.orelse, live, out)
+        else:
+            bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
+            live = (live - bound) | loads(stmt)
+        if out is not None:
+            out[id(stmt)] = set(live)
+    return live
+
+
+def after_trip(loop: ast.For | ast.While, after: set[str], out: dict | None = None) -> set[str]:
+    """The names read before being bound after a trip of `loop`: by the next trip (a while
+    loop's test first), or after the loop (`after`)."""
+    again = after | (loads(loop.test) if isinstance(loop, ast.While) else set())
+    while True:
+        start = live_before(loop.body, again, out) - _target(loop)
+        if start <= again:
+            return again
+        again |= start
+
+
+def _target(loop: ast.For | ast.While) -> set[str]:
+    return bound_names(loop.target) if isinstance(loop, ast.For) else set()
+
