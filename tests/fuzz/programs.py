@@ -790,7 +790,8 @@ class Builder:
         """An index into an array of `shape` (text, shape of what it selects), selecting an
         array of shape `want` if given; None if no index does."""
         slices = {":": lambda d: d, "1:": lambda d: d - 1, ":-1": lambda d: d - 1,
-                  ":2": lambda d: min(d, 2)}
+                  ":2": lambda d: min(d, 2), "::2": lambda d: (d + 1) // 2,
+                  "::-1": lambda d: d}  # (steps: a run of elements logged by its step)
         # bounds that are another array's size (`x[:v.shape[0]]`, `x[v.shape[1]:]`), as a
         # program slices by its arguments' sizes (a few, so that the patterns stay few)
         sizes = [(n, k, s[k]) for n, s in scope.floats.items() for k in range(len(s))]
