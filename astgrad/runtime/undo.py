@@ -171,7 +171,7 @@ def _run_writer(index: types.BaseTuple, ndim: int):
     one): each element read by its own index (no view of the array made), its position in
     memory from the run's start and step. An int out of range logs nothing: the store after
     it raises."""
-    lines = ["def write(log, array, index):", "    start, count, step, first, by = 0, 1, 0, 0, 0"]
+    lines = ["def log_run(log, array, index):", "    start, count, step, first, by = 0, 1, 0, 0, 0"]
     at = []  # each axis's index of the run's element k
     for axis in range(ndim):
         stride = f"(array.strides[{axis}] // array.itemsize)"
@@ -199,7 +199,7 @@ def _run_writer(index: types.BaseTuple, ndim: int):
               "    return log"]
     namespace = {"_flat_room": _flat_room}
     exec("\n".join(lines), namespace)
-    return namespace["write"]
+    return namespace["log_run"]
 
 
 @register_jitable
