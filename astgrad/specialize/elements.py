@@ -98,13 +98,14 @@ class Elements:
             name, flip = self.writer.transposed[name], not flip
         return element(name, at[::-1] if flip else at)
 
-    def indexed(self, node: ast.Subscript, indices: list[str]) -> ast.expr:
+    def indexed(self, node: ast.Subscript, indices: list[str], stored: bool = False) -> ast.expr:
         """The element of `x[1:, None, 0]` in a nest over `indices`: x's own element, its
-        index shifted by where each slice starts."""
+        index shifted by where each slice starts; the element a store writes if `stored`."""
         name = node.value.id
         if name in self.writer.transposed or name in self.writer.booleans:
             raise Unknown(to_source(node))
-        self.writer.schedule.not_computing(name)  # read at other indices than the nest's
+        if not stored:  # read at other indices than the nest's
+            self.writer.schedule.not_computing(name)
         shape = self.infer.shape(node)
         first = len(indices) - len(shape)
         at, dims, position = [], list(self.writer.shapes[name]), 0

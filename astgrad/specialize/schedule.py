@@ -152,14 +152,10 @@ class Schedule:
                            for name in nest.reads - ({base} if again else set())):
             return False
         setup: list[ast.stmt] = []
-        stores = nest.outputs.pop(base, None)  # (a written into, not read: no output of it)
         try:
             write = self.writer.element_store(node, part, value, nest.indices, setup)
         except NotFusable:
             return False
-        finally:
-            if stores is not None:
-                nest.outputs[base] = stores
         nest.comments.append(tag(Comment(to_source(node).strip()), origin))
         nest.before += setup
         nest.body.append(write)

@@ -403,7 +403,7 @@ class Writer:
         """The store `node` (`part = value` or `part += value`) at one place of the part, in
         a nest over `indices`; what is computed once goes into `setup`."""
         value_at = self.elements.element(value, indices, setup)
-        into = self.elements.indexed(part, indices)
+        into = self.elements.indexed(part, indices, stored=True)
         into.ctx = ast.Store()
         return add_into(into, value_at) if isinstance(node, ast.AugAssign) \
             else assign(into, value_at)
