@@ -20,7 +20,7 @@ import builtins
 
 from ..emit import Comment, tag
 from ..parse import assigned_names
-from .syntax import loads, resolve
+from .syntax import live_before, resolve, trip_start
 
 SIMPLE = ast.Assign | ast.AugAssign | ast.Expr | ast.Return | Comment
 
@@ -69,7 +69,7 @@ def _write_loop(writer, node: ast.For | ast.While, origin, after: set[str]) -> N
     schedule = writer.schedule
     schedule.flush()
     rebound = assigned_names(node)
-    carried = _trip_start(node)  # from one trip to the next
+    carried = trip_start(node)  # from one trip to the next
     writer.forget_views(rebound)
     for name in rebound:  # (an int the body changes, `k = k + 1`, is not what it was)
         writer.infer.values.pop(name, None)
@@ -181,34 +181,9 @@ def _live(statements: list[ast.stmt], after: set[str]) -> list[set[str]]:
     """The names statements k, k+1, ... and those after the block (`after`) may read before
     binding them, for each k: the values still to be read there (a loop nest's array that none
     of them reads is a number instead)."""
-    live = [set(after) for _ in range(len(statements) + 1)]
-    for k in reversed(range(len(statements))):
-        statement = statements[k]
-        if isinstance(statement, ast.For | ast.While):  # what any trip reads before binding it
-            ranged = loads(statement.iter) if isinstance(statement, ast.For) else set()
-            live[k] = ranged | _trip_start(statement) | live[k + 1]
-            continue
-        if isinstance(statement, ast.If):  # what either block reads before binding it
-            live[k] = loads(statement.test) | _live(statement.body, live[k + 1])[0] | _live(
-                statement.orelse, live[k + 1])[0]
-            continue
-        reads = loads(statement)
-        bound = set()  # (a loop may make no trip: it binds nothing for certain)
-        if isinstance(statement, ast.Assign | ast.AugAssign):
-            targets = statement.targets if isinstance(statement, ast.Assign) \
-                else [statement.target]
-            bound = {n.id for target in targets for n in ast.walk(target)
-                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        live[k] = reads | (live[k + 1] - bound)
-    return live
-
-
-def _trip_start(loop: ast.For | ast.While) -> set[str]:
-    """The names a trip of a loop reads before binding them (a `while` loop's test first,
-    and again after the trip): what one trip may carry to the next."""
-    if isinstance(loop, ast.For):
-        return _live(loop.body, set())[0] - {loop.target.id}
-    return loads(loop.test) | _live(loop.body, loads(loop.test))[0]
+    before: dict[int, set[str]] = {}
+    live_before(statements, after, before)
+    return [before[id(statement)] for statement in statements] + [set(after)]
 
 
 def _kind(writer, name: str) -> tuple[bool, bool, bool]:

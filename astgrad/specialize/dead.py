@@ -23,7 +23,7 @@ import ast
 import numpy as np
 
 from ..emit import Comment
-from .syntax import after_trip, bound_names, is_nest, loads
+from .syntax import bound_names, is_nest, loads, trip_start
 
 ALLOCATIONS = (np.empty, np.zeros, np.ones)
 
@@ -46,7 +46,7 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
             continue
         if isinstance(stmt, ast.For) and not is_nest(stmt):
             # what the next trip reads before binding it is read after a trip too
-            stmt.body = without_dead(stmt.body, after_trip(stmt, live), resolve)
+            stmt.body = without_dead(stmt.body, live | trip_start(stmt), resolve)
         # (a loop may make no trip: it binds nothing for certain)
         bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
         live = (live - bound) | loads(stmt)

@@ -184,11 +184,13 @@ def basic_index(node: ast.Subscript, integers: set[str]) -> list | None:
 
 def live_before(block: list, after: set[str], out: dict | None = None) -> set[str]:
     """The names read before being bound from the block's start, `after` being those read
-    after it; from each statement on, in `out` (by id) if given."""
+    after it; from each statement on, in `out` (by id) if given. (A loop may make no trip,
+    and a branch take either block: neither binds anything for certain.)"""
     live = set(after)
     for stmt in reversed(block):
         if isinstance(stmt, ast.For | ast.While):
-            start = live_before(stmt.body, after_trip(stmt, live, out), out) - _target(stmt)
+            # after a trip: what the next trip reads before binding it, or what follows
+            start = live_before(stmt.body, live | trip_start(stmt), out) - _target(stmt)
             live = live | start | (loads(stmt.test) if isinstance(stmt, ast.While) else
                                    loads(stmt.iter))
         elif isinstance(stmt, ast.If):
@@ -202,17 +204,13 @@ def live_before(block: list, after: set[str], out: dict | None = None) -> set[st
     return live
 
 
-def after_trip(loop: ast.For | ast.While, after: set[str], out: dict | None = None) -> set[str]:
-    """The names read before being bound after a trip of `loop`: by the next trip (a while
-    loop's test first), or after the loop (`after`)."""
-    again = after | (loads(loop.test) if isinstance(loop, ast.While) else set())
-    while True:
-        start = live_before(loop.body, again, out) - _target(loop)
-        if start <= again:
-            return again
-        again |= start
+def trip_start(loop: ast.For | ast.While) -> set[str]:
+    """The names a trip of a loop reads before binding them (a `while` loop's test first,
+    and again after the trip): what one trip may carry to the next."""
+    if isinstance(loop, ast.For):
+        return live_before(loop.body, set()) - _target(loop)
+    return loads(loop.test) | live_before(loop.body, loads(loop.test))
 
 
 def _target(loop: ast.For | ast.While) -> set[str]:
     return bound_names(loop.target) if isinstance(loop, ast.For) else set()
-
