@@ -440,6 +440,16 @@ def unused_read_past_the_end_in_a_while_loop(x0, x1):
     return np.sum(x0 * x1)
 
 
+def writes_past_the_end_in_a_loop(x, k):
+    """A store past the end inside a loop (a guard, not a bug found): compiled, the undo log
+    reads what a store overwrites by its own indexes (runtime/undo.py) and logs nothing for
+    an index out of range, so that the store after it raises Python's IndexError."""
+    a = x * 2.0
+    for i in range(3):
+        a[k + i] = a[i] * x[0]
+    return np.sum(a)
+
+
 def written_before_it_names_another(x0, x1, x2):
     """Found by the fuzzer's long run: `a2[k3] = v1` in a loop, and after the loop `a2 = v1`.
     The write was refused as one seen through two names, though a2 was still its own array
@@ -774,6 +784,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
      "index 3 is out of bounds for axis 1 with size 3"),
     (unused_read_past_the_end_in_a_while_loop, (np.zeros((1, 3)), np.ones((2, 3))),
      "index 3 is out of bounds for axis 1 with size 3"),
+    (writes_past_the_end_in_a_loop, (np.array([0.5, -0.3, 0.8, 1.1]), 2),
+     "index 4 is out of bounds for axis 0 with size 4"),
 ]
 
 
