@@ -199,6 +199,20 @@ def test_a_helpers_vjp_recomputes_only_what_its_adjoint_reads():
     assert "y[:-1]" in forward  # what the adjoint reads is recomputed
 
 
+def test_a_helper_called_outside_loops_is_run_once_forward():
+    source = astgrad.grad(control.helper_keeping_its_values, wrt=(0, 1), jit=False).source
+    caller, backward = (re.sub(r"#.*", "", source.split(f"def {name}(")[1].split("\ndef ")[0])
+                        for name in ("grad_helper_keeping_its_values", "gates_bwd"))
+    # its forward half returns the values its adjoint reads (forget, change and the exps,
+    # sigmoid's too), which its backward half takes instead of computing them again
+    assert "gates_fwd(" in caller and "gates_bwd(" in caller and "gates(" not in caller
+    assert "forget" in backward.split(")")[0] and "change" in backward.split(")")[0]
+    assert not re.search(r"np\.exp|np\.tanh|sigmoid_fwd|\bgates\(", backward)
+    # in a loop, the reversed trip has only the arguments: the vjp recomputes what it reads
+    looped = astgrad.grad(control.helper_in_loop, wrt=(0, 1), jit=False).source
+    assert "sigmoid_vjp(" in looped and "sigmoid_fwd(" not in looped
+
+
 def test_entry_function_carries_the_options():
     df = astgrad.grad(basics.seed_powers, wrt="y", jit=False)
     assert df.fun is basics.seed_powers and df.wrt == ("y",) and df.jit is False

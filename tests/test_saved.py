@@ -75,3 +75,13 @@ def test_a_while_loops_tapes_grow_outside_its_trips():
     assert "keep(_kept_x" in "\n".join(trips) and "grow(" not in "\n".join(trips)
     assert lines[start - 1].strip() == "_kept_x = grow(_kept_x, _done1)"
     assert lines[start - 2].lstrip().startswith("while ")
+
+
+def test_a_helper_called_outside_loops_keeps_what_its_adjoint_reads():
+    df = astgrad.grad(control.helper_keeping_its_values, wrt=(0, 1))
+    line = control.helper_keeping_its_values.__code__.co_firstlineno + 2  # the call
+    kept = [s for s in df.saved if s.line == line]
+    assert len(kept) == 1 and "values of gates that its adjoint reads (forget, change" in str(
+        kept[0]) and "kept from the call to its adjoint" in str(kept[0])
+    # a helper called in a loop keeps nothing: the reversed trip recomputes what it reads
+    assert astgrad.grad(control.helper_in_loop, wrt=(0, 1)).saved == []

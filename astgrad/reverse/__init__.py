@@ -9,8 +9,11 @@ calls) and the names of its `wrt` parameters. Produces a `Gradient`: Python synt
 - the entry point the user calls, which calls the compiled gradient and reports errors on the
   user's lines;
 - for each user function called, its forward version and, for each combination of its
-  arguments that carries derivatives, its vector-Jacobian product (`helper_vjp`), which the
-  gradient calls as a pair instead of inlining the function's body.
+  arguments that carries derivatives, its vector-Jacobian product, which the gradient calls
+  instead of inlining the function's body: called outside loops, in two halves
+  (`helper_fwd` returns the values its adjoint reads, `helper_bwd` takes them), so that the
+  function runs forward once; in a loop's trip, whose reverse has only the arguments,
+  whole (`helper_vjp` recomputes what its adjoint reads).
 
 Every generated statement is tagged with the user Origin it comes from (emit prints it).
 
@@ -30,6 +33,7 @@ Every generated statement is tagged with the user Origin it comes from (emit pri
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass, field
 
 from .. import analysis, ir
@@ -52,6 +56,26 @@ class Gradient:
     saved: Saved = field(default_factory=Saved)
 
 
+@dataclass
+class Split:
+    """A user function's vjp in two halves (ProgramWriter.split)."""
+
+    forward: str  # params -> (outputs..., residuals...)
+    backward: str  # params..., residuals..., adjoints of the outputs... -> adjoints
+    residuals: tuple[str, ...]  # the function's names of the values kept between them
+
+
+@dataclass
+class _Swept:
+    """A user function's sweeps, written once for its vjp and its halves."""
+
+    function: ir.Function
+    writer: FunctionWriter
+    seeds: list[str]
+    adjoint: list
+    ending: list
+
+
 class ProgramWriter:
     """Writes the functions of one generated module."""
 
@@ -64,6 +88,8 @@ class ProgramWriter:
         self.saved: list[SavedValue] = []
         self._primals: dict[object, str] = {}
         self._vjps: dict[tuple, str] = {}
+        self._splits: dict[tuple, Split | None] = {}
+        self._swepts: dict[tuple, _Swept] = {}
         self.float_name = names.fresh("_float")  # numbers' float type, in every function
 
     def function_names(self, function: ir.Function) -> Names:
@@ -82,11 +108,42 @@ class ProgramWriter:
 
     def vjp(self, user: ir.UserFunction, active: tuple[str, ...]) -> str:
         """The vector-Jacobian product of a user function for the `active` parameters:
-        `helper_vjp(params..., adjoints of its outputs...)` returns their adjoints."""
+        `helper_vjp(params..., adjoints of its outputs...)` returns their adjoints, the
+        function's values its adjoint reads recomputed first (a call in a loop's trip, whose
+        reversed trip has only the arguments)."""
         key = (user.key, active)
         if key not in self._vjps:
-            function = self.program.function_of(user)
+            swept = self._swept(user, active)
             name = self._vjps[key] = self.names.fresh(f"{user.name}_vjp")
+            self._backward_function(swept, name, ())
+        return self._vjps[key]
+
+    def split(self, user: ir.UserFunction, active: tuple[str, ...]) -> Split | None:
+        """The vector-Jacobian product of a user function in two halves, for a call whose
+        forward values live until its adjoint (not in a loop's trip): `helper_fwd(params...)`
+        returns its outputs and the values its adjoint reads (residuals), which
+        `helper_bwd(params..., residuals..., adjoints of its outputs...)` reads instead of
+        recomputing them, as JAX's vjp keeps them. None if its adjoint reads no value worth
+        keeping (numbers, views, arguments: recomputed as cheaply as passed)."""
+        key = (user.key, active)
+        if key not in self._splits:
+            swept = self._swept(user, active)
+            residuals = swept.writer.residuals_for(swept.adjoint)
+            if not residuals:
+                self._splits[key] = None
+                return None
+            forward = self.names.fresh(f"{user.name}_fwd")
+            backward = self.names.fresh(f"{user.name}_bwd")
+            self._splits[key] = Split(forward, backward, residuals)
+            self._forward_function(swept, forward, residuals)
+            self._backward_function(swept, backward, residuals)
+        return self._splits[key]
+
+    def _swept(self, user: ir.UserFunction, active: tuple[str, ...]) -> _Swept:
+        """The sweeps of a user function for the `active` parameters (written once)."""
+        key = (user.key, active)
+        if key not in self._swepts:
+            function = self.program.function_of(user)
             names = self.function_names(function)
             returned = function.body[-1].value
             outputs = returned if isinstance(returned, tuple) else (returned,)
@@ -98,13 +155,31 @@ class ProgramWriter:
             gradients = [writer.gradient_of(p, None, len(active) > 1) for p in active]
             result = gradients[0] if len(gradients) == 1 else ast.Tuple(gradients, ast.Load())
             ending = [tag(ast.Return(result), function.body[-1].origin)]
-            forward, adjoint = writer.replayed(adjoint, ending)
-            body = forward + adjoint + ending
-            self.functions.append(self.finished(function_def(
-                name, _arguments(function.params + seeds), body), function.origin))
+            self._swepts[key] = _Swept(function, writer, seeds, adjoint, ending)
             self.saved += [SavedValue(f"in {function.name}: {s.what}", s.line, s.per)
                            for s in writer.saved]
-        return self._vjps[key]
+        return self._swepts[key]
+
+    def _backward_function(self, swept: _Swept, name: str, residuals: tuple[str, ...]):
+        """The adjoint of a user function as a function of its parameters, the `residuals`
+        its forward half kept, and the adjoints of its outputs."""
+        adjoint, ending = copy.deepcopy(swept.adjoint), copy.deepcopy(swept.ending)
+        forward, adjoint = swept.writer.replayed(adjoint, ending, frozenset(residuals))
+        function = swept.function
+        params = function.params + list(residuals) + swept.seeds
+        self.functions.append(self.finished(function_def(
+            name, _arguments(params), forward + adjoint + ending), function.origin))
+
+    def _forward_function(self, swept: _Swept, name: str, residuals: tuple[str, ...]):
+        """A user function computing its outputs and then returning them with `residuals`."""
+        function = swept.function
+        returned = function.body[-1]
+        outputs = returned.value if isinstance(returned.value, tuple) else (returned.value,)
+        body = swept.writer.computing(outputs, residuals)
+        values = [self.spelling.atom(a) for a in outputs] + [load(r) for r in residuals]
+        body.append(tag(ast.Return(ast.Tuple(values, ast.Load())), returned.origin))
+        self.functions.append(self.finished(function_def(
+            name, _arguments(function.params), body), function.origin))
 
     def gradient(self, wrt: tuple[str, ...], single: bool, with_value: bool, name: str,
                  entry: str) -> Gradient:
@@ -160,7 +235,9 @@ class ProgramWriter:
     def finished(self, function: ast.FunctionDef, origin) -> ast.FunctionDef:
         """A generated function as it is printed: its float literals in its arguments' float
         type (numbers.py), module-level index arrays read once (indexes.py)."""
-        callees = set(self._primals.values()) | set(self._vjps.values())
+        callees = set(self._primals.values()) | set(self._vjps.values()) | {
+            name for split in self._splits.values() if split is not None
+            for name in (split.forward, split.backward)}
         function = typed_literals(function, self.float_name, self.namespace, callees, origin)
         return tag(indexes_read_once(function, self.namespace, self.names, origin), origin)
 

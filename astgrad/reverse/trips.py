@@ -37,7 +37,8 @@ class LoopPlan:
 
 
 def recomputed(block: list, needed: set, reads_at: dict, writer,
-               shapes: frozenset = frozenset(), plain: bool = False) -> tuple:
+               shapes: frozenset = frozenset(), plain: bool = False,
+               given: frozenset = frozenset()) -> tuple:
     """The statements of a trip whose values its adjoint reads (ids), those run only for
     the copies made before them (ids), the names read before the trip binds them for their
     values, and those read before it for their shapes alone.
@@ -50,21 +51,23 @@ def recomputed(block: list, needed: set, reads_at: dict, writer,
     they held when it was computed: an array the trip writes into is not put back for it
     (its shape never changes). A loop nested in the trip runs only the statements that give
     what its own reversed trips and the statements after it read; in that loop's body
-    (`plain`), loops run as written."""
+    (`plain`), loops run as written. The names `given` (residuals a vjp's caller passes) are
+    there without recomputing them."""
     kept: set[int] = set()
     copied: set[int] = set()
-    needed, shapes = set(needed), set(shapes) - set(needed)
+    needed, shapes = set(needed) - given, set(shapes) - set(needed) - given
     for stmt in reversed(block):
         values_read, shapes_read = reads_at.get(id(stmt), (set(), set()))
-        needed |= values_read
-        shapes = (shapes | shapes_read) - needed
+        needed |= values_read - given
+        shapes = (shapes | shapes_read) - needed - given
         # the copies made before the statement that are read: whatever the statement is
         # (a store's index, a branch's test), the copy reads its source before it runs
         sources = {name for (key, name), c in writer.captures.items()
                    if key == id(stmt) and (c in needed or c in shapes)}
         if isinstance(stmt, ir.Assign | ir.Unpack):
             targets = set(ir.writes(stmt)) | {writer.output_captures.get((id(stmt), t))
-                                               for t in ir.writes(stmt)}
+                                               for t in ir.writes(stmt)} | set(
+                writer.residuals.get(id(stmt), ()))
             if targets & needed:
                 kept.add(id(stmt))
                 needed = (needed - targets) | set(ir.reads(stmt))
@@ -79,8 +82,8 @@ def recomputed(block: list, needed: set, reads_at: dict, writer,
                 kept.add(id(stmt))
                 needed |= set(ir.reads(stmt))
         elif isinstance(stmt, ir.If):
-            body = recomputed(stmt.body, needed, reads_at, writer, shapes, plain)
-            orelse = recomputed(stmt.orelse, needed, reads_at, writer, shapes, plain)
+            body = recomputed(stmt.body, needed, reads_at, writer, shapes, plain, given)
+            orelse = recomputed(stmt.orelse, needed, reads_at, writer, shapes, plain, given)
             if body[0] | orelse[0] | body[1] | orelse[1]:
                 kept |= {id(stmt)} | body[0] | orelse[0]
                 copied |= body[1] | orelse[1]
@@ -95,8 +98,8 @@ def recomputed(block: list, needed: set, reads_at: dict, writer,
             copied.add(id(stmt))
         if id(stmt) in kept and isinstance(stmt, ir.If | ir.For | ir.While):
             sources |= {name for (key, name) in writer.captures if key == id(stmt)}
-        needed |= sources
-        shapes -= needed
+        needed = (needed | sources) - given
+        shapes -= needed | given
     return kept, copied, needed, shapes
 
 

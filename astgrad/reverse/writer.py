@@ -68,6 +68,10 @@ class FunctionWriter:
         # their reads of a[i] (whose adjoints are not written)
         self.in_place: set[int] = set()
         self.kept_reads: set[int] = set()
+        # calls of user functions outside loops, whose forward values live until their
+        # adjoints: id(stmt) -> the names of the residuals its forward half returns
+        self.outside_loops = _outside_loops(function.body)
+        self.residuals: dict[int, list[str]] = {}
         self.loops = Loops(self)
         self.adjoints = Adjoints(self)
 
@@ -163,7 +167,7 @@ class FunctionWriter:
             if not isinstance(stmt, ir.For | ir.While):  # a loop's copies: once it is planned
                 out += self.captures_before(stmt, wanted)
             if isinstance(stmt, ir.Assign | ir.Unpack):
-                out.append(self.spelling.assignment(stmt))
+                out.append(self.assignment(stmt))
                 out += [tag(assign(self.output_captures[(id(stmt), target)], load(target)),
                             stmt.origin) for target in ir.writes(stmt)
                         if (id(stmt), target) in self.output_captures]
@@ -186,6 +190,41 @@ class FunctionWriter:
             # a view read later (`_t1 = a[1:]`) changes with a store into its array
             needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
         return out
+
+    def split_of(self, stmt):
+        """The halves of the vjp of the user function `stmt` calls (ProgramWriter.split),
+        if it is called outside loops with arguments that carry derivatives; None for any
+        other statement (or a function whose adjoint reads no value worth keeping)."""
+        if id(stmt) not in self.outside_loops or not isinstance(stmt, ir.Assign | ir.Unpack) \
+                or not isinstance(stmt.value, ir.Call) \
+                or not isinstance(stmt.value.primitive, ir.UserFunction) \
+                or not self.activity.is_active(stmt):
+            return None
+        found = self.callee(stmt)
+        active = sorted(self.active_params(stmt, found), key=found.function.params.index)
+        split = self.program.split(stmt.value.primitive, tuple(active)) if active else None
+        if split is not None and id(stmt) not in self.residuals:
+            prefix = f"_{found.function.name}_"
+            self.residuals[id(stmt)] = [self.names.fresh(prefix + r.lstrip("_"))
+                                        for r in split.residuals]
+            named = [r for r in split.residuals if not r.startswith("_")]
+            self.saved.append(SavedValue(
+                f"{len(split.residuals)} values of {found.function.name} that its adjoint reads"
+                + (f" ({', '.join(named)}, ...)" if named else ""), stmt.origin.line,
+                "kept from the call to its adjoint (an array's nbytes, 8 bytes a number)"))
+        return split
+
+    def assignment(self, stmt) -> ast.stmt:
+        """An Assign or Unpack statement as it runs forward: a call of a user function split
+        in halves binds the residuals its forward half returns too."""
+        split = self.split_of(stmt)
+        if split is None:
+            return self.spelling.assignment(stmt)
+        targets = [ast.Name(t, ast.Store())
+                   for t in [*ir.writes(stmt), *self.residuals[id(stmt)]]]
+        call = ast.Call(load(split.forward), [self.spelling.operand(a) for a in stmt.value.args],
+                        [])
+        return tag(ast.Assign([ast.Tuple(targets, ast.Store())], call, lineno=0), stmt.origin)
 
     def captures_before(self, stmt, wanted: set | None = None) -> list[ast.stmt]:
         """The copies made before `stmt` (only those in `wanted`, when given)."""
@@ -353,8 +392,14 @@ class FunctionWriter:
         for target, value in zip(outputs, incoming):
             seeds.append(value if value is not None else self.ns.call(
                 "zeros_like", load(self.output_captures.get((id(stmt), target), target))))
-        vjp = self.program.vjp(stmt.value.primitive, tuple(active))
-        args = [self.operand(stmt, a) for a in stmt.value.args] + seeds
+        args = [self.operand(stmt, a) for a in stmt.value.args]
+        split = self.split_of(stmt)
+        if split is None:
+            vjp = self.program.vjp(stmt.value.primitive, tuple(active))
+        else:
+            vjp = split.backward
+            args += [load(r) for r in self.residuals[id(stmt)]]
+        args += seeds
         results = [self.names.numbered("_g") for _ in active]
         target = ast.Tuple([ast.Name(r, ast.Store()) for r in results], ast.Store()) \
             if len(results) > 1 else ast.Name(results[0], ast.Store())
@@ -429,23 +474,67 @@ class FunctionWriter:
         adjoint += self.adjoint_block(body)
         return forward, adjoint
 
-    def replayed(self, adjoint: list, ending: list) -> tuple[list, list]:
+    def replayed(self, adjoint: list, ending: list, given: frozenset = frozenset()
+                 ) -> tuple[list, list]:
         """The sweeps of a vector-Jacobian product, whose caller ran the function forward with
         the same arguments: its forward recomputes only what the adjoint sweep and the
-        `ending` (its return) read, and the adjoint puts back no store left out."""
+        `ending` (its return) read, but the values `given` (residuals the caller kept), and
+        the adjoint puts back no store left out."""
         body = self.function.body[:-1]
-        primal = ir.assigned(body) | ir.stored(body) | set(self.captures.values()) | set(
-            self.output_captures.values())
-        reads_at = {key: primal_reads(written, primal)
+        reads_at = {key: primal_reads(written, self.primal_names())
                     for key, written in self.adjoint_reads.items()}
-        values, shapes = primal_reads(ending, primal)
-        kept, copied, _, _ = recomputed(body, values, reads_at, self, shapes)
+        values, shapes = primal_reads(ending, self.primal_names())
+        kept, copied, _, _ = recomputed(body, values, reads_at, self, shapes, given=given)
         adjoint = without_restores(adjoint, kept)
         wanted = names_in(adjoint) | names_in(adjoint, witnesses=True)
         forward = [Comment("forward: what the adjoint reads, recomputed")]
         forward += self.forward_block(body, set(), recompute=False, wanted=wanted,
                                       keep=(kept, copied))
         return forward, adjoint
+
+    def primal_names(self) -> set[str]:
+        """The names the forward sweep binds: the function's, its copies and residuals."""
+        body = self.function.body[:-1]
+        return ir.assigned(body) | ir.stored(body) | set(self.captures.values()) | set(
+            self.output_captures.values()) | {r for names in self.residuals.values()
+                                              for r in names}
+
+    def residuals_for(self, adjoint: list) -> tuple[str, ...]:
+        """The values the adjoint sweep reads that a caller keeps from the forward sweep
+        rather than have them recomputed: arrays (or numbers not certainly so) bound once,
+        outside branches, by an operation making a new value that no name written into, no
+        parameter and nothing returned shares; and the residuals of the function's own calls
+        split in halves. None in a function with loops (whose forward sweep keeps tapes)."""
+        body = self.function.body[:-1]
+        if any(isinstance(s, ir.For | ir.While) for s in ir.walk(body)):
+            return ()
+        read = names_in(adjoint, skip_restores=True)
+        returned = self.function.body[-1].value
+        returned = set(ir.atom_names(returned if isinstance(returned, tuple) else [returned]))
+        bindings: dict[str, int] = {}
+        for stmt in ir.walk(self.function.body):
+            for name in ir.writes(stmt):
+                bindings[name] = bindings.get(name, 0) + 1
+        unsafe = ir.stored(body) | returned | set(self.function.params)
+        out = []
+        for stmt in body:
+            if isinstance(stmt, ir.Assign) and stmt.target in read \
+                    and bindings[stmt.target] == 1 and isinstance(stmt.value, ir.Call) \
+                    and stmt.target not in self.scalars.names \
+                    and not analysis.shared_with(self.sharing, {stmt.target}) & unsafe \
+                    and (_new_array(stmt.value) or isinstance(stmt.value.primitive,
+                                                              ir.UserFunction)):
+                out.append(stmt.target)
+            out += [r for r in self.residuals.get(id(stmt), ()) if r in read]
+        return tuple(out)
+
+    def computing(self, outputs, residuals: tuple[str, ...]) -> list:
+        """The statements of the forward sweep that compute `outputs` and `residuals`."""
+        body = self.function.body[:-1]
+        values = set(ir.atom_names(list(outputs))) | set(residuals)
+        kept, copied, _, _ = recomputed(body, values, {}, self)
+        return self.forward_block(body, set(), recompute=False, wanted=set(),
+                                  keep=(kept, copied))
 
     def gradient_of(self, param: str, argument: ast.expr | None, several: bool) -> ast.expr:
         """The gradient of a parameter at the end of the adjoint sweep."""
@@ -458,6 +547,16 @@ class FunctionWriter:
         if state is State.SHARED and several:  # two gradients must not be one array
             value = self.ns.call("own", value)
         return value if argument is None else self.ns.call("cast_like", value, like)
+
+
+def _outside_loops(block: list) -> set[int]:
+    """The ids of the statements of `block` not in a loop (in its branches too)."""
+    out = set()
+    for stmt in block:
+        out.add(id(stmt))
+        if isinstance(stmt, ir.If):
+            out |= _outside_loops(stmt.body) | _outside_loops(stmt.orelse)
+    return out
 
 
 def _new_array(value) -> bool:

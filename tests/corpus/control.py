@@ -846,6 +846,57 @@ def helper_recomputing_part(x, c):
     return np.sum(result_and_loop(x, c) * x)
 
 
+# -- helpers called outside loops: the forward half keeps what the adjoint half reads ---------
+
+
+def gates(x, w):
+    forget = sigmoid(x * w)
+    change = np.tanh(x + w)
+    return forget * change, np.exp(change) * forget
+
+
+def helper_keeping_its_values(x, w):
+    # gates' adjoint reads forget, change and the exps (and sigmoid's): kept from the call
+    a, b = gates(x, w)
+    return np.sum(a * b) + np.sum(np.sin(a))
+
+
+def written_after_read(x):
+    t = np.exp(x)
+    y = t * x
+    t[0] = 2.0
+    return y + t
+
+
+def helper_writing_what_its_adjoint_reads(x):
+    # exp's adjoint reads t, which the helper then writes into: recomputed, not kept
+    return np.sum(written_after_read(x) ** 2)
+
+
+def squashed(x):
+    r = np.tanh(x)
+    return r
+
+
+def helper_result_written_by_its_caller(x):
+    # tanh's adjoint reads r, which the caller gets and writes into: recomputed, not kept
+    y = squashed(x)
+    y[0] = 3.0 * y[0]
+    return np.sum(y * x)
+
+
+def exp_tail(x):
+    r = np.exp(x)
+    return r[1:]
+
+
+def helper_view_written_by_its_caller(x):
+    # the same through a view of r
+    y = exp_tail(x)
+    y[0] = 3.0 * y[0]
+    return np.sum(y * x[1:])
+
+
 # -- mixtures ---------------------------------------------------------------------------------
 
 
@@ -1026,6 +1077,10 @@ CASES = [
     Case(helper_keyword_arguments, [F(-1, 1)]),
     Case(helper_filling_an_array, [A((4,)), I(0, 4)]),
     Case(helper_recomputing_part, [A((3,)), F(-1, 1)], (0, 1), away=lambda a: _off(a[1], [0])),
+    Case(helper_keeping_its_values, [A((3,)), A((3,))], (0, 1)),
+    Case(helper_writing_what_its_adjoint_reads, [A((3,))]),
+    Case(helper_result_written_by_its_caller, [A((3,))]),
+    Case(helper_view_written_by_its_caller, [A((4,))]),
     Case(loop_over_rows_with_branch, [A((3, 2))],
          away=lambda a: np.all(np.abs(np.sum(a[0], axis=1)) > 0.02)),
     Case(zero_trip_loop, [F(-1, 1)]),
