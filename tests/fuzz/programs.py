@@ -463,12 +463,17 @@ class Builder:
         alike = [n for n, s in scope.floats.items() if s == shape]
         kinds = [] if straight else ["np.zeros", "np.ones", "np.full"]
         kinds += ["np.zeros_like", "np.copy", "sized"] if alike else []
+        # a helper's result (a new array: `returned` copies an argument returned as is),
+        # which the caller writes into while the helper's adjoint may read it
+        kinds += ["helper"] if any(h.returns == shape for h in self.helpers) else []
         kind = self.pick(kinds)
         if kind == "sized":  # np.zeros((x0.shape[0], x0.shape[1])): a shape of its sizes
             like = self.pick(alike)
             sizes = [f"{like}.shape[{k}]" for k in range(len(shape))]
             written = self.pick([f"{like}.shape", f"({', '.join(sizes)}{',' * (len(sizes) == 1)})"])
             value = self.made(self.pick(["np.zeros", "np.ones"]), shape, written=written)
+        elif kind == "helper":
+            value = self._helper(shape, scope, self.ops)
         elif kind in ("np.zeros", "np.ones"):
             value = self.made(kind, shape)
         elif kind == "np.full":
