@@ -240,7 +240,8 @@ def _definition(f) -> Origin | None:
     return Origin(code.co_filename, code.co_firstlineno, 0, None, text, f.__name__)
 
 
-def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, has_aux: bool):
+def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, has_aux: bool,
+           tape_results: bool = True):
     program = normalize_program(f, has_aux)
     function = program.main_function
     names = Names(frozenset().union(*(g.user_names for g in program.functions.values())))
@@ -250,7 +251,7 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     entry_name = names.fresh(f"{compiled_name}_entry")
     gradient = reverse_program(program, wrt, single=single, with_value=with_value,
                                namespace=namespace, names=names, name=compiled_name,
-                               entry=entry_name)
+                               entry=entry_name, tape_results=tape_results)
     docstring = (f"{'Value and gradient' if with_value else 'Gradient'} of {function.name} "
                  f"({function.origin}) with respect to {', '.join(wrt)}.\n\n"
                  f"Written by astgrad {__version__}. `{compiled_name}` is compiled by numba;\n"
@@ -271,6 +272,9 @@ def _build(f, wrt: tuple[str, ...], single: bool, jit: bool, with_value: bool, h
     if jit:
         code.python = lambda: getattr(
             loader.load(text, stem, namespace.injected, gradient.compiled, False), compiled_name)
+    if gradient.taped:  # its version recomputing what they keep, for when it changes shape
+        code.recomputing = functools.cache(lambda: _build(
+            f, wrt, single, jit, with_value, has_aux, tape_results=False))
     register_generated(module.__name__, code)
     compiled = getattr(module, compiled_name)
     if not jit and not hasattr(compiled, "__wrapped__"):

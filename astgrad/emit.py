@@ -102,7 +102,8 @@ class _Printer:
             self.line(f"{indent}try:")
             self.block(stmt.body, indent + "    ")
             for handler in stmt.handlers:
-                self.line(f"{indent}except {to_source(handler.type)} as {handler.name}:")
+                named = f" as {handler.name}" if handler.name else ""
+                self.line(f"{indent}except {to_source(handler.type)}{named}:")
                 self.block(handler.body, indent + "    ")
         else:
             for text in to_source(stmt).splitlines():

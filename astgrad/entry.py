@@ -83,6 +83,13 @@ def bind_arguments(module_name: str, given: tuple, more: tuple, named: dict) -> 
     return tuple(bound.arguments[name] for name in code.params)
 
 
+def recomputed(module_name: str, args: tuple):
+    """The gradient of a generated module's function computed by its version whose loops
+    recompute what helpers' adjoints read (made on first need): the module's loops keep it
+    in tapes made at their first trips, and its shape changed in a later one."""
+    return _generated[module_name].recomputing()(*args)
+
+
 def translate_error(error: BaseException, module_name: str, args: tuple) -> BaseException:
     """An exception raised by a generated gradient, as an AstgradError on the user's line."""
     code = _generated.get(module_name)
@@ -105,6 +112,8 @@ class GeneratedCode:
     wrt: tuple[str, ...]
     jit: bool
     python: Callable[[], Callable] | None = None  # the same gradient as plain Python
+    # the version whose loops recompute what helpers' adjoints read (recomputed)
+    recomputing: Callable[[], Callable] | None = None
 
     def translate(self, error: BaseException, args: tuple) -> AstgradError:
         internal = _INTERNAL.get(type(error))

@@ -179,6 +179,12 @@ class ShapeChanged(Exception):
     """Raised by the generated code when a loop-carried array changes shape between trips."""
 
 
+class ResidualShapeChanged(Exception):
+    """Raised by the generated code when a value that a helper called in a loop returns for
+    its adjoint (kept in a tape made at the first trip) has another shape in a later trip:
+    the entry then computes the gradient with a version that recomputes such values."""
+
+
 class GradientShape(Exception):
     """Raised by the generated code when a gradient it computed does not have its argument's
     shape: a bug in astgrad, reported as such rather than returned."""

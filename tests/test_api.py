@@ -208,9 +208,13 @@ def test_a_helper_called_outside_loops_is_run_once_forward():
     assert "gates_fwd(" in caller and "gates_bwd(" in caller and "gates(" not in caller
     assert "forget" in backward.split(")")[0] and "change" in backward.split(")")[0]
     assert not re.search(r"np\.exp|np\.tanh|sigmoid_fwd|\bgates\(", backward)
-    # in a loop, the reversed trip has only the arguments: the vjp recomputes what it reads
+    # in a `for` loop's body, its forward run keeps them, one tape each, for the reversed
+    # trips; in a while loop (whose trips are not counted ahead), its vjp recomputes them
     looped = astgrad.grad(control.helper_in_loop, wrt=(0, 1), jit=False).source
-    assert "sigmoid_vjp(" in looped and "sigmoid_fwd(" not in looped
+    assert "sigmoid_fwd(" in looped and "keep_result(" in looped and "sigmoid_bwd(" in looped
+    assert "sigmoid_vjp(" not in looped
+    waiting = astgrad.grad(control.helper_in_while, jit=False).source
+    assert "sigmoid_vjp(" in waiting and "keep_result(" not in waiting
 
 
 def test_entry_function_carries_the_options():

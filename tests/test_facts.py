@@ -49,6 +49,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "trip_count": (0, rows, 1),
         "retyped": (a.copy(), a),
         "empty_tape": (a, rows),
+        "result_tape": (a, rows),
         "loop_bound": (rows,),
         "unbroadcast": (np.ones((3, rows, columns)), a),
         "extremum_share": (a, a, -a, True),

@@ -83,5 +83,10 @@ def test_a_helper_called_outside_loops_keeps_what_its_adjoint_reads():
     kept = [s for s in df.saved if s.line == line]
     assert len(kept) == 1 and "values of gates that its adjoint reads (forget, change" in str(
         kept[0]) and "kept from the call to its adjoint" in str(kept[0])
-    # a helper called in a loop keeps nothing: the reversed trip recomputes what it reads
-    assert astgrad.grad(control.helper_in_loop, wrt=(0, 1)).saved == []
+    # called in a for loop, they are kept for every trip; in a while loop, recomputed
+    looped = astgrad.grad(control.helper_in_loop, wrt=(0, 1)).saved
+    loop = control.helper_in_loop.__code__.co_firstlineno + 2
+    assert [str(s) for s in looped] == [
+        f"2 values of sigmoid that its adjoint reads (line {loop}): one of each per trip of "
+        "the for loop (8 bytes for a number, its nbytes for an array)"]
+    assert all("sigmoid" not in s.what for s in astgrad.grad(control.helper_in_while).saved)

@@ -42,7 +42,8 @@ from ..names import Names, Namespace
 from .forward import Spelling
 from .indexes import indexes_read_once
 from .numbers import typed_literals
-from .state import Saved, SavedValue, assign, load
+from .state import Saved, SavedValue, assign, clone, load
+from .trips import names_in
 from .writer import FunctionWriter
 
 
@@ -54,6 +55,9 @@ class Gradient:
     compiled: tuple[str, ...]  # the names numba compiles (all but the entry point)
     entry: str
     saved: Saved = field(default_factory=Saved)
+    # whether loops keep what helpers' forward halves return (astgrad.entry.recomputed runs
+    # a version that recomputes it when its shape changes from trip to trip)
+    taped: bool = False
 
 
 @dataclass
@@ -61,8 +65,15 @@ class Split:
     """A user function's vjp in two halves (ProgramWriter.split)."""
 
     forward: str  # params -> (outputs..., residuals...)
-    backward: str  # params..., residuals..., adjoints of the outputs... -> adjoints
+    backward: str  # params it reads..., residuals..., adjoints of the outputs... -> adjoints
     residuals: tuple[str, ...]  # the function's names of the values kept between them
+    params: tuple[int, ...] = ()  # the positions of the parameters `backward` reads
+
+    def kept(self, function: str) -> str:
+        """What a caller keeps of `function` (as `df.saved` lists it)."""
+        named = [r for r in self.residuals if not r.startswith("_")]
+        return f"{len(self.residuals)} values of {function} that its adjoint reads" + (
+            f" ({', '.join(named)}, ...)" if named else "")
 
 
 @dataclass
@@ -79,8 +90,12 @@ class _Swept:
 class ProgramWriter:
     """Writes the functions of one generated module."""
 
-    def __init__(self, program, namespace: Namespace, names: Names):
+    def __init__(self, program, namespace: Namespace, names: Names, tape_results: bool = True):
         self.program = program
+        # whether a helper's calls in `for` loops keep what their forward halves return (a
+        # version that recomputes it is written for when their shapes change from trip to
+        # trip), and whether any did
+        self.tape_results, self.taped = tape_results, False
         self.namespace = namespace
         self.names = names  # module-level names: generated functions and imports
         self.spelling = Spelling(namespace, self.primal_name)
@@ -115,7 +130,7 @@ class ProgramWriter:
         if key not in self._vjps:
             swept = self._swept(user, active)
             name = self._vjps[key] = self.names.fresh(f"{user.name}_vjp")
-            self._backward_function(swept, name, ())
+            self._backward_function(swept, name, None)
         return self._vjps[key]
 
     def split(self, user: ir.UserFunction, active: tuple[str, ...]) -> Split | None:
@@ -134,9 +149,9 @@ class ProgramWriter:
                 return None
             forward = self.names.fresh(f"{user.name}_fwd")
             backward = self.names.fresh(f"{user.name}_bwd")
-            self._splits[key] = Split(forward, backward, residuals)
             self._forward_function(swept, forward, residuals)
-            self._backward_function(swept, backward, residuals)
+            params = self._backward_function(swept, backward, residuals)
+            self._splits[key] = Split(forward, backward, residuals, params)
         return self._splits[key]
 
     def _swept(self, user: ir.UserFunction, active: tuple[str, ...]) -> _Swept:
@@ -160,15 +175,24 @@ class ProgramWriter:
                            for s in writer.saved]
         return self._swepts[key]
 
-    def _backward_function(self, swept: _Swept, name: str, residuals: tuple[str, ...]):
+    def _backward_function(self, swept: _Swept, name: str, residuals: tuple[str, ...] | None
+                           ) -> tuple[int, ...]:
         """The adjoint of a user function as a function of its parameters, the `residuals`
-        its forward half kept, and the adjoints of its outputs."""
+        its forward half kept (None: a vjp, which recomputes them), and the adjoints of its
+        outputs; the positions of the parameters it takes (a backward half takes only those
+        it reads: a caller keeps no more than it needs, such as sigmoid's argument once its
+        exponential is kept)."""
         adjoint, ending = copy.deepcopy(swept.adjoint), copy.deepcopy(swept.ending)
-        forward, adjoint = swept.writer.replayed(adjoint, ending, frozenset(residuals))
-        function = swept.function
-        params = function.params + list(residuals) + swept.seeds
-        self.functions.append(self.finished(function_def(
-            name, _arguments(params), forward + adjoint + ending), function.origin))
+        forward, adjoint = swept.writer.replayed(adjoint, ending, frozenset(residuals or ()))
+        function, body = swept.function, forward + adjoint + ending
+        positions = tuple(range(len(function.params)))
+        if residuals is not None:
+            read = names_in(body) | names_in(body, witnesses=True)
+            positions = tuple(k for k, p in enumerate(function.params) if p in read)
+        params = [function.params[k] for k in positions] + list(residuals or ()) + swept.seeds
+        self.functions.append(self.finished(function_def(name, _arguments(params), body),
+                                            function.origin))
+        return positions
 
     def _forward_function(self, swept: _Swept, name: str, residuals: tuple[str, ...]):
         """A user function computing its outputs and then returning them with `residuals`."""
@@ -226,10 +250,11 @@ class ProgramWriter:
         body.append(tag(ast.Return(result), returned.origin))
         defaults = _arguments(function.params, function.defaults, self.namespace)
         compiled = self.finished(function_def(name, defaults, body), function.origin)
-        functions = [compiled, _entry(function, name, entry, self.namespace)] + self.functions
+        functions = [compiled, _entry(function, name, entry, self.namespace, self.taped)]
+        functions += self.functions
         saved = Saved(writer.saved + self.saved)
         return Gradient(functions, tuple(f.name for f in functions if f.name != entry), entry,
-                        saved)
+                        saved, self.taped)
 
 
     def finished(self, function: ast.FunctionDef, origin) -> ast.FunctionDef:
@@ -281,9 +306,12 @@ def _changed_by(statements: list[ast.stmt], name: str) -> bool:
 
 
 def reverse_program(program, wrt: tuple[str, ...], *, single: bool, with_value: bool,
-                    namespace: Namespace, names: Names, name: str, entry: str) -> Gradient:
-    """The gradient of `program`'s main function with respect to the parameters `wrt`."""
-    return ProgramWriter(program, namespace, names).gradient(wrt, single, with_value, name, entry)
+                    namespace: Namespace, names: Names, name: str, entry: str,
+                    tape_results: bool = True) -> Gradient:
+    """The gradient of `program`'s main function with respect to the parameters `wrt`;
+    `tape_results=False`: its loops recompute what helpers' adjoints read."""
+    writer = ProgramWriter(program, namespace, names, tape_results)
+    return writer.gradient(wrt, single, with_value, name, entry)
 
 
 def _arguments(params: list[str], defaults: dict | None = None,
@@ -294,8 +322,11 @@ def _arguments(params: list[str], defaults: dict | None = None,
                          kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=values)
 
 
-def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> ast.FunctionDef:
-    """The Python function the user calls: the compiled gradient, with errors translated.
+def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace,
+           taped: bool) -> ast.FunctionDef:
+    """The Python function the user calls: the compiled gradient, with errors translated
+    (and, if its loops keep what helpers return, computed again by a version that recomputes
+    it when its shape changes from trip to trip: astgrad.entry.recomputed).
 
     Its parameters default to `NOT_GIVEN`, positional-only (keyword-only after `*`), with
     `*more, **named` to take whatever else comes, so that a call with missing, extra, unknown
@@ -315,10 +346,15 @@ def _entry(function: ir.Function, compiled: str, entry: str, ns: Namespace) -> a
     call = ast.Call(load(compiled), args, [])
     translate = ast.Call(load(ns.import_from("astgrad.entry", "translate_error")),
                          [load(error), load("__name__"), given], [])
-    handler = ast.ExceptHandler(load("Exception"), error,
-                                [ast.Raise(translate, ast.Constant(None))])
+    handlers = [ast.ExceptHandler(load("Exception"), error,
+                                  [ast.Raise(translate, ast.Constant(None))])]
+    if taped:
+        changed = load(ns.import_from("astgrad.errors", "ResidualShapeChanged"))
+        again = ast.Call(load(ns.import_from("astgrad.entry", "recomputed")),
+                         [load("__name__"), clone(given)], [])
+        handlers.insert(0, ast.ExceptHandler(changed, None, [ast.Return(again)]))
     body = [ast.Try([ast.If(unusual, [ast.Assign([targets], bind)], []), ast.Return(call)],
-                    [handler], [], [])]
+                    handlers, [], [])]
     positional = [ast.arg(p) for p in function.params if p not in function.keyword_only]
     keyword = [ast.arg(p) for p in function.params if p in function.keyword_only]
     parameters = ast.arguments(posonlyargs=positional, args=[], vararg=ast.arg(more),

@@ -104,17 +104,17 @@ class Spelling:
         return ast.Call(load("range"), [self.atom(p, rename) for p in parts], [])
 
     def plain_block(self, block: list, store_hook=None, assign_hook=None,
-                    keep: set | None = None) -> list[ast.stmt]:
+                    keep: set | None = None, spell=None) -> list[ast.stmt]:
         """The statements as written (those whose ids are in `keep`, if given).
         `store_hook(stmt)` gives what precedes a store (a log), `assign_hook(stmt)` what
-        follows an assignment (a check)."""
+        follows an assignment (a check), `spell(stmt)` an assignment (if not as written)."""
         out: list[ast.stmt] = []
-        hooks = (store_hook, assign_hook, keep)
+        hooks = (store_hook, assign_hook, keep, spell)
         for stmt in block:
             if keep is not None and id(stmt) not in keep:
                 continue
             if isinstance(stmt, ir.Assign | ir.Unpack):
-                out.append(self.assignment(stmt))
+                out.append((spell or self.assignment)(stmt))
                 out += assign_hook(stmt) if assign_hook else []
             elif isinstance(stmt, ir.Store):
                 out += store_hook(stmt) if store_hook else []
@@ -134,8 +134,8 @@ class Spelling:
         return out
 
     def plain_for(self, loop: ir.For, store_hook=None, assign_hook=None,
-                  keep: set | None = None) -> ast.For:
-        body = self.plain_block(loop.body, store_hook, assign_hook, keep)
+                  keep: set | None = None, spell=None) -> ast.For:
+        body = self.plain_block(loop.body, store_hook, assign_hook, keep, spell)
         if loop.until:
             body.append(self.loop_exit(loop))
         target = ast.Name(loop.target, ast.Store())

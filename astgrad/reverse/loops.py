@@ -60,7 +60,7 @@ class Loops:
         self.rebound_later, self.adjoint_reads = writer.rebound_later, writer.adjoint_reads
         self.saved = writer.saved
         self.plans: dict[int, LoopPlan] = {}  # id(loop) -> its plan
-        self.recorder = Recorder(self.ns, self.spelling, writer.captured)
+        self.recorder = Recorder(self.ns, self.spelling, writer.captured, writer.assignment)
 
     @property
     def sweep(self) -> Sweep:
@@ -171,11 +171,30 @@ class Loops:
         self.writer.plan_captures(body, set(), rebound_in(loop) & analysis.live_in(body))
         plan.carried = self.carried(loop)
         plan.in_place = added_in_place(body) & plan.carried
+        if isinstance(loop, ir.For):
+            self._keep_results(plan)
         # (a name the loop may leave unbound, such as a `return` inside it, keeps its own)
         bound = self.defined.get(loop, frozenset())
         for name in sorted(plan.carried & self.rebound_later.get(id(loop), set()) & bound):
             plan.at_exit[name] = self.names.fresh(f"_exit_{name.lstrip('_')}")
         return plan
+
+    def _keep_results(self, plan: LoopPlan) -> None:
+        """The helpers' calls in the loop's body (not in its branches: they run in every
+        trip) whose vjp is split in halves: the forward run keeps what each forward half
+        returns for its adjoint, one tape per value, which the reversed trip reads instead
+        of recomputing the call (ProgramWriter.split)."""
+        for stmt in plan.loop.body:
+            split = self.writer.split_of(stmt)
+            if split is None:
+                continue
+            names = self.writer.residuals[id(stmt)]
+            plan.results[id(stmt)] = [(name, self.names.fresh(f"_kept{name}"))
+                                      for name in names]
+            self.saved.append(saved(
+                split.kept(stmt.value.primitive.name), plan.loop, "one of each per trip of "
+                "the for loop (8 bytes for a number, its nbytes for an array)"))
+            self.writer.program.taped = True
 
     def _reversed_trip(self, plan: LoopPlan) -> tuple[list, list]:
         """The reverse of one trip, written with the adjoint state every trip starts with:
@@ -284,6 +303,8 @@ class Loops:
         for name, tape in plan.records.items():
             value = ast.Subscript(load(tape), clone(position), ast.Load())
             out.append(assign(name, self.ns.call("retyped", value, load(name))))
+        for name, tape in (pair for pairs in plan.results.values() for pair in pairs):
+            out.append(assign(name, ast.Subscript(load(tape), clone(position), ast.Load())))
         if isinstance(loop, ir.For) and not plan.simple:
             rename = lambda n: self.writer.captured(loop, n)  # noqa: E731
             start, step = (self.spelling.atom(a, rename) for a in (loop.start, loop.step))

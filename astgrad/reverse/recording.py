@@ -2,7 +2,9 @@
 the reverse of that trip needs (reverse/loops.py plans what): the values of names the trip
 rebinds (tapes allocated from the trip count, or grown as a while loop goes), the shapes of
 names read only for their shapes, and, for arrays written in place, an undo log of the
-elements each trip overwrites."""
+elements each trip overwrites; and after a helper's call in a `for` loop's body, what its
+forward half returns for its adjoint (tapes made at the first trip, when those values'
+shapes are known)."""
 
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ class Recorder:
     """Writes the recorded forward loops of one function. `captured(stmt, name)` is how the
     function's writer spells a name that a copy made before `stmt` holds."""
 
-    def __init__(self, ns, spelling, captured):
+    def __init__(self, ns, spelling, captured, assignment):
         self.ns, self.spelling, self.captured = ns, spelling, captured
+        self.assignment = assignment  # the writer's: a helper's call split in halves
         self.logging: dict[str, str] = {}  # array -> undo log, while a recorded body is written
         self.running: set | None = None  # the statements the loop recorded runs, if not all
         self.logged: set | None = None  # the arrays it logs, if not all its plan's
@@ -46,21 +49,43 @@ class Recorder:
         call = self.ns.call("log_write", load(log), load(stmt.array), index)
         return [tag(assign(log, call), stmt.origin)]
 
-    def plain_body(self, body: list, plan: LoopPlan) -> list:
+    def plain_body(self, body: list, plan: LoopPlan, trip: tuple | None = None) -> list:
+        """The body as written, with its logs and checks; `trip` (a `for` loop's position and
+        trip count) the calls whose results it keeps."""
         outer = self.logging
         self.logging = {**outer, **{array: log for array, (log, _) in plan.logs.items()
                                     if self.logged is None or array in self.logged}}
 
-        def check_shapes(stmt) -> list:
-            return [tag(ast.Expr(self.ns.call(
+        def after(stmt) -> list:
+            checks = [tag(ast.Expr(self.ns.call(
                 "same_shape", load(name), load(plan.shapes[name]), ast.Constant(name),
                 ast.Constant(plan.loop.origin.line))), stmt.origin)
                 for name in ir.writes(stmt) if name in plan.shapes]
+            return checks + self.keep_results(stmt, plan, trip)
+
+        def spell(stmt) -> ast.stmt:
+            if id(stmt) in plan.results:
+                return self.assignment(stmt)
+            return self.spelling.assignment(stmt)
 
         try:
-            return self.spelling.plain_block(body, self.log_hook, check_shapes, self.running)
+            return self.spelling.plain_block(body, self.log_hook, after, self.running, spell)
         finally:
             self.logging = outer
+
+    def keep_results(self, stmt, plan: LoopPlan, trip: tuple | None) -> list:
+        """After a helper's call whose forward half returns values for its adjoint: each kept
+        in its tape, made at the first trip (their shapes known then)."""
+        if id(stmt) not in plan.results or trip is None:
+            return []
+        position, size = trip
+        made, kept = [], []
+        for name, tape in plan.results[id(stmt)]:
+            made.append(assign(tape, self.ns.call("result_tape", load(name), clone(size))))
+            kept.append(ast.Expr(self.ns.call("keep_result", load(tape), clone(position),
+                                              load(name))))
+        first = ast.Compare(clone(position), [ast.Eq()], [ast.Constant(0)])
+        return [tag(s, stmt.origin) for s in [ast.If(first, made, []), *kept]]
 
     def shapes_at_start(self, plan: LoopPlan) -> list:
         shape = self.ns.spell(np.shape, "shape")
@@ -119,7 +144,7 @@ class Recorder:
         if loop.until:  # a break ends the loop: count the trips that started
             body.append(tag(assign(plan.count, ast.BinOp(load(target), ast.Add(),
                                                          ast.Constant(1))), loop.origin))
-        body += self.plain_body(loop.body, plan)
+        body += self.plain_body(loop.body, plan, (position, size))
         if loop.until:
             body.append(self.spelling.loop_exit(loop))
         out.append(tag(ast.For(ast.Name(target, ast.Store()), header, body, [], lineno=0),

@@ -34,6 +34,9 @@ class LoopPlan:
     # a carried name that a statement after the loop rebinds -> its value when the loop ends
     # (the shape its adjoint starts the reverse loop with)
     at_exit: dict = field(default_factory=dict)
+    # id(a helper's call in the body) -> [(a value its forward half returns for its adjoint,
+    # the tape keeping it)]: a reversed trip reads them instead of recomputing the call
+    results: dict = field(default_factory=dict)
 
 
 def recomputed(block: list, needed: set, reads_at: dict, writer,
@@ -118,7 +121,8 @@ def loop_run(loop, needed: set, shapes: set, writer, plain: bool) -> tuple[set, 
                     set(analysis.live_in([loop], frozenset(needed | (shapes & written)))),
                     set())
         return set(), set(), set()
-    end_values = (needed & written) | plan.live | set(ir.reads(loop))
+    kept_results = {name for pairs in plan.results.values() for name, _ in pairs}
+    end_values = (needed & written) | plan.live | set(ir.reads(loop)) | kept_results
     end_shapes = ((shapes & written) | plan.live_shapes) - end_values
     while True:
         run, _, start_values, start_shapes = recomputed(loop.body, end_values, {}, writer,

@@ -15,6 +15,7 @@ the reverse loop). In a context:
 from __future__ import annotations
 
 import ast
+import operator
 from dataclasses import dataclass, field
 
 from .. import analysis, ir
@@ -71,6 +72,9 @@ class FunctionWriter:
         # calls of user functions outside loops, whose forward values live until their
         # adjoints: id(stmt) -> the names of the residuals its forward half returns
         self.outside_loops = _outside_loops(function.body)
+        # and calls in a `for` loop's body, whose forward run keeps them in tapes
+        self.in_for_bodies = {id(s) for loop in ir.walk(function.body)
+                              if isinstance(loop, ir.For) for s in loop.body}
         self.residuals: dict[int, list[str]] = {}
         self.loops = Loops(self)
         self.adjoints = Adjoints(self)
@@ -167,7 +171,10 @@ class FunctionWriter:
             if not isinstance(stmt, ir.For | ir.While):  # a loop's copies: once it is planned
                 out += self.captures_before(stmt, wanted)
             if isinstance(stmt, ir.Assign | ir.Unpack):
-                out.append(self.assignment(stmt))
+                # (a recomputed trip reads what its helpers' forward halves returned from
+                # their tapes: a call it runs for its outputs runs whole)
+                out.append(self.spelling.assignment(stmt) if recompute else
+                           self.assignment(stmt))
                 out += [tag(assign(self.output_captures[(id(stmt), target)], load(target)),
                             stmt.origin) for target in ir.writes(stmt)
                         if (id(stmt), target) in self.output_captures]
@@ -193,9 +200,13 @@ class FunctionWriter:
 
     def split_of(self, stmt):
         """The halves of the vjp of the user function `stmt` calls (ProgramWriter.split),
-        if it is called outside loops with arguments that carry derivatives; None for any
-        other statement (or a function whose adjoint reads no value worth keeping)."""
-        if id(stmt) not in self.outside_loops or not isinstance(stmt, ir.Assign | ir.Unpack) \
+        if it is called with arguments that carry derivatives outside loops or in a `for`
+        loop's body (whose forward run keeps what the forward half returns; unless the
+        program is written to recompute it); None for any other statement (or a function
+        whose adjoint reads no value worth keeping)."""
+        where = id(stmt) in self.outside_loops or (self.program.tape_results
+                                                   and id(stmt) in self.in_for_bodies)
+        if not where or not isinstance(stmt, ir.Assign | ir.Unpack) \
                 or not isinstance(stmt.value, ir.Call) \
                 or not isinstance(stmt.value.primitive, ir.UserFunction) \
                 or not self.activity.is_active(stmt):
@@ -207,11 +218,10 @@ class FunctionWriter:
             prefix = f"_{found.function.name}_"
             self.residuals[id(stmt)] = [self.names.fresh(prefix + r.lstrip("_"))
                                         for r in split.residuals]
-            named = [r for r in split.residuals if not r.startswith("_")]
-            self.saved.append(SavedValue(
-                f"{len(split.residuals)} values of {found.function.name} that its adjoint reads"
-                + (f" ({', '.join(named)}, ...)" if named else ""), stmt.origin.line,
-                "kept from the call to its adjoint (an array's nbytes, 8 bytes a number)"))
+            if id(stmt) in self.outside_loops:  # (a loop's plan lists its tapes)
+                self.saved.append(SavedValue(
+                    split.kept(found.function.name), stmt.origin.line,
+                    "kept from the call to its adjoint (an array's nbytes, 8 bytes a number)"))
         return split
 
     def assignment(self, stmt) -> ast.stmt:
@@ -398,7 +408,7 @@ class FunctionWriter:
             vjp = self.program.vjp(stmt.value.primitive, tuple(active))
         else:
             vjp = split.backward
-            args += [load(r) for r in self.residuals[id(stmt)]]
+            args = [args[k] for k in split.params] + [load(r) for r in self.residuals[id(stmt)]]
         args += seeds
         results = [self.names.numbered("_g") for _ in active]
         target = ast.Tuple([ast.Name(r, ast.Store()) for r in results], ast.Store()) \
@@ -516,11 +526,12 @@ class FunctionWriter:
             for name in ir.writes(stmt):
                 bindings[name] = bindings.get(name, 0) + 1
         unsafe = ir.stored(body) | returned | set(self.function.params)
+        sizes = _sizes(body)
         out = []
         for stmt in body:
             if isinstance(stmt, ir.Assign) and stmt.target in read \
                     and bindings[stmt.target] == 1 and isinstance(stmt.value, ir.Call) \
-                    and stmt.target not in self.scalars.names \
+                    and stmt.target not in self.scalars.names | sizes \
                     and not analysis.shared_with(self.sharing, {stmt.target}) & unsafe \
                     and (_new_array(stmt.value) or isinstance(stmt.value.primitive,
                                                               ir.UserFunction)):
@@ -547,6 +558,22 @@ class FunctionWriter:
         if state is State.SHARED and several:  # two gradients must not be one array
             value = self.ns.call("own", value)
         return value if argument is None else self.ns.call("cast_like", value, like)
+
+
+def _sizes(block: list) -> set[str]:
+    """Names of straight-line code that hold shapes, sizes and arithmetic of them (`b =
+    x.shape[0]`, `2 * b`): recomputed as cheaply as kept."""
+    out: set[str] = set()
+    for stmt in block:
+        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call)):
+            continue
+        primitive, args = stmt.value.primitive, stmt.value.args
+        names = set(ir.atom_names(args))
+        if primitive in (ir.Attribute("shape"), ir.Attribute("ndim"), ir.Attribute("size"),
+                         len) or (facts_of(primitive).elementwise and names <= out) or (
+                primitive is operator.getitem and names <= out):
+            out.add(stmt.target)
+    return out
 
 
 def _outside_loops(block: list) -> set[int]:

@@ -16,7 +16,7 @@ from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 
-from ..errors import ShapeChanged
+from ..errors import ResidualShapeChanged, ShapeChanged
 from ..shapes import number, of_second
 from .adjoints import _SCALAR
 from .facts import helper
@@ -48,6 +48,27 @@ def _empty_tape(value, n):
         return lambda value, n: np.empty((max(n, 0),) + value.shape, dtype)
     if isinstance(value, _SCALAR):
         return lambda value, n: np.empty(max(n, 0), np.float64)
+    raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
+
+
+@helper(allocates=True, loop="tape")
+def result_tape(value, n):
+    """Room for n values like `value`, of its type (a number's too): what a helper's forward
+    half returns for its adjoint, in each trip of a loop (the tape made at its first trip:
+    each trip's value has that type, being the same statement's)."""
+    if isinstance(value, np.ndarray):
+        return np.empty((max(n, 0),) + value.shape, value.dtype)
+    return np.empty(max(n, 0), np.asarray(value).dtype)
+
+
+@overload(result_tape)
+def _result_tape(value, n):
+    if isinstance(value, types.Array):
+        dtype = as_dtype(value.dtype)
+        return lambda value, n: np.empty((max(n, 0),) + value.shape, dtype)
+    if isinstance(value, _SCALAR):
+        dtype = as_dtype(value)
+        return lambda value, n: np.empty(max(n, 0), dtype)
     raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
 
 
@@ -113,10 +134,42 @@ def _keep(tape, k, value, name, line):
     def array(tape, k, value, name, line):
         if value.shape != tape.shape[1:]:
             raise ShapeChanged(name, line)
-        slot, position = tape[k].reshape(value.size), 0
-        for element in value.flat:
-            slot[position] = element
-            position += 1
+        _copy_flat(value, tape[k].reshape(value.size))
+    return array
+
+
+@register_jitable
+def _copy_flat(value, slot):
+    """The elements of `value` in C order into the vector `slot`."""
+    position = 0
+    for element in value.flat:
+        slot[position] = element
+        position += 1
+
+
+def keep_result(tape, k, value):
+    """`tape[k] = value`, a value a helper returned for its adjoint in trip k of a loop (the
+    tape made at its first trip); ResidualShapeChanged if it has another shape than the
+    tape's slots."""
+    if np.shape(value) != tape.shape[1:]:
+        raise ResidualShapeChanged()
+    tape[k] = value
+
+
+@overload(keep_result)
+def _keep_result(tape, k, value):
+    if not isinstance(value, types.Array):
+        def number(tape, k, value):
+            tape[k] = value
+        return number
+    if value.ndim == 0:
+        return keep_result
+
+    def array(tape, k, value):
+        if value.shape != tape.shape[1:]:
+            raise ResidualShapeChanged()
+        _copy_flat(value, tape[k].reshape(value.size))
+
     return array
 
 
