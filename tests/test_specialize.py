@@ -800,3 +800,17 @@ def test_an_argument_a_branch_rebinds_has_no_known_shape_after_it(jit):
         expected_value, expected = tape.value_and_grad(function)(x)
         np.testing.assert_allclose(value, expected_value, rtol=1e-12)
         np.testing.assert_allclose(grad, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_helpers_results_kept_by_a_loop_are_written_and_read_by_its_nests(jit):
+    # gates' forward half returns its tanh and its sigmoid for its adjoint: the loop keeps
+    # them, at its first trip making a tape of (trips, m) for each, which its nests fill and
+    # the reversed trips read (no exp, no tanh in them)
+    args = [np.random.default_rng(3).normal(size=s) for s in [(3,), (12,), (4, 3)]]
+    fast = astgrad.specialized(gradient(cells_in_a_loop, jit), args)
+    body = "\n".join(line.split("#")[0] for line in fast.source.splitlines())
+    assert "keep_result(" not in body and "result_tape(" not in body
+    reverse = body[re.search(r"for k in range\(\w+ - 1, -1, -1\)", body).start():]
+    assert "np.exp(" not in reverse and "np.tanh(" not in reverse
+    assert_same(fast.compiled(*args), gradient(cells_in_a_loop, False).compiled(*args))

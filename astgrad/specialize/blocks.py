@@ -166,7 +166,11 @@ def _body(writer, node: ast.For | ast.While, after: set[str], rebound,
                 integer and name not in writer.infer.integers) or (
                 shape is not None and not same_shape)):
             raise _Changed(name)  # the first trip's code would not fit the next
-        # after the loop: as on entry (no trip) or as at the body's end
+        # after the loop: as on entry (no trip) or as at the body's end; a name that one
+        # statement alone binds, in the body, is unbound on entry (or, in a loop around this
+        # one, as that statement left it): as at the body's end
+        if shape is None and name in writer.bound_once:
+            continue
         if not same_shape or not same_dtype:
             writer.shapes.pop(name, None)  # (a known shape goes with knowing its dtype)
             writer.booleans.discard(name)

@@ -30,10 +30,26 @@ class Dimensions:
         self.parent = {dim: dim for dim in self.actual}
         self.forms: dict[str, Size] = {}  # a slice's dimension -> its size
         self.conditions: list[Size] = []  # sizes the guard checks are 0 or more
+        self.slot_counts: set[str] = set()  # dimensions no other equals (`slots`)
 
     def actual_size(self, dim: str) -> int:
         """The size of `dim` for the arguments the pattern was taken from."""
+        self._not_slots(dim)
         return 1 if dim == ONE else self.actual[self.find(dim)]
+
+    def slots(self, tape: str) -> str:
+        """The dimension of a tape's slots, one per trip of a loop whose trip count the
+        arguments' sizes may not give (lstm's `range(state.shape[0] // 2)`): a class of its
+        own, which no other dimension equals, whose size nothing reads (a trip's slot is
+        read and written by the loop's index)."""
+        dim = f"slots of {tape}"
+        self.parent[dim] = dim
+        self.slot_counts.add(dim)
+        return dim
+
+    def _not_slots(self, *dims: str) -> None:
+        if any(dim in self.slot_counts for dim in dims):
+            raise Unknown("the size of a tape's slots")
 
     def normal(self, size: Size) -> Size:
         """`size` in terms of classes (ONE's as a number)."""
@@ -91,6 +107,7 @@ class Dimensions:
         a, b = self.find(a), self.find(b)
         if a == b:
             return a
+        self._not_slots(a, b)
         if ONE in (a, b) or self.actual[a] != self.actual[b]:
             raise ShapeConflict(a, b)
         if a in self.forms and b not in self.forms:  # an argument's dimension represents
@@ -129,6 +146,7 @@ class Dimensions:
 
     def size_of(self, dim: str) -> ast.expr:
         """The expression of one dimension's own size (not its class's)."""
+        self._not_slots(dim)
         if dim in self.forms:
             return self.forms[dim].expression(self.size)
         name, k = self.where[dim]

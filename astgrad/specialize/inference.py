@@ -175,10 +175,10 @@ class Shapes:
                 out.append(ONE)
                 continue
             dim = shape.pop(0)
-            size = self.dims.actual_size(dim)
             if isinstance(part, tuple):
                 out.append(self.slice_bounds(dim, *part, node)[1])
-            elif isinstance(part, int) and not -size <= part < size:
+            elif isinstance(part, int) and not -self.dims.actual_size(dim) <= part < \
+                    self.dims.actual_size(dim):
                 raise Unknown(to_source(node))  # out of bounds: the generic code raises
         return tuple(out + shape)
 

@@ -8,6 +8,7 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
+from .. import runtime
 from ..emit import tag
 from ..errors import Origin
 from ..names import Names
@@ -64,6 +65,7 @@ class Writer:
     booleans: set[str] = field(default_factory=set)  # names of comparisons' arrays
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
+    result_tapes: set[str] = field(default_factory=set)  # tapes result_tape made (`_tape`)
     clock: int = 0  # statements written so far
     since: dict[str, int] = field(default_factory=dict)  # name -> the clock when the array
     # it names (a view of) was bound: when the name was bound, or when the name it views was
@@ -223,7 +225,7 @@ class Writer:
                     kept.astgrad_number = True  # (a name of no array: hoist.py)
             self.shapes[target] = shape
             return
-        if self._stored(node, origin):
+        if self._stored(node, origin) or self._kept_result(node, origin):
             return
         for name in assigned_names(node):  # rebound by a form not followed (`a, b = f(x)`)
             self.shapes.pop(name, None)
@@ -340,23 +342,47 @@ class Writer:
     def _tape(self, target: str, value: ast.Call, node: ast.stmt, origin: Origin | None) -> bool:
         """`target = empty_tape(x, n)` of a number or an array of the float dtype, for a loop
         of n trips that the arguments' sizes give: `np.empty`, numbers kept as float64 as
-        empty_tape keeps them, which hoist.py may make once for a loop outside."""
+        empty_tape keeps them, which hoist.py may make once for a loop outside. And
+        `result_tape(x, n)` of an array of the float dtype, for a loop of n trips (however
+        many: a tape made at the loop's first trip), whose slots' shape is known, so that
+        the loop's nests write x into a slot (`keep_result`) and the reversed trips' read it."""
         x, count = value.args
+        result = self.infer.callee(value) is runtime.result_tape
         trips = self.infer.size_value(count)
         try:
             shape = self.infer.shape(x)
-            if trips is None or shape and (self.infer.of_ints(x) or _name_of(x) in self.booleans):
+            if (trips is None and not result) or (result and not shape) or shape and (
+                    self.infer.of_ints(x) or _name_of(x) in self.booleans):
                 return False
-            self.dims.require(trips)  # (the guard checks it is no less than 0 for others)
-            sizes = [trips.expression(self.size), *self.sizes(self.infer.sizes(shape))]
+            if trips is None:  # (the count as the loop has it, bound before the loop)
+                first = copy.deepcopy(count)
+            else:
+                self.dims.require(trips)  # (the guard checks it is no less than 0 for others)
+                first = trips.expression(self.size)
+            sizes = [first, *self.sizes(self.infer.sizes(shape))]
         except Unknown:
             return False
         self.schedule.place([tag(scratch(target, sizes, self.dtype if shape else "float64"),
                                  origin)], node)
         self.shapes.pop(target, None)
+        if result:
+            self.shapes[target] = (self.dims.slots(target), *shape)
+            self.result_tapes.add(target)
         self.allocated[target] = target
         self.rewritten += 1
         return True
+
+    def _kept_result(self, node: ast.stmt, origin: Origin | None) -> bool:
+        """`keep_result(tape, k, x)` of a tape `_tape` made: the store `tape[k] = x`, in the
+        nest computing x if it is open (x then need not be an array)."""
+        if not (isinstance(node, ast.Expr) and self.infer.callee(node.value) is
+                runtime.keep_result and node.value.args[0].id in self.result_tapes):
+            return False
+        tape, k, value = node.value.args
+        self.allocated[tape.id] = tape.id  # (made by result_tape: no other name's array)
+        store = ast.Assign([ast.Subscript(load(tape.id), copy.deepcopy(k), ast.Store())],
+                           value, lineno=0)
+        return self._stored(store, origin)
 
     def _stored(self, node: ast.stmt, origin: Origin | None) -> bool:
         """`a[index] = v` or `a[index] += v`, a basic index of an array this function
