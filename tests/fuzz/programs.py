@@ -307,7 +307,8 @@ class Builder:
             else 0, "reshape": 4 if depth == 0 else 0,
             "rebind": 1 if depth == 0 and self.rebindable(scope) else 0,
             "fill": 2 if depth + 1 < self.size.nesting else 0,
-            "columns": 1 if depth + 1 < self.size.nesting else 0})
+            "columns": 1 if depth + 1 < self.size.nesting else 0,
+            "growing": 1 if nested and not self.size.straight and self.growable(scope) else 0})
         return getattr(self, f"_{kind}")(scope, depth)
 
     def shape(self, scope: Scope) -> tuple:
@@ -427,6 +428,34 @@ class Builder:
         scope.floats[array] = shape
         scope.owned.add(array)
         return out
+
+    def growable(self, scope) -> list[str]:
+        return [n for n, s in scope.floats.items() if s and s[0] >= 2]
+
+    def _growing(self, scope, depth):
+        """A helper called in a for loop on a part that grows from trip to trip:
+
+            for i in range(3):
+                s7 = s7 + g0(x0[:i + 1])
+        where `def g0(p0): r = np.tanh(p0 * 0.5); return np.sum(r * r)` (one per program,
+        of any rank): its forward half returns r, of another shape in every trip, which the
+        loop's tapes, made at its first trip, cannot keep: the gradient is computed again,
+        recomputing what the helper's adjoint reads."""
+        if not any(h.name == "g0" for h in self.helpers):
+            function = self.pick(["np.tanh", "np.sin", "np.exp"])
+            body = [Assign("r", Call(function, (BinOp("*", Name("p0", None), Number(0.5),
+                                                           None),), None)),
+                    Return(Call("np.sum", (BinOp("*", Name("r", None), Name("r", None),
+                                                 None),), ()))]
+            self.helpers.append(Function("g0", [("p0", None)], body, "growing"))
+        name = self.pick(self.growable(scope))
+        shape = scope.floats[name]
+        total, target = self.fresh(), self.fresh("i")
+        part = Index(Name(name, shape), f":{target} + 1", None)
+        update = Assign(total, BinOp("+", Name(total, ()), Call("g0", (part,), ()), ()))
+        scope.floats[total] = ()
+        start = Call("np.float32", (Number(0.0),), ()) if self.float32 else Number(0.0)
+        return [Assign(total, start), For(target, f"range({shape[0]})", [update])]
 
     def _columns(self, scope, depth):
         """A new array whose columns a triangular double loop updates in place, from another
