@@ -513,8 +513,11 @@ class FunctionWriter:
         """The values the adjoint sweep reads that a caller keeps from the forward sweep
         rather than have them recomputed: arrays (or numbers not certainly so) bound once,
         outside branches, by an operation making a new value that no name written into, no
-        parameter and nothing returned shares; and the residuals of the function's own calls
-        split in halves. None in a function with loops (whose forward sweep keeps tapes)."""
+        parameter and nothing returned shares, and that costs more than reading it back (a
+        function such as exp or tanh, a helper's call; not +, -, *, / or a comparison: ode's
+        Runge-Kutta stages took longer kept than computed again); and the residuals of the
+        function's own calls split in halves. None in a function with loops (whose forward
+        sweep keeps tapes)."""
         body = self.function.body[:-1]
         if any(isinstance(s, ir.For | ir.While) for s in ir.walk(body)):
             return ()
@@ -532,6 +535,7 @@ class FunctionWriter:
             if isinstance(stmt, ir.Assign) and stmt.target in read \
                     and bindings[stmt.target] == 1 and isinstance(stmt.value, ir.Call) \
                     and stmt.target not in self.scalars.names | sizes \
+                    and stmt.value.primitive not in _CHEAP \
                     and not analysis.shared_with(self.sharing, {stmt.target}) & unsafe \
                     and (_new_array(stmt.value) or isinstance(stmt.value.primitive,
                                                               ir.UserFunction)):
@@ -558,6 +562,11 @@ class FunctionWriter:
         if state is State.SHARED and several:  # two gradients must not be one array
             value = self.ns.call("own", value)
         return value if argument is None else self.ns.call("cast_like", value, like)
+
+
+# operations computed again faster than kept and read back
+_CHEAP = frozenset([operator.add, operator.sub, operator.mul, operator.truediv, operator.neg,
+                    operator.pos, *ir.COMPARISONS.values()])
 
 
 def _sizes(block: list) -> set[str]:
