@@ -75,7 +75,8 @@ def _write_loop(writer, node: ast.For | ast.While, origin, after: set[str]) -> N
         writer.infer.values.pop(name, None)
     outer = schedule.statements
     while True:
-        state = writer.state()
+        state, before = writer.state(), []
+        writer.open_loops.append((node, before))
         try:
             body = _body(writer, node, after, rebound, carried)
             break
@@ -85,15 +86,18 @@ def _write_loop(writer, node: ast.For | ast.While, origin, after: set[str]) -> N
             writer.forget(changed.args[0])
         finally:
             schedule.statements = outer
+            writer.open_loops.pop()
     loop = ast.While(node.test, body, []) if isinstance(node, ast.While) else ast.For(
         node.target, node.iter, body, [], lineno=0)
-    schedule.place([tag(loop, origin)], loop)
+    schedule.place(before + [tag(loop, origin)], loop)
 
 
 def _write_branch(writer, node: ast.If, origin, after: set[str]) -> None:
     """Write a branch: each block from what is known on entry, then what is known after it
     (the module's docstring)."""
     schedule = writer.schedule
+    if writer.tapes_before_loop(node, origin):
+        return
     schedule.flush()
     writer.read_globals(node.test)
     rebound = assigned_names(node)

@@ -66,6 +66,8 @@ class Writer:
     allocated: dict[str, str] = field(default_factory=dict)  # name -> the array it is bound
     # to, if this function allocated it (its first name)
     result_tapes: set[str] = field(default_factory=set)  # tapes result_tape made (`_tape`)
+    # the loops being written, innermost last: (the loop, statements to place before it)
+    open_loops: list = field(default_factory=list)
     clock: int = 0  # statements written so far
     since: dict[str, int] = field(default_factory=dict)  # name -> the clock when the array
     # it names (a view of) was bound: when the name was bound, or when the name it views was
@@ -276,7 +278,11 @@ class Writer:
     def apart(self, name: str, base: str) -> bool:
         """Whether `name` certainly shares no memory with the array `base` names, one this
         function allocated: a number, (a part of) another array it allocated, or (a view of)
-        an array bound before that one was allocated."""
+        an array bound before that one was allocated. A tape of a helper's results, made
+        before the loop keeping them, shares memory with nothing that loop reads (only the
+        reversed trips after it view its slots)."""
+        if base in self.result_tapes:
+            return True
         array = self.allocated[base]
         if self.shapes.get(name) == ():
             return True
@@ -339,7 +345,8 @@ class Writer:
 
     # -- statements of their own form -----------------------------------------------------------
 
-    def _tape(self, target: str, value: ast.Call, node: ast.stmt, origin: Origin | None) -> bool:
+    def _tape(self, target: str, value: ast.Call, node: ast.stmt, origin: Origin | None,
+              before: list | None = None) -> bool:
         """`target = empty_tape(x, n)` of a number or an array of the float dtype, for a loop
         of n trips that the arguments' sizes give: `np.empty`, numbers kept as float64 as
         empty_tape keeps them, which hoist.py may make once for a loop outside. And
@@ -362,14 +369,48 @@ class Writer:
             sizes = [first, *self.sizes(self.infer.sizes(shape))]
         except Unknown:
             return False
-        self.schedule.place([tag(scratch(target, sizes, self.dtype if shape else "float64"),
-                                 origin)], node)
+        allocation = tag(scratch(target, sizes, self.dtype if shape else "float64"), origin)
+        if before is None:
+            self.schedule.place([allocation], node)
+        else:
+            before.append(allocation)
         self.shapes.pop(target, None)
         if result:
             self.shapes[target] = (self.dims.slots(target), *shape)
             self.result_tapes.add(target)
         self.allocated[target] = target
         self.rewritten += 1
+        return True
+
+    def tapes_before_loop(self, node: ast.If, origin: Origin | None) -> bool:
+        """`if k == 0: tape = result_tape(x, n) ...` in the body of the loop over k (a
+        recorded loop's tapes, made at its first trip): the tapes made before the loop
+        instead, with room for max(n, 0) trips (x's shape known: the body makes it the same
+        in every trip), so that the branch does not close the nest computing x, which then
+        fills the tapes' slots."""
+        if not self.open_loops or node.orelse:
+            return False
+        loop, before = self.open_loops[-1]
+        test = node.test
+        if not (isinstance(loop, ast.For) and isinstance(test, ast.Compare)
+                and isinstance(test.left, ast.Name) and test.left.id == loop.target.id
+                and isinstance(test.ops[0], ast.Eq) and isinstance(test.comparators[0],
+                                                                   ast.Constant)
+                and test.comparators[0].value == 0):
+            return False
+        made = [s for s in node.body if isinstance(s, ast.Assign) and isinstance(
+            s.targets[0], ast.Name) and self.infer.callee(s.value) is runtime.result_tape]
+        if len(made) != len(node.body) or any(
+                names_in(s.value.args[1]) & assigned_names(loop) for s in made):
+            return False
+        state, allocations = self.state(), []
+        for s in made:
+            count = ast.Call(load("max"), [copy.deepcopy(s.value.args[1]), ast.Constant(0)], [])
+            value = ast.Call(s.value.func, [s.value.args[0], count], [])
+            if not self._tape(s.targets[0].id, value, s, origin, allocations):
+                self.restore(state)
+                return False
+        before += allocations
         return True
 
     def _kept_result(self, node: ast.stmt, origin: Origin | None) -> bool:
