@@ -87,6 +87,6 @@ def test_a_helper_called_outside_loops_keeps_what_its_adjoint_reads():
     looped = astgrad.grad(control.helper_in_loop, wrt=(0, 1)).saved
     loop = control.helper_in_loop.__code__.co_firstlineno + 2
     assert [str(s) for s in looped] == [
-        f"2 values of sigmoid that its adjoint reads (line {loop}): one of each per trip of "
+        f"1 value of sigmoid that its adjoint reads (line {loop}): one of each per trip of "
         "the for loop (8 bytes for a number, its nbytes for an array)"]
     assert all("sigmoid" not in s.what for s in astgrad.grad(control.helper_in_while).saved)

@@ -72,7 +72,8 @@ class Split:
     def kept(self, function: str) -> str:
         """What a caller keeps of `function` (as `df.saved` lists it)."""
         named = [r for r in self.residuals if not r.startswith("_")]
-        return f"{len(self.residuals)} values of {function} that its adjoint reads" + (
+        count = len(self.residuals)
+        return f"{count} value{'s' * (count > 1)} of {function} that its adjoint reads" + (
             f" ({', '.join(named)}, ...)" if named else "")
 
 
