@@ -41,14 +41,21 @@ def empty_tape(value, n):
     return np.empty(max(n, 0), np.float64)
 
 
-@overload(empty_tape)
-def _empty_tape(value, n):
-    if isinstance(value, types.Array):
-        dtype = as_dtype(value.dtype)
-        return lambda value, n: np.empty((max(n, 0),) + value.shape, dtype)
-    if isinstance(value, _SCALAR):
-        return lambda value, n: np.empty(max(n, 0), np.float64)
-    raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
+def _compiled_tape(number_dtype):
+    """A tape maker's numba version: an array's slots of its shape and dtype, a number's of
+    `number_dtype(its numba type)`."""
+    def typed(value, n):
+        if isinstance(value, types.Array):
+            dtype = as_dtype(value.dtype)
+            return lambda value, n: np.empty((max(n, 0),) + value.shape, dtype)
+        if isinstance(value, _SCALAR):
+            dtype = number_dtype(value)
+            return lambda value, n: np.empty(max(n, 0), dtype)
+        raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
+    return typed
+
+
+overload(empty_tape)(_compiled_tape(lambda number: np.float64))
 
 
 @helper(allocates=True, loop="tape")
@@ -61,15 +68,7 @@ def result_tape(value, n):
     return np.empty(max(n, 0), np.asarray(value).dtype)
 
 
-@overload(result_tape)
-def _result_tape(value, n):
-    if isinstance(value, types.Array):
-        dtype = as_dtype(value.dtype)
-        return lambda value, n: np.empty((max(n, 0),) + value.shape, dtype)
-    if isinstance(value, _SCALAR):
-        dtype = as_dtype(value)
-        return lambda value, n: np.empty(max(n, 0), dtype)
-    raise TypingError(f"astgrad: a loop cannot keep values of type {value}")
+overload(result_tape)(_compiled_tape(as_dtype))
 
 
 @helper(shape=of_second, view=True, dtype="like")
