@@ -10,10 +10,10 @@ calls) and the names of its `wrt` parameters. Produces a `Gradient`: Python synt
   user's lines;
 - for each user function called, its forward version and, for each combination of its
   arguments that carries derivatives, its vector-Jacobian product, which the gradient calls
-  instead of inlining the function's body: called outside loops, in two halves
-  (`helper_fwd` returns the values its adjoint reads, `helper_bwd` takes them), so that the
-  function runs forward once; in a loop's trip, whose reverse has only the arguments,
-  whole (`helper_vjp` recomputes what its adjoint reads).
+  instead of inlining the function's body: called outside loops or in a for loop's body, in
+  two halves (`helper_fwd` returns the values its adjoint reads, which a for loop keeps for
+  every trip; `helper_bwd` takes them), so that the function runs forward once; elsewhere in
+  loops, whole (`helper_vjp` recomputes what its adjoint reads).
 
 Every generated statement is tagged with the user Origin it comes from (emit prints it).
 
@@ -125,8 +125,9 @@ class ProgramWriter:
     def vjp(self, user: ir.UserFunction, active: tuple[str, ...]) -> str:
         """The vector-Jacobian product of a user function for the `active` parameters:
         `helper_vjp(params..., adjoints of its outputs...)` returns their adjoints, the
-        function's values its adjoint reads recomputed first (a call in a loop's trip, whose
-        reversed trip has only the arguments)."""
+        function's values its adjoint reads recomputed first: for a call whose reversed trip
+        has only the arguments (in a while loop, in a loop's branch, or in the version of a
+        gradient written not to keep what for loops' calls return)."""
         key = (user.key, active)
         if key not in self._vjps:
             swept = self._swept(user, active)
@@ -135,12 +136,13 @@ class ProgramWriter:
         return self._vjps[key]
 
     def split(self, user: ir.UserFunction, active: tuple[str, ...]) -> Split | None:
-        """The vector-Jacobian product of a user function in two halves, for a call whose
-        forward values live until its adjoint (not in a loop's trip): `helper_fwd(params...)`
-        returns its outputs and the values its adjoint reads (residuals), which
-        `helper_bwd(params..., residuals..., adjoints of its outputs...)` reads instead of
-        recomputing them, as JAX's vjp keeps them. None if its adjoint reads no value worth
-        keeping (numbers, views, arguments: recomputed as cheaply as passed)."""
+        """The vector-Jacobian product of a user function in two halves, for a call outside
+        loops (whose forward values live until its adjoint) or in a for loop's body (whose
+        forward run keeps them for every trip): `helper_fwd(params...)` returns its outputs
+        and the values its adjoint reads (residuals), which `helper_bwd(params it reads...,
+        residuals..., adjoints of its outputs...)` takes instead of recomputing them, as
+        JAX's vjp keeps them. None if its adjoint reads no value worth keeping (sums and
+        products, views, arguments: recomputed as cheaply as read back)."""
         key = (user.key, active)
         if key not in self._splits:
             swept = self._swept(user, active)
