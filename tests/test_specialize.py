@@ -181,6 +181,18 @@ def squashed_in_a_loop(x, w):
     return np.sum(h)
 
 
+def stacked_squashes(x, w):
+    # the inner loop's trip count is computed in every outer trip (w.shape[0] // 2): its
+    # tapes, which each reversed outer trip makes, are made once before the outer loop
+    s = 0.0
+    for t in range(2):
+        h = x * (t + 1.0)
+        for k in range(w.shape[0] // 2):
+            h = squash(h * w[k]) + h
+        s = s + np.sum(h)
+    return s
+
+
 def scaled_by_a_number(a, x):
     # a number times arrays: its adjoint sums arrays to a number, in a loop's total, also
     # inside an expression (`_da = g + unbroadcast(E, a)`)
@@ -835,4 +847,10 @@ def test_a_helpers_results_kept_by_a_loop_are_written_and_read_by_its_nests(jit)
     fast = astgrad.specialized(generic[0], args)
     body = "\n".join(line.split("#")[0].rstrip() for line in fast.source.splitlines())
     assert re.search(r"_kept_squash_\w+\[k, _i\d+\] = _out\d+$", body, re.M)
+    assert_same(fast.compiled(*args), generic[1].compiled(*args))
+    args = [np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 1.5, 5)]
+    generic = [astgrad.value_and_grad(stacked_squashes, wrt=(0, 1), jit=j) for j in (jit, False)]
+    fast = astgrad.specialized(generic[0], args)
+    body = "\n".join(line.split("#")[0].rstrip() for line in fast.source.splitlines())
+    assert re.search(r"^    _kept_squash_\w+ = np\.empty\(\(max\(_\w+_on_entry, 0\)", body, re.M)
     assert_same(fast.compiled(*args), generic[1].compiled(*args))
