@@ -828,29 +828,31 @@ def test_an_argument_a_branch_rebinds_has_no_known_shape_after_it(jit):
         np.testing.assert_allclose(grad, expected, rtol=1e-12)
 
 
+def _kept_results(function, args: list, jit: bool) -> str:
+    """The specialized text of `function`'s gradient wrt all its arguments (comments and
+    trailing spaces dropped), checked against the generic gradient run as Python."""
+    wrt = tuple(range(len(args)))
+    generic = [astgrad.value_and_grad(function, wrt=wrt, jit=j) for j in (jit, False)]
+    fast = astgrad.specialized(generic[0], args)
+    assert_same(fast.compiled(*args), generic[1].compiled(*args))
+    return "\n".join(line.split("#")[0].rstrip() for line in fast.source.splitlines())
+
+
 @pytest.mark.parametrize("jit", [False, True])
 def test_a_helpers_results_kept_by_a_loop_are_written_and_read_by_its_nests(jit):
     # gates' forward half returns its tanh and its exp for its adjoint: the loop keeps them
     # in tapes of (trips, m), made before the loop (the generic gradient makes them at its
     # first trip), which its nests fill and the reversed trips read (no exp, no tanh there)
     args = [np.random.default_rng(3).normal(size=s) for s in [(3,), (12,), (4, 3)]]
-    fast = astgrad.specialized(gradient(cells_in_a_loop, jit), args)
-    body = "\n".join(line.split("#")[0] for line in fast.source.splitlines())
+    body = _kept_results(cells_in_a_loop, args, jit)
     assert "keep_result(" not in body and "result_tape(" not in body
     forward = body.index("for k in range(")  # the tapes made before the loop, not in a branch
     assert "_kept_gates" in body[:forward] and "if (k == 0)" not in body
     reverse = body[re.search(r"for k in range\(\w+ - 1, -1, -1\)", body).start():]
     assert "np.exp(" not in reverse and "np.tanh(" not in reverse
-    assert_same(fast.compiled(*args), gradient(cells_in_a_loop, False).compiled(*args))
-    args = [np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 1.5, 3)]
-    generic = [astgrad.value_and_grad(squashed_in_a_loop, wrt=(0, 1), jit=j) for j in (jit, False)]
-    fast = astgrad.specialized(generic[0], args)
-    body = "\n".join(line.split("#")[0].rstrip() for line in fast.source.splitlines())
+    body = _kept_results(squashed_in_a_loop, [np.linspace(-1.0, 1.0, 4),
+                                              np.linspace(0.5, 1.5, 3)], jit)
     assert re.search(r"_kept_squash_\w+\[k, _i\d+\] = _out\d+$", body, re.M)
-    assert_same(fast.compiled(*args), generic[1].compiled(*args))
-    args = [np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 1.5, 5)]
-    generic = [astgrad.value_and_grad(stacked_squashes, wrt=(0, 1), jit=j) for j in (jit, False)]
-    fast = astgrad.specialized(generic[0], args)
-    body = "\n".join(line.split("#")[0].rstrip() for line in fast.source.splitlines())
+    body = _kept_results(stacked_squashes, [np.linspace(-1.0, 1.0, 4),
+                                            np.linspace(0.5, 1.5, 5)], jit)
     assert re.search(r"^    _kept_squash_\w+ = np\.empty\(\(max\(_\w+_on_entry, 0\)", body, re.M)
-    assert_same(fast.compiled(*args), generic[1].compiled(*args))
