@@ -120,6 +120,12 @@ class _BrokenSeal(OSError):
     those as a missing file: it compiles again."""
 
 
+class _Unloadable(OSError):
+    """Compiled code that calls a function of a module no import finds (one run by runpy,
+    `<run_path>`, which numba records as `<dynamic>`): compiled again (an OSError, as
+    `_BrokenSeal`)."""
+
+
 class _SealedCacheFile(IndexDataCacheFile):
     """numba's index and data files, each starting with the SHA-256 of the rest."""
 
@@ -135,7 +141,11 @@ class _SealedCacheFile(IndexDataCacheFile):
         self._seal(self._index_path, (self._version, self._source_stamp, overloads))
 
     def _load_data(self, name):
-        return pickle.loads(self._unsealed(self._data_path(name)))
+        body = self._unsealed(self._data_path(name))
+        try:
+            return pickle.loads(body)
+        except ImportError as error:
+            raise _Unloadable(f"{self._data_path(name)}: {error}") from error
 
     def _save_data(self, name, data):
         self._seal(self._data_path(name), data)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import astgrad
@@ -267,3 +268,44 @@ def test_a_specialized_gradients_text_is_written_once_for_every_process(tmp_path
     assert second["warnings"] == [] and second["gradient"] == first["gradient"]
     assert len(list((cache / "generated").glob("loss_specialized_*.json"))) == 0
     assert len(list((cache / "generated").glob("grad_loss_specialized_*.json"))) == 1
+
+
+RUN_PATH = """
+import json, runpy, sys
+import numpy as np
+import astgrad
+
+namespace = runpy.run_path(sys.argv[1])
+gradient = astgrad.grad(namespace["loss"])(np.linspace(-2.0, 2.0, 5))
+print(json.dumps([float(g) for g in gradient]))
+"""
+
+RULED = """
+import numpy as np
+import astgrad
+
+def softplus(x):
+    return np.log1p(np.exp(x))
+
+@astgrad.rule(softplus)
+def softplus_rule(ans, x):
+    return 1 / (1 + np.exp(-x))
+
+def loss(x):
+    return np.sum(softplus(x))
+"""
+
+
+def test_a_function_of_a_module_runpy_ran_is_compiled_again_not_loaded(tmp_path):
+    # the compiled gradient calls softplus, whose module (`<run_path>`) no import finds:
+    # numba's cached code of it cannot be loaded in the next process, which compiles it again
+    (tmp_path / "ruled.py").write_text(RULED)
+    (tmp_path / "runs_it.py").write_text(RUN_PATH)
+    env = dict(os.environ, ASTGRAD_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=REPOSITORY)
+    expected = 1 / (1 + np.exp(-np.linspace(-2.0, 2.0, 5)))
+    for _ in range(2):
+        done = subprocess.run([sys.executable, str(tmp_path / "runs_it.py"),
+                               str(tmp_path / "ruled.py")], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        np.testing.assert_allclose(json.loads(done.stdout.strip().splitlines()[-1]), expected)
