@@ -56,7 +56,7 @@ class Loops:
         self.names, self.ns, self.spelling = writer.names, writer.ns, writer.spelling
         self.defined, self.defined_unless_jumped = writer.defined, writer.defined_unless_jumped
         self.captures, self.output_captures = writer.captures, writer.output_captures
-        self.residuals = writer.residuals  # (none in loops: read by `recomputed`)
+        self.residuals = writer.residuals  # (`recomputed` reads it of the writer it is given)
         self.rebound_later, self.adjoint_reads = writer.rebound_later, writer.adjoint_reads
         self.saved = writer.saved
         self.plans: dict[int, LoopPlan] = {}  # id(loop) -> its plan

@@ -490,10 +490,10 @@ class FunctionWriter:
         the same arguments: its forward recomputes only what the adjoint sweep and the
         `ending` (its return) read, but the values `given` (residuals the caller kept), and
         the adjoint puts back no store left out."""
-        body = self.function.body[:-1]
-        reads_at = {key: primal_reads(written, self.primal_names())
+        body, primal = self.function.body[:-1], self.primal_names()
+        reads_at = {key: primal_reads(written, primal)
                     for key, written in self.adjoint_reads.items()}
-        values, shapes = primal_reads(ending, self.primal_names())
+        values, shapes = primal_reads(ending, primal)
         kept, copied, _, _ = recomputed(body, values, reads_at, self, shapes, given=given)
         adjoint = without_restores(adjoint, kept)
         wanted = names_in(adjoint) | names_in(adjoint, witnesses=True)
@@ -529,12 +529,11 @@ class FunctionWriter:
             for name in ir.writes(stmt):
                 bindings[name] = bindings.get(name, 0) + 1
         unsafe = ir.stored(body) | returned | set(self.function.params)
-        sizes = _sizes(body)
         out = []
         for stmt in body:
             if isinstance(stmt, ir.Assign) and stmt.target in read \
                     and bindings[stmt.target] == 1 and isinstance(stmt.value, ir.Call) \
-                    and stmt.target not in self.scalars.names | sizes \
+                    and stmt.target not in self.scalars.names \
                     and stmt.value.primitive not in _CHEAP \
                     and not analysis.shared_with(self.sharing, {stmt.target}) & unsafe \
                     and (_new_array(stmt.value) or isinstance(stmt.value.primitive,
@@ -564,25 +563,11 @@ class FunctionWriter:
         return value if argument is None else self.ns.call("cast_like", value, like)
 
 
-# operations computed again faster than kept and read back
-_CHEAP = frozenset([operator.add, operator.sub, operator.mul, operator.truediv, operator.neg,
-                    operator.pos, *ir.COMPARISONS.values()])
-
-
-def _sizes(block: list) -> set[str]:
-    """Names of straight-line code that hold shapes, sizes and arithmetic of them (`b =
-    x.shape[0]`, `2 * b`): recomputed as cheaply as kept."""
-    out: set[str] = set()
-    for stmt in block:
-        if not (isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Call)):
-            continue
-        primitive, args = stmt.value.primitive, stmt.value.args
-        names = set(ir.atom_names(args))
-        if primitive in (ir.Attribute("shape"), ir.Attribute("ndim"), ir.Attribute("size"),
-                         len) or (facts_of(primitive).elementwise and names <= out) or (
-                primitive is operator.getitem and names <= out):
-            out.add(stmt.target)
-    return out
+# operations computed again faster than kept and read back (sizes' arithmetic too: `2 * b`,
+# `n // 2`)
+_CHEAP = frozenset([operator.add, operator.sub, operator.mul, operator.truediv,
+                    operator.floordiv, operator.mod, operator.neg, operator.pos,
+                    *ir.COMPARISONS.values()])
 
 
 def _outside_loops(block: list) -> set[int]:

@@ -403,12 +403,13 @@ class Writer:
         if len(made) != len(node.body) or any(
                 names_in(s.value.args[1]) & assigned_names(loop) for s in made):
             return False
-        state, allocations = self.state(), []
+        state, tapes, allocations = self.state(), set(self.result_tapes), []
         for s in made:
             count = ast.Call(load("max"), [copy.deepcopy(s.value.args[1]), ast.Constant(0)], [])
             value = ast.Call(s.value.func, [s.value.args[0], count], [])
             if not self._tape(s.targets[0].id, value, s, origin, allocations):
                 self.restore(state)
+                self.result_tapes = tapes  # (the branch is written as it is)
                 return False
         before += allocations
         return True
