@@ -67,7 +67,7 @@ UP, DOWN = "up", "down"  # a link to the name bound from, or to a name bound fro
 def shared_with(shared: dict[str, list], names: set[str]) -> set[str]:
     """`names` and every name that may share an array with one of them: those bound from
     them, from the names they are bound from (transitively), and from those."""
-    return set(_sharing_paths_from(names, shared, lambda where: True))
+    return set(_sharing_paths_from(names, shared, lambda where, name: True))
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
     shared = sharing(function, program)
     live = live_after(function.body)
     order, loops = _program_order(function.body)
+    places = _places(function.body)
     checks: list[SharingCheck] = []
     for stmt in ir.walk(function.body):
         written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
@@ -98,9 +99,17 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
         if written is None:
             continue
         # shared since statements that may run before this one: earlier in the function, or
-        # in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's own array
-        paths = _sharing_paths(written, shared, lambda where, stmt=stmt: order[id(where)] < order[
-            id(stmt)] or bool(loops[id(where)] & loops[id(stmt)]))
+        # in a loop around both (a later trip); `a[i] = v` before `a = b` writes a's own
+        # array, and so does `a = np.empty(n); a[i] = v` in a loop whose trip ends `b = a`
+        rebound = _rebinding(stmt, written, places)
+
+        def linked_before(where, name, stmt=stmt, rebound=rebound, written=written):
+            if name == written and rebound is not None and not (
+                    order[id(rebound)] <= order[id(where)] < order[id(stmt)]):
+                return False
+            return order[id(where)] < order[id(stmt)] or bool(loops[id(where)] & loops[id(stmt)])
+
+        paths = _sharing_paths(written, shared, linked_before)
         seen_by = [other for other in paths if other != written and other in live.get(stmt, ())]
         if not seen_by:
             continue
@@ -126,8 +135,9 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
 
 def _sharing_paths(written: str, shared: dict, linked_before) -> dict:
     """The names that share `written`'s array through links made by statements for which
-    `linked_before(stmt)` holds: name -> (the last link's statement, the links on the way
-    that may pick a number rather than part of the array: [(statement, name it binds)])."""
+    `linked_before(stmt, the name the link is followed from)` holds: name -> (the last
+    link's statement, the links on the way that may pick a number rather than part of the
+    array: [(statement, name it binds)])."""
     return _sharing_paths_from({written}, shared, linked_before)
 
 
@@ -142,7 +152,7 @@ def _sharing_paths_from(names: set[str], shared: dict, linked_before) -> dict:
     while frontier:
         name, way = frontier.pop(0)
         for other, where, direction in shared.get(name, []):
-            if (way is DOWN and direction is UP) or not linked_before(where):
+            if (way is DOWN and direction is UP) or not linked_before(where, name):
                 continue
             # having gone up to a name, the path may go on up or down: it covers going down
             if (other, UP) in seen or (other, direction) in seen:
@@ -180,3 +190,28 @@ def _program_order(block: list, around: frozenset = frozenset(), order=None, loo
     return order, loops
 
 
+def _places(block: list, parent=None, out: dict | None = None) -> dict:
+    """Each statement's block, its position there, and the statement around it (by id)."""
+    out = {} if out is None else out
+    for position, stmt in enumerate(block):
+        out[id(stmt)] = (block, position, parent)
+        for nested in ir.blocks_of(stmt):
+            _places(nested, stmt, out)
+    return out
+
+
+def _rebinding(stmt, name: str, places: dict):
+    """The statement binding `name` anew (`name = ...`) that runs last before `stmt` on every
+    way to it from the start of the innermost loop's trip around it (or of the function);
+    None if there is none: a link of `name` made before it, or after `stmt` (in a previous
+    trip), no longer holds at `stmt`."""
+    current = stmt
+    while True:
+        block, position, parent = places[id(current)]
+        for earlier in reversed(block[:position]):
+            if isinstance(earlier, ir.Assign | ir.Unpack) and not getattr(
+                    earlier, "augmented", False) and name in ir.writes(earlier):
+                return earlier
+        if parent is None or isinstance(parent, ir.For | ir.While):
+            return None
+        current = parent

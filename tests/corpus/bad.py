@@ -267,6 +267,19 @@ def store_before_alias_in_a_loop(x, n):
     return np.sum(a * x)
 
 
+def store_after_a_rebinding_in_one_branch(x, n):
+    a = np.zeros(3)
+    prev = x * 0.0
+    s = 0.0
+    for i in range(n):
+        if i % 2 == 0:  # a new a in even trips only: in odd trips, a is prev
+            a = np.zeros(3)
+        a[0] = x[i % 3]  # error
+        s = s + np.sum(prev * x)
+        prev = a
+    return s
+
+
 def store_through_view(x):
     top = x[:2]
     top[0] = 0.0  # error

@@ -920,6 +920,23 @@ def helper_in_while(x):
     return y
 
 
+def arrays_made_each_trip(x, w):
+    # each trip's np.empty_like and the adjoints' zeros are made once for the loop; the
+    # previous trip's z, read through prev, is not: a trip reads it before z is made
+    prev = np.zeros_like(x)
+    total = 0.0
+    for k in range(w.shape[0]):
+        z = np.empty_like(x)
+        z[0] = x[0] * w[k]
+        z[1:] = np.sin(x[1:] * w[k]) + prev[:-1]
+        acc = np.zeros_like(x)
+        acc[1:] += z[1:] * prev[1:]
+        acc += np.ones_like(x) * w[k]
+        total = total + np.sum(acc * z)
+        prev = z
+    return total
+
+
 # -- mixtures ---------------------------------------------------------------------------------
 
 
@@ -1106,6 +1123,7 @@ CASES = [
     Case(helper_view_written_by_its_caller, [A((4,))]),
     Case(helper_on_growing_slices, [A((4,)), I(0, 4)]),
     Case(helper_in_while, [F(-1, 1)], away=lambda a: _sigmoid_steps_off(a[0])),
+    Case(arrays_made_each_trip, [A((4,)), A((3,))]),
     Case(loop_over_rows_with_branch, [A((3, 2))],
          away=lambda a: np.all(np.abs(np.sum(a[0], axis=1)) > 0.02)),
     Case(zero_trip_loop, [F(-1, 1)]),
