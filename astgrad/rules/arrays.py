@@ -161,8 +161,12 @@ def astype(ans, a, dtype):
 
 # Their values do not change when their inputs move a little (np.arange and np.linspace are not
 # here: their values move with float endpoints).
-zero_derivative(np.zeros, np.ones, np.empty, allocates=True, shape=filled)
-zero_derivative(np.zeros_like, np.ones_like, np.empty_like, allocates=True, shape=same)
+zero_derivative(np.zeros, allocates=True, shape=filled, loop="zeros")
+zero_derivative(np.ones, allocates=True, shape=filled, loop="ones")
+zero_derivative(np.empty, allocates=True, shape=filled, loop="empty")
+zero_derivative(np.zeros_like, allocates=True, shape=same, loop="zeros")
+zero_derivative(np.ones_like, allocates=True, shape=same, loop="ones")
+zero_derivative(np.empty_like, allocates=True, shape=same, loop="empty")
 zero_derivative(np.eye, np.identity, allocates=True, shape=square)
 zero_derivative(np.argmax, np.argmin, Method("argmax"), Method("argmin"), allocates=True,
                 shape=reduced, dtype="int64")

@@ -41,7 +41,7 @@ def _numba_float(numba_type) -> np.dtype:
     return _float_dtype(as_dtype(numba_type))
 
 
-@helper(allocates=True, shape=same)
+@helper(allocates=True, shape=same, loop="zeros")
 def zeros_like(x):
     """A zero adjoint for `x`: 0.0 for a Python number, a float32 zero for a float32, an array
     of zeros for an array (float64 zeros for integer arrays). The adjoint of a 0-d array is a

@@ -48,8 +48,9 @@ class Facts:
     # "select", "share" (extremum_share), "copy" (its argument's elements), "sum", "mean",
     # "max", "min" (reductions), "unreduce", "unbroadcast", "product", "product_adjoint_a",
     # "product_adjoint_b", "extremum_adjoint", "tape" (empty_tape: an array made before the
-    # loop keeping it, of the trip count's size); NumPy's elementwise ufuncs of floats need none
-    # (they are called on numbers)
+    # loop keeping it, of the trip count's size), "zeros", "ones", "empty" (a new array of
+    # that filling, float64 unless made like another); NumPy's elementwise ufuncs of floats
+    # need none (they are called on numbers)
     loop: str | None = None
 
     def result_shape(self, *args, **kwargs) -> tuple | None:

@@ -48,7 +48,7 @@ def hoisted(statements: list[ast.stmt]) -> list[ast.stmt]:
             sizes = _sizes_on_entry(stmt, loop_bound)
             moved = [a for a in _allocations(stmt)
                      if _target(a) in bound_once and loads(a.value) & loop_bound <= set(sizes)
-                     and not _aliases(_target(a), links) & live[id(a)]]
+                     and not _held(a, stmt, _aliases(_target(a), links), live[id(a)])]
             _remove([stmt], {id(a) for a in moved})  # (sizes the loop binds may change)
             out += _computed_before(moved, sizes, taken)
         out.append(stmt)
@@ -141,6 +141,25 @@ def _aliases(array: str, links: list) -> set[str]:
         if found <= names:
             return names
         names |= found
+
+
+def _held(allocation: ast.Assign, loop, aliases: set[str], live: set[str]) -> set[str]:
+    """The names read after `allocation` that may hold the array the previous trip made
+    there: of its `aliases` live there, those the trip has not bound again before it, in the
+    loop's own body (not in a branch), to a value read from none of them. (lstm's and ode's
+    `g = g + h` in a reversed trip: g, bound to the array its previous trip added into, was
+    bound anew at the trip's start.)"""
+    held = aliases & live
+    if not any(stmt is allocation for stmt in loop.body):
+        return held
+    decided: set[str] = set()
+    for stmt in reversed(loop.body[:next(k for k, s in enumerate(loop.body) if s is allocation)]):
+        bound = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                 and isinstance(n.ctx, ast.Store)} & held - decided
+        if bound and isinstance(stmt, ast.Assign) and not loads(stmt.value) & aliases:
+            held -= bound
+        decided |= bound
+    return held
 
 
 def _allocations(loop: ast.For) -> list[ast.Assign]:

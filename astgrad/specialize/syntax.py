@@ -20,6 +20,7 @@ COMPARISONS = tuple(ir.COMPARISONS)
 # the loop forms (astgrad/runtime/facts.py) the specializer writes as loops of their own
 REDUCTIONS = ("sum", "mean", "max", "min")
 PRODUCTS = ("product", "product_adjoint_a", "product_adjoint_b")
+FILLS = {"zeros": 0.0, "ones": 1.0, "empty": None}  # new arrays: their elements
 
 
 def resolve(expr: ast.expr, namespace: dict, local: set[str]):
@@ -214,3 +215,10 @@ def trip_start(loop: ast.For | ast.While) -> set[str]:
 
 def _target(loop: ast.For | ast.While) -> set[str]:
     return bound_names(loop.target) if isinstance(loop, ast.For) else set()
+
+
+def viewed_name(value: ast.expr) -> str | None:
+    """The name whose array `value` is, or is a view of (`a`, `a.T`, `a[1:]`)."""
+    while isinstance(value, ast.Subscript) or is_transpose(value):
+        value = value.value
+    return value.id if isinstance(value, ast.Name) else None

@@ -30,11 +30,13 @@ from .code import (
 from .dimensions import ONE, Dimensions
 from .elements import Elements
 from .extrema import write_extremum, write_extremum_adjoint
+from .fills import write_filled
 from .inference import Shapes
 from .nests import assignment, reduced_places
 from .schedule import Schedule
 from .simplify import Simplify
 from .syntax import (
+    FILLS,
     PRODUCTS,
     REDUCTIONS,
     Unknown,
@@ -43,6 +45,7 @@ from .syntax import (
     is_transpose,
     names_in,
     reduction_arguments,
+    viewed_name,
 )
 
 ZERO = 0  # the index of an axis of size 1
@@ -179,8 +182,8 @@ class Writer:
             # what the target holds
             facts = self.infer.facts(value) if isinstance(value, ast.Call) else None
             like = value.args[-1] if facts and facts.dtype == "like" else None
-            boolean = isinstance(value, ast.Compare) or _name_of(value) in self.booleans or (
-                like is not None and _name_of(like) in self.booleans)
+            boolean = isinstance(value, ast.Compare) or viewed_name(value) in self.booleans or (
+                like is not None and viewed_name(like) in self.booleans)
             value_size = self.infer.size_value(value)
             known = value_size if value_size is not None else self.infer.shape_sizes(value)
             ints = self.infer.of_ints(value)  # (an element, or a part, of an index table)
@@ -199,7 +202,7 @@ class Writer:
                 self.infer.values[target] = known
             if isinstance(value, ast.Name):
                 self._same_array(target, value.id)
-            viewed = _name_of(value)  # x, x[1:], x.T: x's memory (or a copy of it)
+            viewed = viewed_name(value)  # x, x[1:], x.T: x's memory (or a copy of it)
             if viewed is not None:
                 self.since[target] = self.since.get(viewed, 0)
             if isinstance(value, ast.Subscript) and viewed is not None \
@@ -323,6 +326,8 @@ class Writer:
             return self._reduction(target, value, origin)
         if form == "extremum_adjoint":
             return write_extremum_adjoint(self, target, value, origin)
+        if form in FILLS:
+            return write_filled(self, target, value, origin, form)
         if isinstance(value, (ast.Name, ast.Constant, ast.Attribute, ast.Subscript)) or (
                 isinstance(value, ast.Call) and not self.infer.has_elements(value)):
             return False
@@ -359,7 +364,7 @@ class Writer:
         try:
             shape = self.infer.shape(x)
             if (trips is None and not result) or (result and not shape) or shape and (
-                    self.infer.of_ints(x) or _name_of(x) in self.booleans):
+                    self.infer.of_ints(x) or viewed_name(x) in self.booleans):
                 return False
             if trips is None:  # (the count as the loop has it, bound before the loop)
                 first = copy.deepcopy(count)
@@ -450,7 +455,7 @@ class Writer:
                 value_shape and self.allocated.get(value.id) in (None, self.allocated[base])):
             return False
         find = self.dims.find
-        if not shape or {base, _name_of(value)} & self.booleans or base in self.transposed \
+        if not shape or {base, viewed_name(value)} & self.booleans or base in self.transposed \
                 or len(value_shape) > len(shape) or any(
                     find(dim) not in (ONE, find(shape[k - len(value_shape)]))
                     for k, dim in enumerate(value_shape)):
@@ -692,10 +697,3 @@ class Writer:
 def _allocates(value: ast.expr, infer: Shapes) -> bool:
     """Whether `value` is certainly a new array (a call whose facts say so, or `x.copy()`)."""
     return isinstance(value, ast.Call) and (is_copy(value) or infer.facts(value).allocates)
-
-
-def _name_of(value: ast.expr) -> str | None:
-    """The name whose array `value` is, or is a view of (`a`, `a.T`, `a[1:]`)."""
-    while isinstance(value, ast.Subscript) or is_transpose(value):
-        value = value.value
-    return value.id if isinstance(value, ast.Name) else None

@@ -937,6 +937,20 @@ def arrays_made_each_trip(x, w):
     return total
 
 
+def accumulator_rebound_each_trip(x, n):
+    # g = g + h in each trip, g bound anew at its start: the arrays its sums fill are made
+    # once for the loop, and the first trip's is kept (first) and read after it
+    s = x * 0.0
+    first = x
+    for i in range(n):
+        g = np.cos(x) * s
+        g = g + x * i
+        if i == 0:
+            first = g
+        s = s + g * 0.5
+    return np.sum(s * first)
+
+
 # -- mixtures ---------------------------------------------------------------------------------
 
 
@@ -1124,6 +1138,7 @@ CASES = [
     Case(helper_on_growing_slices, [A((4,)), I(0, 4)]),
     Case(helper_in_while, [F(-1, 1)], away=lambda a: _sigmoid_steps_off(a[0])),
     Case(arrays_made_each_trip, [A((4,)), A((3,))]),
+    Case(accumulator_rebound_each_trip, [A((3,)), I(0, 4)]),
     Case(loop_over_rows_with_branch, [A((3, 2))],
          away=lambda a: np.all(np.abs(np.sum(a[0], axis=1)) > 0.02)),
     Case(zero_trip_loop, [F(-1, 1)]),
