@@ -39,16 +39,22 @@ object's declared facts (astgrad/runtime/facts.py): its `loop` form below, or, f
 its `shape`, so that a statement kept as it was still gives later ones its value's shape.
 
     program.py     the module's functions: the gradient, and its helpers for their calls
+    inline.py      a straight-line helper's call written as its statements in its caller
     blocks.py      statements one after another, and loops over ranges
     dimensions.py  classes of dimensions known equal, and the check of the pattern
+    sizes.py       ints computed from the arguments' dimensions (slices' bounds)
     syntax.py      what a call calls, the loop forms, small readers of syntax trees
     inference.py   the symbolic shape of each value
     writer.py      statement by statement: loops, np.dot, or the statement as it was
     elements.py    an expression's element at a loop nest's indices
+    extrema.py     np.max and np.min, and their adjoint, as nests of their own
+    fills.py       new arrays (np.zeros_like(x), np.empty(...)) of the function's own
     schedule.py    loop nests shared by consecutive statements; where other statements go
     nests.py       a loop nest's parts, and an array it fills turned into a number
     code.py        builders of the trees written (names, elements, numbers, new arrays, loops)
     simplify.py    helpers that are the identity for the pattern's dtype, written as such
+    dead.py        what nothing reads, left out
+    hoist.py       arrays a loop's trips fill, made once before it
 
 It writes syntax trees, tagged with their user lines as the generic gradient's are; emit
 prints them.
@@ -59,6 +65,9 @@ Grammar rewritten (statements of the generic gradient, one operation per line):
     t = unbroadcast(E, like)              the loop nest adds into `like`'s shape
     t = reduce_f(x, axis=k, keepdims=b)   f in sum, mean, max, min: a loop nest
     t = np.sum(x) | np.mean(x)            a loop
+    t = np.zeros_like(x) | np.ones((m, n)) | np.empty_like(x) | zeros_like(x)   of the float
+                                  dtype: an array of the function's own, filled by a nest
+                                  (np.empty's by none)
     t = promoted_matmul(a, b), matmul_adjoint_a/b(g, a, b)   of matrices: np.dot into an
                                   array, or loops if a dimension is 1 (an outer product
                                   elementwise; a matrix-vector product summed in the
