@@ -353,8 +353,9 @@ class Writer:
     def _tape(self, target: str, value: ast.Call, node: ast.stmt, origin: Origin | None,
               before: list | None = None) -> bool:
         """`target = empty_tape(x, n)` of a number or an array of the float dtype, for a loop
-        of n trips that the arguments' sizes give: `np.empty`, numbers kept as float64 as
-        empty_tape keeps them, which hoist.py may make once for a loop outside. And
+        of n trips: `np.empty`, numbers kept as float64 as empty_tape keeps them, which
+        hoist.py may make once for a loop outside (n computed in every trip of that loop
+        from what it does not change: once more before it). And
         `result_tape(x, n)` of an array of the float dtype, for a loop of n trips (however
         many: a tape made at the loop's first trip), whose slots' shape is known, so that
         the loop's nests write x into a slot (`keep_result`) and the reversed trips' read it."""
@@ -363,11 +364,13 @@ class Writer:
         trips = self.infer.size_value(count)
         try:
             shape = self.infer.shape(x)
-            if (trips is None and not result) or (result and not shape) or shape and (
+            if (result and not shape) or shape and (
                     self.infer.of_ints(x) or viewed_name(x) in self.booleans):
                 return False
-            if trips is None:  # (the count as the loop has it, bound before the loop)
+            if trips is None and result:  # (the count as the loop has it, bound before it)
                 first = copy.deepcopy(count)
+            elif trips is None:  # (room for no fewer than no trips, as empty_tape makes)
+                first = ast.Call(load("max"), [copy.deepcopy(count), ast.Constant(0)], [])
             else:
                 self.dims.require(trips)  # (the guard checks it is no less than 0 for others)
                 first = trips.expression(self.size)
