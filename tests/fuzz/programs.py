@@ -308,7 +308,9 @@ class Builder:
             "rebind": 1 if depth == 0 and self.rebindable(scope) else 0,
             "fill": 2 if depth + 1 < self.size.nesting else 0,
             "columns": 1 if depth + 1 < self.size.nesting else 0,
-            "growing": 1 if nested and not self.size.straight and self.growable(scope) else 0})
+            "growing": 1 if nested and not self.size.straight and self.growable(scope) else 0,
+            "carried": 1 if nested and not self.size.straight and any(
+                s for s in scope.floats.values()) else 0})
         return getattr(self, f"_{kind}")(scope, depth)
 
     def shape(self, scope: Scope) -> tuple:
@@ -456,6 +458,39 @@ class Builder:
         scope.floats[total] = ()
         start = Call("np.float32", (Number(0.0),), ()) if self.float32 else Number(0.0)
         return [Assign(total, start), For(target, f"range({shape[0]})", [update])]
+
+    def _carried(self, scope, depth):
+        """A new array in every trip of a loop, written into, and kept to the next trip by
+        another name, which the trip reads after the writes (a recurrence's previous state):
+
+            p3 = np.zeros_like(x0)
+            for i in range(2):
+                a4 = np.zeros_like(x0)
+                a4[1:] = ... p3 ...
+                s5 = s5 + np.sum(a4 * p3)
+                p3 = a4
+        The write is not into p3's array: a4 is bound anew before it in every trip; and the
+        arrays a trip makes are made once for the loop only where no trip reads the previous
+        one's."""
+        like = self.pick([n for n, s in scope.floats.items() if s])
+        shape = scope.floats[like]
+        prev, array, total = self.fresh("p"), self.fresh("a"), self.fresh()
+        made = Call(self.pick(["np.zeros_like", "np.ones_like"]), (Name(like, shape),), shape)
+        inner = scope.child()
+        inner.floats.update({prev: shape, array: shape})
+        inner.owned.add(array)
+        inner.loops += 1
+        index, target = self.index(shape, inner, None)
+        write = Store(array, index, self.expr(self.part(target, inner), inner, self.ops),
+                      self.pick(["", "+"]))
+        product = BinOp("*", Name(array, shape), Name(prev, shape), shape)
+        body = [Assign(array, made), write,
+                Assign(total, BinOp("+", Name(total, ()), Call("np.sum", (product,), ()), ())),
+                Assign(prev, Name(array, shape))]
+        start = Call("np.float32", (Number(0.0),), ()) if self.float32 else Number(0.0)
+        scope.floats[total] = ()
+        return [Assign(prev, Call("np.zeros_like", (Name(like, shape),), shape)),
+                Assign(total, start), For(self.fresh("i"), f"range({self.integer(1, 3)})", body)]
 
     def _columns(self, scope, depth):
         """A new array whose columns a triangular double loop updates in place, from another
