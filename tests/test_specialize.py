@@ -135,6 +135,16 @@ def steps_of_a_helper(x, y):
     return np.sum(y[1:] * y[:-1]) + np.sum(y[:-2] ** 2) + y[-1]
 
 
+def two_stages(x, y):
+    # two calls of a helper in a trip (ode's stages): a reversed trip adds into y's adjoint
+    # from each, `_dy1 = _dy1 + g`, _dy1 bound anew at the trip's start
+    for _ in range(3):
+        k1 = shifted_product(x, y)
+        k2 = shifted_product(x, y + 0.5 * k1)
+        y = y + 0.25 * (k1 + k2)
+    return np.sum(y ** 2)
+
+
 def layers_in_a_loop(W, X):
     # a product and elementwise steps in a loop's body, rows and columns sliced after it
     H = X
@@ -619,6 +629,43 @@ def test_what_only_the_returned_value_needs_is_left_out(jit):
     # a read no adjoint needs still raises where the function does (past the end here)
     with pytest.raises(astgrad.AstgradError, match="index 4 is out of bounds"):
         astgrad.specialized(astgrad.grad(reads_past_the_end, jit=jit), [x])(x)
+
+
+def test_a_loops_new_arrays_and_zero_adjoints_are_made_once():
+    # shifted_product's np.empty_like(y), recomputed in each reversed trip too, and its
+    # adjoint's zeros_like(y) and zeros_like(x): arrays of the function's own, the zeros a
+    # nest fills, made before the loops (as ode's right-hand side)
+    args = [np.ones(5), np.ones(5)]
+    source = astgrad.specialized(gradient(steps_of_a_helper, False), args).source
+    body = [line.split("#")[0].rstrip() for line in source[source.index("def "):].splitlines()]
+    loops = [k for k, line in enumerate(body) if line.startswith("    for _ in range(3")]
+    trips = [body[k + 1:next(e for e in range(k + 1, len(body)) if body[e].strip()
+                             and not body[e].startswith("        "))] for k in loops]
+    assert len(trips) == 2
+    for trip in trips:
+        assert any(re.fullmatch(r" +z\d = _out\d+", line) for line in trip)
+        assert not any("empty_like" in line or "zeros_like" in line for line in trip)
+    zeros = [line for line in trips[1] if re.fullmatch(r" +_out\d+\[_i\d+\] = 0.0", line)]
+    assert len(zeros) == 2
+    fast = astgrad.specialized(gradient(steps_of_a_helper, True), args)
+    x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
+    assert_same(fast(x, y), tape.value_and_grad(steps_of_a_helper, wrt=(0, 1))(x, y))
+
+
+def test_sums_bound_anew_each_trip_are_made_once():
+    # in each reversed trip, the arrays of the adjoints' sums but the two the next trip reads
+    # (x's and y's, carried) are made once before the loop
+    args = [np.ones(5), np.ones(5)]
+    source = astgrad.specialized(astgrad.value_and_grad(two_stages, wrt=(0, 1), jit=False),
+                                 args).source
+    body = [line.split("#")[0].rstrip() for line in source[source.index("def "):].splitlines()]
+    start = body.index("    for _ in range(3 - 1, -1, -1):")
+    end = next(k for k in range(start + 1, len(body))
+               if body[k].strip() and not body[k].startswith("        "))
+    assert sum("np.empty(" in line for line in body[start:end]) == 2
+    x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
+    fast = astgrad.specialized(astgrad.value_and_grad(two_stages, wrt=(0, 1)), args)
+    assert_same(fast(x, y), tape.value_and_grad(two_stages, wrt=(0, 1))(x, y))
 
 
 def test_a_loops_temporaries_are_allocated_once():
