@@ -127,7 +127,7 @@ BUILT = [
     Bad(bad.store_through_view, S, "also changes 'x'", "copy"),
     Bad(bad.store_through_a_scalar_constructor, S, "also changes 'x'", "copy"),
     Bad(bad.store_before_alias_in_a_loop, S, "also changes 'x'", "a = x.copy()"),
-    Bad(bad.store_after_a_rebinding_in_one_branch, S, "also changes 'prev'", "copy"),
+    Bad(bad.store_after_a_rebinding_in_one_branch, S, "also changes 'prev'", "prev = a.copy()"),
     Bad(bad.store_through_a_view_of_an_alias, S, "also changes 'c'", "copy"),
     Bad(bad.store_through_returned_argument, S, "also changes 'x'", "copy"),
     # calls without a derivative rule

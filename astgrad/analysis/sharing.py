@@ -125,7 +125,7 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
                     f"writing into '{written}' also changes '{other}', the same array since "
                     f"line {last.origin.line} ({last.origin.text.strip()}); astgrad cannot "
                     "differentiate a write seen through two names", stmt.origin,
-                    f"make a copy: {written} = {other}.copy()")
+                    _copy_hint(written, other, last))
             where, name = parts[-1]
             check = SharingCheck(where, True, name, stmt.origin.line, written)
             if check not in checks:
@@ -215,3 +215,11 @@ def _rebinding(stmt, name: str, places: dict):
         if parent is None or isinstance(parent, ir.For | ir.While):
             return None
         current = parent
+
+
+def _copy_hint(written: str, other: str, link) -> str:
+    """The copy that keeps the two apart: of the array the other name was bound to from the
+    written one (`prev = z`: `prev = z.copy()`), else of the other's for the written one."""
+    if isinstance(link, ir.Assign) and link.target == other and link.value == ir.Name(written):
+        return f"make a copy where they start sharing: {other} = {written}.copy()"
+    return f"make a copy: {written} = {other}.copy()"
