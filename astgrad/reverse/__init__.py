@@ -202,7 +202,7 @@ class ProgramWriter:
         function = swept.function
         returned = function.body[-1]
         outputs = returned.value if isinstance(returned.value, tuple) else (returned.value,)
-        body = swept.writer.computing(outputs, residuals)
+        body = swept.writer.computing()
         values = [self.spelling.atom(a) for a in outputs] + [load(r) for r in residuals]
         body.append(tag(ast.Return(ast.Tuple(values, ast.Load())), returned.origin))
         self.functions.append(self.finished(function_def(

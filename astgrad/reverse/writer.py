@@ -542,13 +542,11 @@ class FunctionWriter:
             out += [r for r in self.residuals.get(id(stmt), ()) if r in read]
         return tuple(out)
 
-    def computing(self, outputs, residuals: tuple[str, ...]) -> list:
-        """The statements of the forward sweep that compute `outputs` and `residuals`."""
-        body = self.function.body[:-1]
-        values = set(ir.atom_names(list(outputs))) | set(residuals)
-        kept, copied, _, _ = recomputed(body, values, {}, self)
-        return self.forward_block(body, set(), recompute=False, wanted=set(),
-                                  keep=(kept, copied))
+    def computing(self) -> list:
+        """The statements of the forward sweep, every one as written (a forward half runs
+        the function, which raises where it does: an index past the end whose value nothing
+        reads too), before its outputs and residuals are returned."""
+        return self.forward_block(self.function.body[:-1], set(), recompute=False, wanted=set())
 
     def gradient_of(self, param: str, argument: ast.expr | None, several: bool) -> ast.expr:
         """The gradient of a parameter at the end of the adjoint sweep."""

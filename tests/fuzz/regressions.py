@@ -774,6 +774,21 @@ def rebinds_the_adjoint_a_loop_stores_into(x0):
     return np.sum(x0[:])
 
 
+def _halves(p0):
+    p0 = np.full((2, 1, 3), 0.5) * p0
+    v1 = p0[2, -1, 0] - p0[-1, -1, ::2]  # nothing reads v1
+    return np.sin(p0[0, -1, :]), p0 * 2.0
+
+
+def unused_read_past_the_end_in_a_split_helper(x0, x1):
+    """A helper's vjp in halves (called outside loops, its forward half returning what its
+    adjoint reads): the forward half computed only its outputs and those values, so an
+    index past the end whose value nothing reads was left out, and the gradient was returned
+    where Python raises (found by the fuzzer, 2026-12-07)."""
+    x1 = _halves(x1 * np.ones((2, 1, 3)))[0]
+    return np.sum(x1 * x0)
+
+
 # programs numba cannot compile, checked as plain NumPy only: why
 PYTHON_ONLY = {gathers_an_element_twice: "x0 is an array on one path and a number on the other",
                carried_and_rebound_after_the_loop: "x2 is an array of rank 3, then of rank 1"}
@@ -786,6 +801,8 @@ INDEX_ERRORS = [  # what both modes must refuse with Python's IndexError, and it
      "index 3 is out of bounds for axis 1 with size 3"),
     (writes_past_the_end_in_a_loop, (np.array([0.5, -0.3, 0.8, 1.1]), 2),
      "index 4 is out of bounds for axis 0 with size 4"),
+    (unused_read_past_the_end_in_a_split_helper, (np.array([0.3, -1.3, 1.2]), -1.5),
+     "index 2 is out of bounds for axis 0 with size 2"),
 ]
 
 
