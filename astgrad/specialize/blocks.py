@@ -166,7 +166,10 @@ def _body(writer, node: ast.For | ast.While, after: set[str], rebound,
             writer.infer.sizes(shape))  # (as classes are now: the body may join two)
         same_dtype = (name in writer.booleans, name in writer.infer.int_arrays) == (
             boolean, ints)
-        if name in carried and (not same_dtype or (
+        # (nothing known on entry, nothing the body's code assumed: it fits every trip, and
+        # forgetting the name again would write the same body again, forever)
+        known = shape is not None or boolean or integer or ints
+        if name in carried and known and (not same_dtype or (
                 integer and name not in writer.infer.integers) or (
                 shape is not None and not same_shape)):
             raise _Changed(name)  # the first trip's code would not fit the next

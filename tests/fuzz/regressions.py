@@ -829,6 +829,20 @@ def flag_starting_true_in_a_while_loop(x):
         go = x > 0.1
     return x * x
 
+def flag_of_a_while_loop_writing_into_an_array(x0, x1):
+    """A while loop's flag, a number on entry (True), a comparison at the trip's end: the
+    specializer wrote the loop again with nothing known of the flag, found it a comparison at
+    the end again, forgot it again, and so on forever (the gradient never returned)."""
+    a = np.full((1, 3), 3.0)
+    k = 0
+    go = True
+    while k < 4 and go:
+        k += 1
+        a[::2, :] = x1 * 2.0
+        go = np.exp(x0) > 0.5
+    return np.mean(a) + np.mean(x1[0, ::-1])
+
+
 def loop_computing_only_what_nothing_reads(x):
     """A loop whose every statement computes what nothing reads: the specializer left out its
     loop nest and kept the nest's comment, and printed a `for` whose body held only a comment
@@ -964,4 +978,6 @@ CASES = [
     (argument_rebound_with_another_shape_in_a_branch, [(np.array([0.5, 1.0, 2.0]),),
                                                         (np.array([0.5, -1.0, -2.0]),)]),
     (rebinds_the_adjoint_a_loop_stores_into, [(np.zeros(3),)]),
+    (flag_of_a_while_loop_writing_into_an_array, [(0.3, np.array([[0.1, -0.4, 0.7]])),
+                                                  (-2.0, np.array([[0.1, -0.4, 0.7]]))]),
 ]
