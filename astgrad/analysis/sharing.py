@@ -90,8 +90,7 @@ def refuse_shared_writes(function: ir.Function, program=None) -> list[SharingChe
     it only if they hold arrays."""
     shared = sharing(function, program)
     live = live_after(function.body)
-    order, loops = _program_order(function.body)
-    places = _places(function.body)
+    order, loops, places = _program_order(function.body)
     checks: list[SharingCheck] = []
     for stmt in ir.walk(function.body):
         written = stmt.array if isinstance(stmt, ir.Store) else stmt.target if isinstance(
@@ -178,26 +177,17 @@ def _may_pick_a_number(stmt, source: str, target: str) -> bool:
         item.value, int | np.integer) and not isinstance(item.value, bool)) for item in items)
 
 
-def _program_order(block: list, around: frozenset = frozenset(), order=None, loops=None):
-    """Each statement's position in program order, and the loops around it (by id)."""
-    order = {} if order is None else order
-    loops = {} if loops is None else loops
-    for stmt in block:
+def _program_order(block: list, around: frozenset = frozenset(), parent=None, found=None):
+    """Each statement's position in program order, the loops around it, and its place: its
+    block, its position there and the statement around it (each by id)."""
+    order, loops, places = ({}, {}, {}) if found is None else found
+    for position, stmt in enumerate(block):
         order[id(stmt)], loops[id(stmt)] = len(order), around
+        places[id(stmt)] = (block, position, parent)
         inner = around | {id(stmt)} if isinstance(stmt, ir.For | ir.While) else around
         for nested in ir.blocks_of(stmt):
-            _program_order(nested, inner, order, loops)
-    return order, loops
-
-
-def _places(block: list, parent=None, out: dict | None = None) -> dict:
-    """Each statement's block, its position there, and the statement around it (by id)."""
-    out = {} if out is None else out
-    for position, stmt in enumerate(block):
-        out[id(stmt)] = (block, position, parent)
-        for nested in ir.blocks_of(stmt):
-            _places(nested, stmt, out)
-    return out
+            _program_order(nested, inner, stmt, (order, loops, places))
+    return order, loops, places
 
 
 def _rebinding(stmt, name: str, places: dict):

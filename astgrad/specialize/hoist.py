@@ -150,12 +150,12 @@ def _held(allocation: ast.Assign, loop, aliases: set[str], live: set[str]) -> se
     `g = g + h` in a reversed trip: g, bound to the array its previous trip added into, was
     bound anew at the trip's start.)"""
     held = aliases & live
-    if not any(stmt is allocation for stmt in loop.body):
+    position = next((k for k, stmt in enumerate(loop.body) if stmt is allocation), None)
+    if position is None:  # (in a loop or branch of the body)
         return held
     decided: set[str] = set()
-    for stmt in reversed(loop.body[:next(k for k, s in enumerate(loop.body) if s is allocation)]):
-        bound = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
-                 and isinstance(n.ctx, ast.Store)} & held - decided
+    for stmt in reversed(loop.body[:position]):
+        bound = {n for node in ast.walk(stmt) for n in bound_names(node)} & held - decided
         if bound and isinstance(stmt, ast.Assign) and not loads(stmt.value) & aliases:
             held -= bound
         decided |= bound
