@@ -218,8 +218,9 @@ class LoopNormalizer:
 def watch_while_loops(function: ir.Function, names) -> None:
     """Make the test of each while loop check that the loop can still end (`check_progress`).
 
-    A trip that leaves every number the loop's test depends on as it was, one of them NaN or
-    infinite, would repeat forever: the check raises instead. Those numbers are the names a
+    When the numbers the loop's test depends on come back to what they were at an earlier
+    test, one of them NaN or infinite (a trip that leaves them as they were), the loop would
+    repeat the trips between forever: the check raises instead. Those numbers are the names a
     trip reads before assigning them (carried from the trip before) on which the test depends,
     through assignments and the branches around them, flags aside (they end the loop, or
     start each trip False). A counter the test does not depend on is not among them, so
@@ -240,17 +241,19 @@ def _watch(block: list, defined: dict, flags: frozenset, names) -> None:
         if isinstance(stmt, ir.While):
             carried = (live_in([stmt]) & ir.assigned(stmt.body) & _deciding(stmt)) - flags
             if carried and carried <= defined[stmt] and not ir.stored(stmt.body):
-                seen = names.numbered("_seen")  # the numbers at the previous test
-                zeros = ir.Call(np.zeros, (ir.Const(len(carried) + 1),))
-                block.insert(position, ir.Assign(seen, zeros, stmt.origin))
+                # the numbers at the last test where one was NaN or infinite, after a flag
+                # (0.0: none yet), of the numbers' types
+                seen = names.numbered("_seen")
+                numbers = tuple(map(ir.Name, sorted(carried)))
+                start = ir.Call(ir.TUPLE, (ir.Const(0.0),) + numbers)
+                block.insert(position, ir.Assign(seen, start, stmt.origin))
                 position += 1
-                numbers = names.numbered("_carried")
+                carried_now = names.numbered("_carried")
                 check = ir.Call(check_progress, (stmt.test, ir.Name(seen),
-                                                 ir.Const(stmt.origin.line), ir.Name(numbers)))
+                                                 ir.Const(stmt.origin.line), ir.Name(carried_now)))
                 stmt.test_block += [
-                    ir.Assign(numbers, ir.Call(ir.TUPLE, tuple(map(ir.Name, sorted(carried)))),
-                              stmt.origin),
-                    ir.Assign(stmt.test.id, check, stmt.origin)]
+                    ir.Assign(carried_now, ir.Call(ir.TUPLE, numbers), stmt.origin),
+                    ir.Assign(seen, check, stmt.origin)]
         position += 1
 
 

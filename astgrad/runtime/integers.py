@@ -9,17 +9,18 @@ These helpers raise instead, with the same exceptions in both modes:
   `int(x)`, `math.floor(x)`, `math.ceil(x)`, `math.trunc(x)` and `round(x)`;
 - `require_int(n, name, line)`: an argument used as a loop's trip count must be an integer,
   and `loop_bound(n)` a bound the function computes;
-- `check_progress(test, seen, line, *carried)`: the test of a `while` loop, which raises
+- `check_progress(test, seen, line, carried)`: at the test of a `while` loop, raises
   `EndlessLoop` when the loop can never end.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 
 import numpy as np
-from numba import literal_unroll, types
+from numba import types
 from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
@@ -122,64 +123,52 @@ def _loop_bound(n):
 
 
 def check_progress(test, seen, line, carried):
-    """`test`, the value of the test of the `while` loop at `line`, after checking that the loop
-    can still end: raise EndlessLoop(line) when the test holds, each of the numbers `carried`
-    (a tuple) that decide whether the loop goes on is what it was at the previous test, and one
-    of them is NaN or infinite (arithmetic stands still there: inf / 2 is inf, and NaN stays
-    NaN). The next trip would then do the same again, forever. `seen` (zeros, one more than
-    there are carried numbers) keeps the values of the previous test. Arrays are not watched."""
-    if test and all(np.ndim(value) == 0 for value in carried) and _repeats(seen, carried):
+    """What `seen` becomes at this test of the `while` loop at `line`, after checking that the
+    loop can still end: raise EndlessLoop(line) when the test holds and the numbers `carried`
+    (a tuple) that decide whether the loop goes on are the same as at the last test where one
+    of them was NaN or infinite, and one of them still is. The loop then repeats what it did
+    since that test, forever (arithmetic stands still there: inf / 2 is inf, NaN stays NaN, and
+    nothing else decides). `seen` is (1.0, those numbers), or (0.0, ...) before any such test:
+    a tuple, not an array, so that a compiled trip whose numbers are finite writes no memory
+    (ten times the check's own cost in a loop of a few operations). Arrays are not watched."""
+    if not test or not all(np.ndim(value) == 0 for value in carried):
+        return seen
+    if all(np.isfinite(value) for value in carried):
+        return seen
+    if seen[0] and all(value == before or (value != value and before != before)
+                       for value, before in zip(carried, seen[1:])):
         raise EndlessLoop(line)
-    return test
+    return (1.0,) + tuple(carried)
 
 
 @register_jitable
-def _repeats(seen, numbers):
-    """Whether `numbers` (of one type: a tuple, or an array of floats) are those `seen` kept
-    at the previous test, one of them NaN or infinite; `seen` keeps them for the next test."""
-    finite = True
-    for value in numbers:
-        finite = finite and np.isfinite(value)
-    if finite:  # the common case, and cheap: finite numbers cannot repeat a NaN or infinity
-        seen[0] = 0.0
-        return False
-    same = seen[0] != 0  # the previous test kept its numbers: they had a NaN or infinity
-    for position in range(len(numbers)):
-        value, before = numbers[position], seen[position + 1]
-        same = same and (value == before or (value != value and before != before))
-        seen[position + 1] = value
-    seen[0] = 1.0
-    return same
-
-
-@register_jitable
-def _floats(carried):
-    """The numbers of a tuple of several types, as an array of floats."""
-    out, position = np.empty(len(carried)), 0
-    for value in literal_unroll(carried):
-        out[position] = value  # (a bool too, which numba's float() refuses)
-        position += 1
-    return out
+def _same(value, before):
+    return value == before or (value != value and before != before)
 
 
 # Not inline="always": numba then runs its dead-code pass over the caller, which drops an
 # unused out-of-bounds read (x[9] on a line whose value is never used) that Python raises on.
-# LLVM inlines the call all the same (a 100000-trip loop costs the same, 4.5 ms, either way).
+# LLVM inlines the call all the same.
 @overload(check_progress)
 def _check_progress(test, seen, line, carried):
     if not all(isinstance(t, (types.Number, types.Boolean)) for t in carried):
-        return lambda test, seen, line, carried: test
+        return lambda test, seen, line, carried: seen
+    return _unrolled_check(len(carried))
 
-    if isinstance(carried, types.UniTuple):  # (literal_unroll compiles for a quarter second)
-        def uniform(test, seen, line, carried):
-            if test and _repeats(seen, carried):
-                raise EndlessLoop(line)
-            return test
-        return uniform
 
-    def impl(test, seen, line, carried):
-        if test and _repeats(seen, _floats(carried)):
-            raise EndlessLoop(line)
-        return test
-
-    return impl
+@functools.cache
+def _unrolled_check(count: int):
+    """check_progress for `count` numbers, written out one by one: a tuple of numbers of
+    several types has no loop over it in numba but literal_unroll, a quarter second to
+    compile."""
+    finite = " + ".join(f"carried[{i}] * 0.0" for i in range(count))  # NaN unless finite
+    same = " and ".join(f"_same(carried[{i}], seen[{i + 1}])" for i in range(count))
+    source = (f"def check(test, seen, line, carried):\n"
+              f"    if test and not ({finite}) == 0.0:\n"
+              f"        if seen[0] != 0.0 and {same}:\n"
+              f"            raise EndlessLoop(line)\n"
+              f"        return (1.0,) + carried\n"
+              f"    return seen\n")
+    namespace = {"_same": _same, "EndlessLoop": EndlessLoop}
+    exec(source, namespace)
+    return namespace["check"]
