@@ -552,12 +552,36 @@ def test_grad_runs_a_version_specialized_for_each_pattern(jit):
     assert "dtype float32" in gradient_of_all.specialized[-1].splitlines()[0]
 
 
-def test_grad_of_numbers_stays_generic():
+def test_grad_of_numbers_with_nothing_to_write_stays_generic():
     product = astgrad.grad(scaled_product, wrt=(0, 1))
     assert product(2.0, 3.0) == (3.0, 2.0)
     assert product.specialized == []
     entry_calls = product.__globals__[product.__name__]
     assert entry_calls is product.compiled  # the generic gradient put back: no dispatch
+
+
+def pull(x, w):
+    d = x - w
+    return d / (d * d + 1.0) ** 1.5
+
+
+def falls_to_the_ground(w):
+    # numbers only, a while loop calling a helper: specialized all the same
+    x, v = 8.0, 0.0
+    while x > 0.0:
+        v = v - 0.1 * pull(x, w) - 0.1
+        x = x + 0.1 * v
+    return x * v
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_grad_of_numbers_writes_its_helpers_where_they_are_called(jit):
+    gradient = astgrad.grad(falls_to_the_ground, jit=jit)
+    got = gradient(1.5)
+    assert got == pytest.approx(numerical_gradient(falls_to_the_ground, [1.5], 0), rel=1e-6)
+    body = "\n".join(line.split("#")[0] for line in gradient.specialized[-1].splitlines())
+    assert "pull(" not in body and "pull_vjp(" not in body and "unbroadcast(" not in body
+    assert got == pytest.approx(astgrad.grad(falls_to_the_ground, jit=jit).compiled(1.5))
 
 
 @pytest.mark.parametrize("jit", [False, True])

@@ -105,10 +105,13 @@ FLOATS = (np.float32, np.float64)
 def argument_pattern(arguments) -> tuple | None:
     """The shapes of `arguments` (() for a number), their common float dtype, and the
     positions of the arrays of ints among them (index tables); None if they are not arrays of
-    rank 1 or 2 (of one float dtype, or of ints) and numbers, with at least one float array.
+    rank 1 or 2 (of one float dtype, or of ints) and numbers, with at least one float array
+    or, when there is none, a float number (the dtype is then float64).
 
     >>> argument_pattern((np.ones((3, 2)), np.arange(2), 0.5))
     (((3, 2), (2,), ()), dtype('float64'), (1,))
+    >>> argument_pattern((0.5, 3))
+    (((), ()), dtype('float64'), ())
     """
     shapes, dtypes, integers = [], set(), []
     for position, value in enumerate(arguments):
@@ -124,6 +127,8 @@ def argument_pattern(arguments) -> tuple | None:
             shapes.append(())
         else:
             return None
+    if not dtypes and any(isinstance(value, float) for value in arguments):
+        dtypes.add(np.dtype(np.float64))  # numbers only: Python's floats are float64
     return (tuple(shapes), dtypes.pop(), tuple(integers)) if len(dtypes) == 1 else None
 
 
