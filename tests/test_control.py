@@ -56,3 +56,19 @@ def test_value_and_grad_gives_the_functions_value(case, jit):
         np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-14)
 
     check()
+
+
+def test_stores_cut_only_what_earlier_statements_read():
+    # the adjoint of `z[i] = v` zeroes d[z][i] only when something before the store reads it
+    from .corpus import control
+
+    def cuts(function):
+        source = astgrad.grad(function, wrt=0, jit=False).source
+        return {line.split("#")[0].strip() for line in source.splitlines()
+                if line.split("#")[0].strip().endswith("= 0.0")}
+
+    assert cuts(control.parts_of_a_new_array) == set()  # z[0], z[1:]: apart
+    # z[1:] writes over z[:3], z[-1] over z[1:]; nothing writes over z[-1]
+    assert cuts(control.parts_written_over) == {"_dz[1:] = 0.0", "_dz[-1] = 0.0"}
+    # z[0, -1] is written after z is read: its cut stays; the others are apart along an axis
+    assert cuts(control.rows_and_columns_apart) == {"_dz[0, -1] = 0.0"}

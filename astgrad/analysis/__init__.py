@@ -17,6 +17,7 @@ value flows is an error here, naming the function: never a silent zero.
     __init__.py   activity, and the refusal of calls without a rule
     liveness.py   live_after, live_in, defined_before, defined_when_jumped
     sharing.py    names that may refer to one array; writes through two names refused
+    cuts.py       stores whose adjoint need not zero the part they overwrote
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from ..errors import AstgradError, NoRuleError
 from ..ir import describe
 from ..rules import lookup
 from ..rules.templates import Rule
+from .cuts import uncut_stores
 from .liveness import around_loop, defined_before, defined_when_jumped, live_after, live_in
 from .sharing import SharingCheck, refuse_shared_writes, shared_with, sharing
 
 __all__ = ["Activity", "Callee", "SharingCheck", "activity", "callee", "defined_before",
            "defined_when_jumped", "live_after", "live_in", "refuse_shared_writes", "shared_with",
-           "sharing"]
+           "sharing", "uncut_stores"]
 
 
 @dataclass

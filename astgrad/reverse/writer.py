@@ -59,6 +59,7 @@ class FunctionWriter:
         self.saved: list[SavedValue] = []
         self.live_after = analysis.live_after(function.body)
         self.sharing = analysis.sharing(function, program_writer.program)
+        self.uncut = analysis.uncut_stores(function, activity)
         self.defined = analysis.defined_before(function)
         self.defined_unless_jumped = analysis.defined_before(function, unless_jumped=True)
         self.defined_when_jumped = analysis.defined_when_jumped(function, self.defined)
@@ -444,7 +445,8 @@ class FunctionWriter:
             for name in self.activity.active_operands(stmt):
                 value = self.spelling.atom(stmt.value, lambda n: self.captured(stmt, n))
                 out += self.adjoints.add(name, written, None, True, stmt, like=value)
-            if id(stmt) not in self.in_place:  # (`a[i] += v` adds the part cut back)
+            # (`a[i] += v` adds the part cut back; nothing before an uncut one reads it)
+            if id(stmt) not in self.in_place and id(stmt) not in self.uncut:
                 out += self.adjoints.owned(adjoint, array, stmt)
                 cut = ast.Subscript(load(adjoint), clone(index), ast.Store())
                 out.append(tag(ast.Assign([cut], ast.Constant(0.0), lineno=0), stmt.origin))

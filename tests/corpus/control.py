@@ -292,6 +292,33 @@ def slice_assignment(x):
     return np.sum(y * np.arange(y.shape[0]))
 
 
+def parts_of_a_new_array(x, y):
+    # an ODE's right-hand side: parts apart, whose adjoints cut nothing
+    z = np.empty_like(x)
+    z[0] = x[0]
+    z[1:] = x[1:] * y[:-1]
+    return np.sum(np.sin(z) * y)
+
+
+def parts_written_over(x, y):
+    # the second store writes over part of the first, the third over part of the second:
+    # their adjoints cut what they overwrote
+    z = np.zeros_like(x)
+    z[:3] = x[:3] * 2.0
+    z[1:] = np.tanh(y[1:])
+    z[-1] = x[0] * y[0]
+    return np.sum(z * z * x)
+
+
+def rows_and_columns_apart(x):
+    z = np.empty_like(x)
+    z[0] = x[1] * 2.0
+    z[1, 1:] = x[0, :-1] * x[1, 1:]
+    z[1, 0] = x[0, 0] ** 2
+    z[0, -1] = z[1, 0] * x[0, 1]  # over a part of the first store, after a read of z
+    return np.sum(z * z)
+
+
 def slice_update_in_loop(u, c):
     for _ in range(5):
         u = u.copy()
@@ -1062,6 +1089,9 @@ CASES = [
     Case(cumulative_sum, [A((5,))]),
     Case(linear_recurrence_array, [A((6,)), F(-0.9, 0.9)], (0, 1)),
     Case(slice_assignment, [A((3,))]),
+    Case(parts_of_a_new_array, [A((4,)), A((4,))]),
+    Case(parts_written_over, [A((4,)), A((4,))]),
+    Case(rows_and_columns_apart, [A((2, 3))]),
     Case(slice_update_in_loop, [A((6,)), F(0.05, 0.3)], (0, 1)),
     Case(heat_in_place, [A((6,)), F(0.05, 0.3)], (0, 1)),
     Case(matrix_rows, [A((3, 2))]),
