@@ -61,6 +61,9 @@ def _tape_numpy() -> types.ModuleType:
     shim.full = lambda shape, value, dtype=None: tape.full(shape, value, dtype=np.float64)
     shim.zeros_like = lambda a: tape.zeros_like(a, dtype=np.float64)
     shim.ones_like = lambda a: tape.ones_like(a, dtype=np.float64)
+    # (a program writes every element of its np.empty before reading it: zeros stand in)
+    shim.empty = lambda shape, dtype=None: tape.zeros(shape, dtype=np.float64)
+    shim.empty_like = lambda a: tape.zeros_like(a, dtype=np.float64)
     shim.copy = lambda a: np.copy(a) if isinstance(a, tape.Tensor) else tape.tensor(
         a, dtype=np.float64)
     return shim

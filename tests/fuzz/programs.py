@@ -299,7 +299,8 @@ class Builder:
     def statement(self, scope: Scope, depth: int) -> list:
         nested = depth < self.size.nesting
         kind = self.weighted({
-            "assign": 6, "update": 3, "create": 2, "store": 4 if scope.owned else 0,
+            "assign": 6, "update": 3, "create": 2, "pieces": 1,
+            "store": 4 if scope.owned else 0,
             "if": 2 if nested else 0, "for": 2 if nested else 0, "while": 1 if nested else 0,
             "foreach": 1 if nested else 0, "jump": 1 if scope.loops else 0,
             "return": 0 if self.size.straight else 1,
@@ -547,6 +548,36 @@ class Builder:
         scope.floats[name] = shape
         scope.owned.add(name)
         return [Assign(name, value)]
+
+    def _pieces(self, scope, depth):
+        """A new array written part by part, the parts apart along its first axis (the
+        right-hand side of an ODE), so that the stores' adjoints cut nothing; later stores
+        may write into it again, over them:
+
+            a3 = np.empty_like(x0)        a3 = np.empty((2, 3))       a3 = np.empty((3,))
+            a3[0] = ...                   a3[:-1] = ...               a3[:2] = ...
+            a3[1:] = ...                  a3[-1] = ...                a3[2:] = ...
+        """
+        alike = [n for n, s in scope.floats.items() if s and s[0] >= 2]
+        if alike and self.coin():
+            like = self.pick(alike)
+            shape = scope.floats[like]
+            made = Call("np.empty_like", (Name(like, shape),), shape)
+        else:
+            shape = self.pick([s for s in SHAPES if s and s[0] >= 2])
+            made = self.made("np.empty", shape)
+        first, rest = shape[0], shape[1:]
+        splits = [(("0", rest), ("1:", (first - 1, *rest))),
+                  ((":-1", (first - 1, *rest)), ("-1", rest))]
+        splits += [((f":{k}", (k, *rest)), (f"{k}:", (first - k, *rest)))
+                   for k in range(1, first)]
+        name = self.fresh("a")
+        out = [Assign(name, made)]
+        for index, part in self.pick(splits):
+            out.append(Store(name, index, self.expr(self.part(part, scope), scope, self.ops)))
+        scope.floats[name] = shape
+        scope.owned.add(name)
+        return out
 
     def _store(self, scope, depth):
         name = self.pick(sorted(scope.owned))
