@@ -3,7 +3,9 @@ they are rewritten from, and the generic ones against the tape engine: values an
 agree on drawn shapes (dimensions of 1 included, so that every operand broadcasts somewhere)
 and values, run as Python and compiled."""
 
+import ast
 import re
+import textwrap
 import warnings
 
 import numpy as np
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 import astgrad
 from astgrad import api, stop_gradient, tape
 from astgrad.runtime import ShapePatternError
+from astgrad.specialize.overwrites import zeros_overwritten
 from astgrad.testing import numerical_gradient
 
 from .fuzz import regressions
@@ -353,6 +356,22 @@ def carried_and_temporary(x, w):
     return total
 
 
+def right_hand_side(x, y):
+    z = np.empty_like(y)
+    z[0] = x[0]
+    z[1:] = x[1:] * y[:-1]
+    return z
+
+
+def euler_steps(x):
+    # an ODE's right-hand side in a loop (GradBench's ode): the adjoints of its slices add
+    # into vectors of zeros, which they cover but for one element
+    y = np.zeros_like(x)
+    for _ in range(3):
+        y = y + 0.1 * right_hand_side(x, y + 0.5)
+    return np.sum(y * y)
+
+
 def halved(x):
     return np.sum(x * 0.5)
 
@@ -384,6 +403,7 @@ PROGRAMS = {
     carried_and_temporary: ("n", "n"),
     branches_in_and_out_of_a_loop: ("n", "n"),
     halves_while_large: ("n", "n"),
+    euler_steps: ("n",),
 }
 
 
@@ -439,7 +459,7 @@ PATTERNS = {mlp_mse: {"h": 3, "i": 2, "o": 1, "n": 4}, softmax_cross_entropy: {
     stores_over_a_view: {"n": 4, "m": 3}, updates_its_own_part: {"n": 4, "m": 3},
     carried_and_temporary: {"n": 5}, branches_in_and_out_of_a_loop: {"n": 4},
     halves_while_large: {"n": 3}, adds_into_overlapping_parts: {"n": 5},
-    squares_after_updates: {"n": 4, "m": 3}}
+    squares_after_updates: {"n": 4, "m": 3}, euler_steps: {"n": 4}}
 
 
 @settings(max_examples=15, deadline=None)
@@ -599,6 +619,50 @@ def test_loops_and_helpers_are_specialized(jit):
     assert loop.compiled(np.ones(3), 3) == (0.375, pytest.approx([0.125] * 3))
 
 
+def test_additions_into_zeros_assign_and_only_the_rest_is_zeroed():
+    source = astgrad.specialized(gradient(euler_steps, False), [np.linspace(0.1, 0.5, 4)]).source
+    reversed_trips = source[source.index("for _ in range(3 - 1, -1, -1):"):]
+    body = [line.split("#")[0].strip() for line in reversed_trips.splitlines()]
+    # the vectors' zeros (the vjp's _dy and _dx): one element left of one, none of the other
+    assert [line for line in body if line.endswith("= 0.0")] == [
+        next(line for line in body if line.endswith("[x.shape[0] - 1] = 0.0"))]
+    assert not [line for line in body if "] += " in line]
+    assert any(re.fullmatch(r"_dx\d*\[0\] = _d_t\d+", line) for line in body)
+
+
+def _after_overwrites(text: str) -> list[str]:
+    """The lines of `text` (statements whose top-level loops are nests) after overwrites.py."""
+    statements = ast.parse(textwrap.dedent(text)).body
+    for stmt in statements:
+        if isinstance(stmt, ast.For):
+            stmt.astgrad_nest = True
+    return ast.unparse(zeros_overwritten(statements)).splitlines()
+
+
+def test_zeros_overwritten_only_where_the_additions_cover_them():
+    # a constant position, then a loop: what is left is a loop between them
+    assert _after_overwrites("""
+        for i in range(x.shape[0]):
+            a[i] = 0.0
+        d = a
+        d[0] += v
+        for j in range(x.shape[0] - 3):
+            d[j + 1] += w[j]
+        r = d * 2
+    """) == ["for i in range(x.shape[0] - 2, x.shape[0]):", "    a[i] = 0.0", "d = a",
+             "d[0] = v", "for j in range(x.shape[0] - 3):", "    d[j + 1] = w[j]", "r = d * 2"]
+    fill = "for i in range(x.shape[0]):\n    d[i] = 0.0\n"
+    # a read first, a loop in two dimensions, an addition reading the vector, or additions
+    # into overlapping parts: the fill and what follows stay as they are
+    for after in ["r = d[1]\nd[0] += v",
+                  "for j in range(3):\n    for k in range(3):\n        d[k] += w[j]",
+                  "for j in range(x.shape[0] - 1):\n    d[j] += d[j + 1]",
+                  "for j in range(x.shape[0] - 1):\n    d[j] += w[j]\n    d[j + 1] += w[j]"]:
+        assert _after_overwrites(fill + after) == (fill + after).splitlines()
+    # the second addition into a part is one: the first assigns
+    assert _after_overwrites(fill + "d[1] += v\nd[1] += v")[-2:] == ["d[1] = v", "d[1] += v"]
+
+
 def test_adjoints_summed_to_a_number_are_loops():
     args = [0.5, np.ones((3, 4))]
     source = astgrad.specialized(gradient(scaled_by_a_number, False), args).source
@@ -670,7 +734,7 @@ def test_a_loops_new_arrays_and_zero_adjoints_are_made_once():
         assert any(re.fullmatch(r" +z\d = _out\d+", line) for line in trip)
         assert not any("empty_like" in line or "zeros_like" in line for line in trip)
     zeros = [line for line in trips[1] if re.fullmatch(r" +_out\d+\[_i\d+\] = 0.0", line)]
-    assert len(zeros) == 2
+    assert len(zeros) == 1  # (the other's elements are all assigned after it: overwrites.py)
     fast = astgrad.specialized(gradient(steps_of_a_helper, True), args)
     x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
     assert_same(fast(x, y), tape.value_and_grad(steps_of_a_helper, wrt=(0, 1))(x, y))

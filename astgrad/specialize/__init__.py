@@ -54,6 +54,7 @@ its `shape`, so that a statement kept as it was still gives later ones its value
     code.py        builders of the trees written (names, elements, numbers, new arrays, loops)
     simplify.py    helpers that are the identity for the pattern's dtype, written as such
     dead.py        what nothing reads, left out
+    overwrites.py  zeros that the additions after them overwrite, left out
     hoist.py       arrays a loop's trips fill, made once before it
 
 It writes syntax trees, tagged with their user lines as the generic gradient's are; emit

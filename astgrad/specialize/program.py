@@ -27,6 +27,7 @@ from .dead import without_dead
 from .dimensions import Dimensions, ShapeConflict
 from .hoist import hoisted
 from .inline import inlinable, inlined
+from .overwrites import zeros_overwritten
 from .syntax import Unknown, is_integer, is_transpose, names_bound_once, names_in, resolve
 from .writer import Writer
 
@@ -72,7 +73,8 @@ class Program:
         writer.schedule.later = set()
         writer.schedule.flush()
         names = lambda node: resolve(node, self.namespace, writer.local)  # noqa: E731
-        written = hoisted(without_dead(writer.schedule.statements, set(), names))
+        written = hoisted(zeros_overwritten(without_dead(writer.schedule.statements, set(),
+                                                         names)))
         self.imports |= writer.globals
         self.shares |= writer.shares
         self.rewritten += writer.rewritten
