@@ -628,6 +628,8 @@ def test_additions_into_zeros_assign_and_only_the_rest_is_zeroed():
         next(line for line in body if line.endswith("[x.shape[0] - 1] = 0.0"))]
     assert not [line for line in body if "] += " in line]
     assert any(re.fullmatch(r"_dx\d*\[0\] = _d_t\d+", line) for line in body)
+    # the right-hand side's value, computed again only for its shape: its nest is left out
+    assert not [line for line in body if re.fullmatch(r"z\d+\[_i\d+ \+ 1\] = .*", line)]
 
 
 def _after_overwrites(text: str) -> list[str]:

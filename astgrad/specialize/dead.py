@@ -13,7 +13,10 @@ log-likelihood after its loops).
 
 A statement that may raise stays, so that the gradient raises where the function does: an
 index by a number (out of range), a call of anything but a NumPy ufunc or an allocation,
-a store into an array the statement did not allocate itself.
+a store into an array the statement did not allocate itself. A loop nest writing an array of
+the function's own that nothing reads (nor any name bound to it) goes too: its loops index
+within the array (ode's right-hand side, computed again in the reversed trips for its shape
+alone, 4% of the gradient's time).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import ast
 import numpy as np
 
 from ..emit import Comment
+from .code import is_scratch
 from .syntax import bound_names, is_nest, loads, trip_start
 
 ALLOCATIONS = (np.empty, np.zeros, np.ones)
@@ -30,7 +34,21 @@ ALLOCATIONS = (np.empty, np.zeros, np.ones)
 
 def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> list[ast.stmt]:
     """`statements` without those computing only what nothing reads; `read_after`: the names
-    read after them; `resolve(node)` the object a call's function names, or None."""
+    read after them; `resolve(node)` the object a call's function names, or None. Again
+    while that leaves out more: an array only a statement left out read is read by nothing."""
+    while True:
+        count = _count(statements)
+        statements = _without_dead(statements, read_after, resolve, _unread_arrays(statements))
+        if _count(statements) == count:
+            return statements
+
+
+def _count(statements: list[ast.stmt]) -> int:
+    return sum(1 for stmt in statements for node in ast.walk(stmt) if isinstance(node, ast.stmt))
+
+
+def _without_dead(statements: list[ast.stmt], read_after: set[str], resolve,
+                  unread: frozenset) -> list[ast.stmt]:
     live = set(read_after)
     kept: list[ast.stmt] = []
     own = _own_allocations(statements, resolve)
@@ -41,12 +59,12 @@ def without_dead(statements: list[ast.stmt], read_after: set[str], resolve) -> l
             if not dropped:
                 kept.append(stmt)
             continue
-        dropped = _dead(stmt, live, own.get(position, set()), resolve)
+        dropped = _dead(stmt, live, own.get(position, set()) | unread, resolve)
         if dropped:
             continue
         if isinstance(stmt, ast.For) and not is_nest(stmt):
             # what the next trip reads before binding it is read after a trip too
-            stmt.body = without_dead(stmt.body, live | trip_start(stmt), resolve)
+            stmt.body = _without_dead(stmt.body, live | trip_start(stmt), resolve, unread)
         # (a loop may make no trip: it binds nothing for certain)
         bound = bound_names(stmt) if isinstance(stmt, ast.Assign) else set()
         live = (live - bound) | loads(stmt)
@@ -117,6 +135,60 @@ def _own_allocations(statements: list[ast.stmt], resolve) -> dict[int, set[str]]
             before -= 1
         out[position] = own
     return out
+
+
+def _unread_arrays(statements: list[ast.stmt]) -> frozenset:
+    """The names of the arrays of the function's own (code.scratch) that nothing reads: the
+    name and every name bound to it are only ever written into (a helper's value computed
+    again in its vjp only for its shape: ode's fourth right-hand side)."""
+    found = _Reads()
+    for stmt in statements:
+        found.visit(stmt)
+    unread = set()
+    for root in found.scratch:
+        group, grown = {root}, True
+        while grown:
+            more = set().union(*(found.aliases.get(name, set()) for name in group)) - group
+            group |= more
+            grown = bool(more)
+        if not group & found.names:
+            unread |= group
+    return frozenset(unread)
+
+
+class _Reads(ast.NodeVisitor):
+    """The names statements read (not an array whose elements they write, nor one they bind
+    another name to), the names bound to others, and the function's own arrays."""
+
+    def __init__(self):
+        self.names: set[str] = set()
+        self.aliases: dict[str, set[str]] = {}  # name -> the names bound to it
+        self.scratch: set[str] = set()
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.names.add(node.id)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if is_scratch(node):
+            self.scratch |= bound_names(node)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Name):
+            self.aliases.setdefault(node.value.id, set()).add(node.targets[0].id)
+            return
+        for target in node.targets:
+            self._target(target)
+        self.visit(node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._target(node.target)
+        self.visit(node.value)
+
+    def _target(self, target: ast.expr) -> None:
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self.visit(target.slice)  # (the index is read, the array written)
+        else:
+            self.visit(target)
 
 
 def _targets(node: ast.AST) -> list[ast.expr]:
