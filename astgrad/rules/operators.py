@@ -42,7 +42,9 @@ def truediv(ans, x, y):
 
 @rule(operator.pow, np.power, builtins.pow, math.pow, elementwise=True)
 def power(ans, x, y):
-    d[x] = d[ans] * select(y == 0, 0.0, y * x ** (y - 1))
+    # (y - 1.0: a float literal is read in the arguments' float type, where numba would
+    # take float32 - 1 for a float64)
+    d[x] = d[ans] * select(y == 0, 0.0, y * x ** (y - 1.0))
     d[y] = d[ans] * select((x == 0) & (y >= 0), 0.0, ans * np.log(x))
 
 

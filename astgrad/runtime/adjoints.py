@@ -275,6 +275,12 @@ def select(condition, a, b):
 def _select(condition, a, b):
     operands = (condition, a, b)
     if all(isinstance(t, _SCALAR) for t in operands):
+        if isinstance(a, types.Float) and isinstance(b, types.Float) and a != b:
+            # a rule's 0.0 (numba's float64) with a float32 derivative: float32, as a
+            # Python float with a float32 number in NumPy (a float64 would change the
+            # types of the adjoints of a float32 loop from one trip to the next)
+            narrow = as_dtype(min(a, b, key=lambda t: t.bitwidth)).type
+            return lambda condition, a, b: narrow(a) if condition else narrow(b)
         return lambda condition, a, b: a if condition else b
     # A loop rather than np.where, which numba takes seconds to compile for each signature.
     ndim = max(t.ndim for t in operands if isinstance(t, types.Array))

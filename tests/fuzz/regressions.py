@@ -874,6 +874,31 @@ def writes_columns_of_a_fortran_copy(x):
     return a[-1, -1] + np.sum(a)
 
 
+def _squares_of_halved_tanh(p):
+    r = np.tanh(p * 0.5)
+    return np.sum(r * r)
+
+
+def float32_power_before_a_helper_loop(x):
+    """A float32 number's power (np.exp(v) ** v) after a loop calling a helper: the power's
+    adjoint `y * x ** (y - 1)` was a float64 compiled (numba's float32 - 1, which NumPy keeps
+    float32), so the helper loop's adjoints changed type from one trip to the next and the
+    compiled gradient did not compile."""
+    v = np.float32(0.0)
+    for i in range(3):
+        v = v + _squares_of_halved_tanh(x[:i + 1])
+    a = np.zeros((3,), dtype=np.float32)
+    for k in range(3):
+        a[k] = np.exp(v) ** v
+    return v + np.sum(a)
+
+
+FLOAT32 = [  # checked in float32 against the tape in float64 (finite differences of a
+    # function that rounds to float32 are not precise enough)
+    (float32_power_before_a_helper_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
+]
+
+
 CASES = [
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),

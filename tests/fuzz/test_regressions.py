@@ -4,8 +4,12 @@ four gradients: astgrad compiled and as plain NumPy, the tape, and finite differ
 import numpy as np
 import pytest
 
-from .differential import assert_gradients_agree, assert_index_errors
-from .regressions import CASES, INDEX_ERRORS, PYTHON_ONLY
+from .differential import (
+    assert_float32_gradients_agree,
+    assert_gradients_agree,
+    assert_index_errors,
+)
+from .regressions import CASES, FLOAT32, INDEX_ERRORS, PYTHON_ONLY
 
 
 def _floats(args) -> tuple:
@@ -25,3 +29,8 @@ def test_an_index_past_the_end_is_refused_in_both_modes(function, args, message)
     with pytest.raises(IndexError, match=message):
         function(*args)
     assert_index_errors(function, args, _floats(args), message)
+
+
+@pytest.mark.parametrize("function, args", FLOAT32, ids=[f.__name__ for f, _ in FLOAT32])
+def test_found_by_fuzzing_in_float32(function, args):
+    assert_float32_gradients_agree(function, args, _floats(args))
