@@ -356,19 +356,12 @@ def carried_and_temporary(x, w):
     return total
 
 
-def right_hand_side(x, y):
-    z = np.empty_like(y)
-    z[0] = x[0]
-    z[1:] = x[1:] * y[:-1]
-    return z
-
-
 def euler_steps(x):
     # an ODE's right-hand side in a loop (GradBench's ode): the adjoints of its slices add
     # into vectors of zeros, which they cover but for one element
     y = np.zeros_like(x)
     for _ in range(3):
-        y = y + 0.1 * right_hand_side(x, y + 0.5)
+        y = y + 0.1 * shifted_product(x, y + 0.5)
     return np.sum(y * y)
 
 
