@@ -190,6 +190,16 @@ def test_source_has_no_adjoint_for_values_that_do_not_depend_on_wrt():
     assert "_dx " not in body and "_dx=" not in body.replace(" ", "")
 
 
+def test_the_power_rules_exponent_is_whole_for_a_whole_power_and_typed_for_a_value():
+    from .corpus import rules
+
+    def code(function):  # (without comments and spaces: emit wraps long lines)
+        return re.sub(r"\s+", "", re.sub(r"#.*", "", astgrad.grad(function, wrt="x").source))
+
+    assert "3*x**2)" in code(rules.power_constant)  # (numba multiplies; ** 2.0 calls pow)
+    assert "y*x**(y-_float(1.0))" in code(rules.power)  # (float32 - 1 is a float64 compiled)
+
+
 def test_a_helpers_vjp_recomputes_only_what_its_adjoint_reads():
     source = astgrad.grad(control.helper_filling_an_array, jit=False).source
     vjp = source.split("def shifted_product_vjp(")[1].split("\ndef ")[0]

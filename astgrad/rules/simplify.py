@@ -3,8 +3,8 @@
 With its operands in place, a template often holds constant arithmetic: the rule for `x ** 2`
 gives `2 * x ** (2 - 1)`. `simplify` folds constant operations and drops the identities that are
 exact in floating point (`e * 1`, `e / 1`, `e ** 1`, `e + 0`, `-(-e)`), and resolves
-`select(True, a, b)`, and writes `e * -1` as `-e` and `a + -b` as `a - b`. It never folds
-`0 * e`: that is NaN when `e` is infinite.
+`select(True, a, b)`, and writes `e * -1` as `-e` and `a + -b` as `a - b`, and a whole
+exponent `e ** 2.0` as `e ** 2`. It never folds `0 * e`: that is NaN when `e` is infinite.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class _Fold(ast.NodeTransformer):
             if isinstance(value, (int, float)) and abs(value) < 1e15:
                 return _constant(value)
         op = type(node.op)
+        exponent = number(node.right)
+        if op is ast.Pow and isinstance(exponent, float) and exponent.is_integer() \
+                and abs(exponent) < 2 ** 31:
+            # a whole exponent as an int (the power rule's `y - 1.0` of y = 3): numba
+            # multiplies for x ** 2, where x ** 2.0 calls pow
+            node.right = _constant(int(exponent))
         if (op in (ast.Mult, ast.Div, ast.Pow) and _is(node.right, 1)) or (
                 op in (ast.Add, ast.Sub) and _is(node.right, 0)):
             return node.left
