@@ -33,11 +33,11 @@ from ..rules import lookup
 from ..rules.templates import Rule
 from .cuts import uncut_stores
 from .liveness import around_loop, defined_before, defined_when_jumped, live_after, live_in
-from .sharing import SharingCheck, refuse_shared_writes, shared_with, sharing
+from .sharing import SharingCheck, new_array, refuse_shared_writes, shared_with, sharing
 
 __all__ = ["Activity", "Callee", "SharingCheck", "activity", "callee", "defined_before",
-           "defined_when_jumped", "live_after", "live_in", "refuse_shared_writes", "shared_with",
-           "sharing", "uncut_stores"]
+           "defined_when_jumped", "live_after", "live_in", "new_array", "refuse_shared_writes",
+           "shared_with", "sharing", "uncut_stores"]
 
 
 @dataclass

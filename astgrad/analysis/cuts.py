@@ -16,7 +16,7 @@ the stores, outside loops, whose cut can be left out.
 from __future__ import annotations
 
 from .. import ir
-from ..rules import facts_of
+from .sharing import new_array
 
 
 def uncut_stores(function: ir.Function, activity) -> set[int]:
@@ -43,7 +43,7 @@ def _apart_from_earlier(store: ir.Store, before: list, activity, params) -> bool
     for stmt in before:
         if isinstance(stmt, ir.Assign) and stmt.target == array:
             bindings += 1
-            if not _new_array(stmt.value) or activity.active_operands(stmt):
+            if not new_array(stmt.value) or activity.active_operands(stmt):
                 return False
         elif isinstance(stmt, ir.Store) and stmt.array == array:
             if array in ir.atom_names([stmt.value]) or not _apart(stmt.index, store.index):
@@ -51,12 +51,6 @@ def _apart_from_earlier(store: ir.Store, before: list, activity, params) -> bool
         elif array in ir.reads(stmt) or array in ir.writes(stmt):
             return False
     return bindings == 1
-
-
-def _new_array(value) -> bool:
-    """Is `value` a call that makes a new array (np.empty_like(y), np.zeros(3))?"""
-    return isinstance(value, ir.Call) and not isinstance(value.primitive, ir.UserFunction) \
-        and facts_of(value.primitive).allocates and not facts_of(value.primitive).view
 
 
 def _apart(first: ir.Index, second: ir.Index) -> bool:

@@ -213,3 +213,11 @@ def _copy_hint(written: str, other: str, link) -> str:
     if isinstance(link, ir.Assign) and link.target == other and link.value == ir.Name(written):
         return f"make a copy where they start sharing: {other} = {written}.copy()"
     return f"make a copy: {written} = {other}.copy()"
+
+
+def new_array(value) -> bool:
+    """Is the value of an assignment a new array (or a number), never one bound elsewhere?"""
+    if not isinstance(value, ir.Call) or isinstance(value.primitive, ir.UserFunction):
+        return False
+    facts = facts_of(value.primitive)
+    return (facts.elementwise or facts.allocates) and not facts.view

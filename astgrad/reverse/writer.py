@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from .. import analysis, ir
 from ..emit import Comment, tag
-from ..rules import facts_of
 from .adjoints import Adjoints
 from .forward import index_value
 from .loops import Loops
@@ -193,7 +192,7 @@ class FunctionWriter:
                                           keep[0] if keep is not None else None,
                                           frozenset(fresh) if recompute else frozenset())
                 out += self.captures_before(stmt, wanted) + loop
-            if isinstance(stmt, ir.Assign) and _new_array(stmt.value):
+            if isinstance(stmt, ir.Assign) and analysis.new_array(stmt.value):
                 fresh.add(stmt.target)
             # a view read later (`_t1 = a[1:]`) changes with a store into its array
             needed_before |= analysis.shared_with(self.sharing, self.content_needs(stmt))
@@ -538,7 +537,7 @@ class FunctionWriter:
                     and stmt.target not in self.scalars.names \
                     and stmt.value.primitive not in _CHEAP \
                     and not analysis.shared_with(self.sharing, {stmt.target}) & unsafe \
-                    and (_new_array(stmt.value) or isinstance(stmt.value.primitive,
+                    and (analysis.new_array(stmt.value) or isinstance(stmt.value.primitive,
                                                               ir.UserFunction)):
                 out.append(stmt.target)
             out += [r for r in self.residuals.get(id(stmt), ()) if r in read]
@@ -579,10 +578,3 @@ def _outside_loops(block: list) -> set[int]:
             out |= _outside_loops(stmt.body) | _outside_loops(stmt.orelse)
     return out
 
-
-def _new_array(value) -> bool:
-    """Is the value of an assignment a new array (or a number), never one bound elsewhere?"""
-    if not isinstance(value, ir.Call) or isinstance(value.primitive, ir.UserFunction):
-        return False
-    facts = facts_of(value.primitive)
-    return (facts.elementwise or facts.allocates) and not facts.view

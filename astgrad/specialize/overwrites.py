@@ -26,7 +26,7 @@ import ast
 import copy
 
 from ..emit import Comment, tag
-from .code import element, for_range, load
+from .code import assign, element, for_range, load
 from .syntax import Unknown, bound_names, constant, is_nest, loads
 
 # a bound: (the text of a size expression, or None for none; a number added to it)
@@ -99,7 +99,7 @@ def _rewritten(statements: list, position: int, vector: str, index: str, size: a
     if left == [((None, 0), length)] or not all(_within(part, length) for part in left):
         return [statements[position]]
     for later, addition in rewrites:  # (each into zeros: an assignment)
-        assigned = tag(ast.Assign([addition.target], addition.value, lineno=0),
+        assigned = tag(assign(addition.target, addition.value),
                        getattr(addition, "astgrad_origin", None))
         holder = statements[later]
         if holder is addition:
@@ -233,14 +233,12 @@ def _filled(vector: str, index: str, part, zero: ast.expr) -> ast.stmt:
     """Zeros into `vector` over `part`: one statement for one position, else a loop."""
     start, end = part
     if start[0] == end[0] and end[1] - start[1] == 1:
-        return ast.Assign([element(vector, [_expression(start)], store=True)],
-                          copy.deepcopy(zero), lineno=0)
-    fill = ast.Assign([element(vector, [load(index)], store=True)], copy.deepcopy(zero),
-                      lineno=0)
+        return assign(element(vector, [_expression(start)], store=True), copy.deepcopy(zero))
+    fill = assign(element(vector, [load(index)], store=True), copy.deepcopy(zero))
     bounds = [_expression(end)] if start == (None, 0) else [_expression(start),
                                                             _expression(end)]
     loop = for_range(index, bounds, [fill])
-    loop.astgrad_nest = True
+    loop.astgrad_nest = True  # (as code.loops marks its nests, of a range with a start)
     return loop
 
 
