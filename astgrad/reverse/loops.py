@@ -208,8 +208,10 @@ class Loops:
             self.writer.old_value_name(store)  # a recomputed trip puts back what it overwrites
         adjoint = self.writer.adjoint_block(body)
         ending = [tag(s, loop.origin) for s in self.sweep.materialize()]
+        rebound = {node.id for stmt in adjoint + ending for node in ast.walk(stmt)
+                   if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
         for name in sorted(plan.carried):
-            ending += self.carried_ending(name, loop, name in plan.in_place)
+            ending += self.carried_ending(name, loop, name in plan.in_place, rebound)
         self.sweep = outer
         return adjoint + ending, ending
 
@@ -320,9 +322,12 @@ class Loops:
         active = self.activity.active_names(body)
         return {n for n in active if n in exposed or n in useful_after}
 
-    def carried_ending(self, name: str, loop, in_place: bool) -> list:
-        """Each trip ends as it starts: a carried adjoint has a value, and an array of its own
-        if trips add into it in place."""
+    def carried_ending(self, name: str, loop, in_place: bool, rebound: set) -> list:
+        """Each trip ends as it starts: a carried adjoint has a value of its name's type (one
+        the trip rebinds is cast back: numba types `1 - t * t` of a float32 t as a float64,
+        and an adjoint whose type changes from one trip to the next changes the types of
+        what the trip computes from it, which numba then cannot compile), and an array of its
+        own if trips add into it in place."""
         adjoint = self.names.adjoint(name)
         state = self.sweep.of(adjoint)
         self.sweep.set(adjoint, State.OWNED if in_place else state)
@@ -330,9 +335,13 @@ class Loops:
             self.sweep.set(adjoint, State.OWNED)
             zero = self.ns.call("zeros_like", witness(load(name)))
             return [tag(assign(adjoint, zero), loop.origin)]
+        out = []
+        if adjoint in rebound:
+            typed = self.ns.call("cast_like", load(adjoint), witness(load(name)))
+            out.append(tag(assign(adjoint, typed), loop.origin))
         if state is State.SHARED and in_place:
-            return [tag(assign(adjoint, self.ns.call("own", load(adjoint))), loop.origin)]
-        return []
+            out.append(tag(assign(adjoint, self.ns.call("own", load(adjoint))), loop.origin))
+        return out
 
     def require_defined(self, name: str, loop) -> None:
         # a loop after a return, break or continue runs only on the paths that did not jump

@@ -250,7 +250,7 @@ def check_case(case: Case, folder: Path, jit: bool = True, float32: bool = False
 
 
 _UNIFY = re.compile(r"Cannot unify (array\((\w+), (\d)d, \w\)|\w+) and "
-                    r"(array\((\w+), (\d)d, \w\)|\w+)")
+                    r"(array\((\w+), (\d)d, \w\)|\w+) for '(\w+)'")
 
 
 def _values_change_type(message: str, float32: bool) -> bool:
@@ -258,14 +258,18 @@ def _values_change_type(message: str, float32: bool) -> bool:
     on different paths (an array and a number, arrays of two ranks; in a float32 program,
     also float32 and float64, which its NumPy makes)? That is numba's limit, not astgrad's
     mistake: its programs rebind names to values of another shape. Two dtypes in a float64
-    program are astgrad's (a literal it made float64, say): not this."""
+    program are astgrad's (a literal it made float64, say): not this; nor two dtypes of an
+    adjoint (`_dv`, `_g1`) whose forward names keep theirs."""
     found = _UNIFY.search(message)
     if found is None:
         return False
-    first, first_dtype, first_rank, second, second_dtype, second_rank = found.groups()
+    first, first_dtype, first_rank, second, second_dtype, second_rank, name = found.groups()
     if (first_rank is None) != (second_rank is None) or first_rank != second_rank:
         return True
-    return float32 and first_dtype != second_dtype
+    return float32 and first_dtype != second_dtype and not _ADJOINT.fullmatch(name)
+
+
+_ADJOINT = re.compile(r"_d\w+|_g\d+")
 
 
 def finite_differences(case: Case, traced: types.ModuleType, trace: Trace) -> list:

@@ -893,9 +893,38 @@ def float32_power_before_a_helper_loop(x):
     return v + np.sum(a)
 
 
+def float32_tanh_after_a_helper_loop(x):
+    """The same with a tanh: its adjoint `1 - t * t` is a float64 compiled (numba's int -
+    float32), so v's adjoint, a float32 when the second loop's reverse starts, left its trips
+    a float64; numba typed the helper's vjp called with it twice (float32, then float64
+    arrays) and did not compile the gradient. Every rule with a number in it did the same."""
+    v = np.float32(0.0)
+    for i in range(3):
+        v = v + _squares_of_halved_tanh(x[:i + 1])
+    a = np.zeros((3,), dtype=np.float32)
+    for k in range(3):
+        a[k] = np.tanh(v)
+    return v + np.sum(a)
+
+
+def float32_root_after_a_sum_in_a_loop(x):
+    """Without a helper, and with the widening written by the user (`v * v + 1`, a float64
+    compiled): the sum's adjoint (an array from v's) was typed twice."""
+    v = np.float32(0.0)
+    for i in range(3):
+        r = np.tanh(x[:i + 1] * 0.5)
+        v = v + np.sum(r * r)
+    a = np.zeros((3,), dtype=np.float32)
+    for k in range(3):
+        a[k] = np.sqrt(v * v + 1)
+    return v + np.sum(a)
+
+
 FLOAT32 = [  # checked in float32 against the tape in float64 (finite differences of a
     # function that rounds to float32 are not precise enough)
     (float32_power_before_a_helper_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
+    (float32_tanh_after_a_helper_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
+    (float32_root_after_a_sum_in_a_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
 ]
 
 
