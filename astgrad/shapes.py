@@ -47,6 +47,12 @@ def reduced(a, axis=None, keepdims=False, *_) -> tuple:
     return tuple(n for k, n in enumerate(shape) if k not in gone)
 
 
+def cumulated(a, axis=None) -> tuple:
+    """A running sum's or product's (np.cumsum, np.cumprod): a's shape along an axis, else
+    all its elements in a row."""
+    return shape_of(a) if axis is not None else flat(a)
+
+
 def same(a, *_) -> tuple:
     """The first argument's shape (a copy, a cast, np.sort, x.argsort() along the last axis)."""
     return shape_of(a)

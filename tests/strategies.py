@@ -38,6 +38,8 @@ def away_from_kinks(kink: str | None, args: list) -> None:
         assume(np.all(np.abs(a[0] - a[1]) > gap) and np.all(np.abs(a[0] - a[1] - 1.0) > gap))
     elif kink == "integer":
         assume(np.all(_distance_to_grid(a[0], 0.5) > gap))
+    elif kink == "spread":  # a standard deviation's slope is infinite where it is 0
+        assume(all(np.min(np.std(a[0], axis=k)) > 0.1 for k in range(a[0].ndim)))
     elif kink == "distinct":
         flat = np.sort(a[0].ravel())
         assume(flat.size < 2 or np.min(np.diff(flat)) > gap)

@@ -7,7 +7,7 @@ clip). The gradient from astgrad, compiled and as plain NumPy, and from the tape
 equal PyTorch's (float64, torch.autograd) elementwise: NaN where PyTorch has NaN, infinities of
 the same sign, other values to 1e-9.
 
-Each function has its PyTorch twin here, written as the same formula. Two twins are not the
+Each function has its PyTorch twin here, written as the same formula. Some twins are not the
 obvious PyTorch call, because astgrad keeps a convention of its own (`CONVENTIONS`):
 
 - max and min over an axis share the gradient among the elements that attain the result, a
@@ -18,6 +18,10 @@ obvious PyTorch call, because astgrad keeps a convention of its own (`CONVENTION
   `div(rounding_mode="floor")` has zero.
 - Python's `max(a, b)` and `min(a, b)` give all of a tie's gradient to `a`, which is what they
   return (PyTorch has no such function; the twin is the `torch.where` that picks the same).
+- np.prod and np.cumprod give each element the product of the others, multiplied out;
+  PyTorch's `prod()` and `cumprod()` divide by the element where none is 0, which is NaN at
+  an infinite element and wrong where the product underflows (the twins are chains of
+  multiplications).
 
 The math-module functions are left out: they raise ValueError outside their domain (at inf,
 for instance) in plain Python, where NumPy and PyTorch give NaN.
@@ -26,6 +30,8 @@ Gradients are built once and called with one shape per function, so the draws of
 cost no compilation.
 """
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,10 +61,29 @@ CONVENTIONS = {
     "floordiv": "zero derivative, as PyTorch's div(rounding_mode='floor')",
     "builtins_functions": "max(a, b) and min(a, b) give all of a tie's gradient to a, the "
                           "value Python returns (np.maximum shares it, as torch.maximum does)",
+    "prod": "the product of the other elements, multiplied out; PyTorch's prod() divides the "
+            "product by the element where none is 0 (NaN at an infinite one, and wrong where "
+            "the product underflows)",
+    "prod_axis": "as prod, along an axis",
+    "cumprod": "as prod, for each running product",
 }
 
 # The tape refuses float(tensor), which would drop the gradient (PyTorch would drop it silently).
 WITHOUT_TAPE = {"builtins_functions"}
+
+
+def _multiplied(x):
+    """The product of x's rows, as a chain of multiplications: its gradient is the product
+    of the others (PyTorch's prod() divides the product by the element instead)."""
+    return functools.reduce(operator.mul, x.unbind(0))
+
+
+def _running_products(x):
+    """torch.cumprod along dim 0, as a chain of multiplications (see _multiplied)."""
+    rows = list(x.unbind(0))
+    for k in range(1, len(rows)):
+        rows[k] = rows[k - 1] * rows[k]
+    return torch.stack(rows)
 
 
 def _per_slice(reduce, x, dim, keepdim=False):
@@ -109,6 +134,17 @@ TWINS: dict[str, Callable] = {
     "sinh": lambda x, w: (T.sinh(x) * w).sum(),
     "cosh": lambda x, w: (T.cosh(x) * w).sum(),
     "tanh": lambda x, w: (T.tanh(x) * w).sum(),
+    "arcsinh": lambda x, w: (T.asinh(x) * w).sum(),
+    "arccosh": lambda x, w: (T.acosh(x) * w).sum(),
+    "arctanh": lambda x, w: (T.atanh(x) * w).sum(),
+    "sinc": lambda x, w: (T.sinc(x) * w).sum(),
+    "angles": lambda x, w: ((2 * T.deg2rad(x) + 2 * T.rad2deg(x)) * w).sum(),
+    "logaddexp": lambda x, y, w: ((T.logaddexp(x, y) + T.logaddexp2(x, y)) * w).sum(),
+    "float_power": lambda x, y, w: (T.float_power(x, y) * w).sum(),
+    "copysign": lambda x, y, w: (T.copysign(x, y) * w).sum(),
+    "fmax": lambda x, y, w: (T.fmax(x, y) * w).sum(),
+    "fmin": lambda x, y, w: (T.fmin(x, y) * w).sum(),
+    "nan_to_num": lambda x, w: (T.nan_to_num(x * 2.0, nan=0.5, posinf=2.0) * w).sum(),
     "maximum": lambda x, y, w: (T.maximum(x, y) * w).sum(),
     "minimum": lambda x, y, w: (T.minimum(x, y) * w).sum(),
     "where": lambda x, y, w: (T.where(x > 0.3, x * y, y - x) * w).sum(),
@@ -126,6 +162,15 @@ TWINS: dict[str, Callable] = {
     "minimum_reduction": lambda x, w: x.min() * w + x.min() + x.max(),
     "max_axis": lambda x, w: (_per_slice(T.max, x, 0) * w).sum(),
     "min_axis_keepdims": lambda x, w: (_per_slice(T.min, x, 1, keepdim=True) * w).sum(),
+    "cumprod": lambda x, w: (_running_products(x) * w).sum() + (
+        _running_products(x.T).T * _running_products(x.flatten())[:1]).sum(),
+    "diff": lambda x, w: (T.diff(x) * w).sum() + T.diff(x, n=2, dim=-1).sum() + (
+        T.diff(x, dim=0) ** 2).sum(),
+    "prod": lambda x, w: _multiplied(x.flatten()) * w,
+    "prod_axis": lambda x, w: (_multiplied(x) * w).sum() + _multiplied(x.T).sum(),
+    "var_axis": lambda x, w: (x.var(0) * w).sum() + x.var(-1, correction=0, keepdim=True).sum(),
+    "nan_reductions": lambda x, w: (T.nansum(x, 0) * w).sum() + T.nanmean(x) + (
+        T.nanmean(x, -1, keepdim=True) * T.nansum(x)).sum(),
     # products and shapes
     "dot": lambda a, b, w: ((a @ b) * w).sum(),
     "matmul": lambda a, b, w: ((a @ b) * w).sum(),

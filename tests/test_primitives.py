@@ -12,6 +12,7 @@ primitive of the operands' elements at that place. A primitive new to the regist
 """
 
 import builtins
+import math
 import operator
 
 import numpy as np
@@ -154,6 +155,13 @@ def cumulation(draw):
 
 
 @st.composite
+def differencing(draw):
+    a = array(draw)
+    axis = draw(st.integers(-a.ndim, a.ndim - 1))
+    return (a,), {"n": draw(st.integers(0, a.shape[axis])), "axis": axis}
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -162,13 +170,17 @@ PRODUCTS = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3), (1, 3), (3, 1), (3, 
 EXAMPLES = {
     **dict.fromkeys([np.sum, np.mean, np.max, np.amax, np.min, np.amin, np.argmax, np.argmin,
                      Method("sum"), Method("mean"), Method("max"), Method("min"),
-                     Method("argmax"), Method("argmin")], reduction()),
+                     Method("argmax"), Method("argmin"), np.prod, Method("prod"), np.var,
+                     Method("var"), np.std, Method("std"), np.ptp, np.nansum, np.nanmean],
+                    reduction()),
     **dict.fromkeys([np.matmul, operator.matmul], product(PRODUCTS)),
     **dict.fromkeys([np.dot, Method("dot")], product([(0, 2), (2, 0), (1, 1), (2, 1), (2, 2),
                                                       (1, 2)])),  # (of stacks: refused)
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
-    **dict.fromkeys([np.cumsum, Method("cumsum")], cumulation()),
+    **dict.fromkeys([np.cumsum, Method("cumsum"), np.cumprod, Method("cumprod")],
+                    cumulation()),
+    np.diff: differencing(),
     np.transpose: transposition(),
     Method("transpose"): transposition(spread=True),
     np.reshape: reshaping(),
@@ -189,6 +201,7 @@ EXAMPLES = {
     runtime.trip_count: bounds(),
     runtime.loop_bound: st.tuples(st.tuples(st.integers(-3, 3)), st.just({})),
     np.expand_dims: expand(),
+    math.acosh: st.tuples(st.tuples(st.floats(1.0, 3.0)), st.just({})),  # (0.1-0.9: none)
     np.broadcast_to: broadcast_to(),
 }
 

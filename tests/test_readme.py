@@ -87,3 +87,21 @@ def test_the_performance_section_reproduces_the_benchmark_results():
     reproduced = text[text.index("<!-- benchmarks/results.md -->\n") + 31:
                       text.index("<!-- end of benchmarks/results.md -->")]
     assert reproduced.strip() == results.read_text().strip()
+
+
+def test_the_table_of_rules_names_every_function_with_a_rule():
+    """Each NumPy or math function astgrad has a rule for (not a zero derivative) is named in
+    the README's table of derivative rules, as `np.name`, `name` or `x.name`."""
+    import math
+
+    import numpy as np
+
+    from astgrad.rules import declared, lookup
+
+    text = README.read_text()
+    table = text[text.index("| domain | functions |"):text.index("Refused today")]
+    named = set(re.findall(r"`(?:np\.|x\.|\.)?(\w+)", table))
+    missing = [p.__name__ for p in declared() if (isinstance(p, np.ufunc) or getattr(
+        p, "__module__", "") in ("numpy", "math") or p in vars(math).values())
+        and lookup(p) is not None and not lookup(p).is_zero and p.__name__ not in named]
+    assert not missing, f"rules the README's table does not name: {missing}"

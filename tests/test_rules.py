@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import astgrad
+from astgrad import tape
 from astgrad.testing import check_grads
 
 from .corpus.rules import CASES
@@ -71,3 +72,21 @@ def test_python_floats_give_python_floats():
 
     gradients = astgrad.grad(mul, wrt=(0, 1))(2.0, 3.0, 1.5)
     assert gradients == (4.5, 3.0) and all(type(g) is float for g in gradients)
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+@pytest.mark.parametrize("zeros", [[(0, 1)], [(0, 1), (1, 2)], [(0, 1), (1, 1)]],
+                         ids=["one", "two-lines", "one-line"])
+def test_a_product_with_zeros_has_the_exact_gradient(zeros, jit):
+    """np.prod's adjoint without dividing by the elements: at a zero, the product of the
+    others; next to it, 0 (finite differences of a polynomial are exact enough)."""
+    from .corpus.rules import prod, prod_axis
+
+    x = np.linspace(0.5, 1.6, 6).reshape(2, 3)
+    for place in zeros:
+        x[place] = 0.0
+    for function, weight in ((prod_axis, np.array([0.5, -1.5, 2.0])), (prod, 1.5)):
+        gradient = check_grads(function, [x, weight], wrt=(0,), jit=jit)[0]
+        taped = tape.tensor(x, requires_grad=True)
+        function(taped, weight).backward()
+        np.testing.assert_allclose(gradient, taped.grad.numpy(), rtol=1e-12)

@@ -3,8 +3,10 @@
     registry.py     `rule`, `zero_derivative`, `declare`; `lookup`, `facts_of`
     templates.py    a rule's template parsed into a `Rule`, and instantiated for a call
     operators.py    + - * / ** % // unary -, abs, comparisons
-    elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip (math and NumPy)
+    elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip, angles, copysign,
+                    fmax/fmin, nan_to_num, real/conj (math and NumPy)
     arrays.py       reductions, dot/matmul/outer/trace, reshape/transpose, indexing, creation
+    statistics.py   prod, var, std, ptp, nansum, nanmean (axis, keepdims, ddof)
 
 A new primitive is its declaration, its runtime helpers, its tape op and its tests; no stage
 keeps a list to add it to. np.cumsum, the worked example:
@@ -30,7 +32,7 @@ The specializer keeps a call it has no loop form for, and still knows its result
 the facts: what follows it is specialized (tests/test_specialize.py running_sums).
 """
 
-from . import arrays, elementwise, operators  # noqa: F401  (registering is importing)
+from . import arrays, elementwise, operators, statistics  # noqa: F401  (registering is importing)
 from .registry import declare, declared, facts_of, lookup, rule, zero_derivative
 from .templates import d
 

@@ -37,7 +37,7 @@ from ..runtime import (
     unreduce,
 )
 from ..runtime.reductions import cumsum, cumsum_adjoint
-from ..shapes import filled, flat, number, reduced, reshaped, same, square, transposed
+from ..shapes import cumulated, filled, flat, number, reduced, reshaped, same, square, transposed
 from .registry import declare, rule, zero_derivative
 from .templates import d
 
@@ -93,13 +93,8 @@ def trace_(ans, a):
     d[a] = trace_adjoint(d[ans], a)
 
 
-def _cumulated(a, axis=None):
-    """np.cumsum's result shape: a's along an axis, else all its elements in a row."""
-    return shapes.shape_of(a) if axis is not None else flat(a)
-
-
 @rule(np.cumsum, Method("cumsum"), forward=cumsum, forward_always=True, allocates=True,
-      shape=_cumulated)
+      shape=cumulated)
 def cumsum_(ans, a, axis=None):
     d[a] = cumsum_adjoint(d[ans], a, axis)
 

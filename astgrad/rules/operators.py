@@ -64,7 +64,7 @@ def pos(ans, x):
     d[x] = d[ans]
 
 
-@rule(builtins.abs, np.abs, math.fabs, forward=np.abs, forward_always=True)
+@rule(builtins.abs, np.abs, np.fabs, math.fabs, forward=np.abs, forward_always=True)
 def absolute(ans, x):
     return select(x > 0, 1.0, select(x < 0, -1.0, 0.0))  # np.sign(x), but 0 at NaN (PyTorch)
 

@@ -21,6 +21,7 @@ from .adjoints import (
     zeros_like,
 )
 from .broadcasting import ShapePatternError
+from .elementwise import heaviside
 from .indexing import add_at, written_part
 from .integers import (
     ceil_int,
@@ -78,5 +79,5 @@ __all__ = [
     "result_tape", "retyped", "same_shape",
     "trip_count", "undo_log", "undo_to", "ceil_int", "check_progress", "floor_int",
     "loop_bound", "require_int", "round_int", "to_int", "trunc_int", "written_part",
-    "float_type",
+    "float_type", "heaviside",
 ]

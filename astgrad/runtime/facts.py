@@ -42,7 +42,8 @@ class Facts:
     # primitives broadcast their arguments without saying so
     shape: Callable | None = None
     # its result's dtype where it is not its float operands' own: "bool", "int64",
-    # "given" (by a dtype argument), or "like" (its last argument's: retyped(value, like))
+    # "float64" (np.float_power's, whatever its operands), "given" (by a dtype argument), or
+    # "like" (its last argument's: retyped(value, like))
     dtype: str | None = None
     # how a specialized gradient writes it in loops over elements (astgrad/specialize/):
     # "select", "share" (extremum_share), "copy" (its argument's elements), "sum", "mean",

@@ -10,7 +10,7 @@ tables still runs when no gradient is asked of it; with one, it is an error that
 import numpy as np
 
 from ..errors import TapeError
-from .ops import arrays, elementwise, linalg
+from .ops import arrays, elementwise, linalg, reductions
 from .tensor import FUNCTIONS, UFUNCS, Tensor, apply, unwrap
 
 UFUNCS.update({
@@ -30,7 +30,14 @@ UFUNCS.update({
     np.hypot: elementwise.hypot, np.sinh: elementwise.sinh, np.cosh: elementwise.cosh,
     np.tanh: elementwise.tanh, np.sign: elementwise.sign, np.floor: elementwise.floor,
     np.ceil: elementwise.ceil, np.rint: elementwise.rint, np.trunc: elementwise.trunc,
-    np.matmul: linalg.matmul,
+    np.matmul: linalg.matmul, np.logaddexp: elementwise.logaddexp,
+    np.logaddexp2: elementwise.logaddexp2, np.cbrt: elementwise.cbrt,
+    np.float_power: elementwise.float_power, np.arcsinh: elementwise.arcsinh,
+    np.arccosh: elementwise.arccosh, np.arctanh: elementwise.arctanh,
+    np.deg2rad: elementwise.deg2rad, np.radians: elementwise.deg2rad,
+    np.rad2deg: elementwise.rad2deg, np.degrees: elementwise.rad2deg,
+    np.fmax: elementwise.fmax, np.fmin: elementwise.fmin, np.copysign: elementwise.copysign,
+    np.conjugate: elementwise.conjugate, np.heaviside: elementwise.heaviside,
 })
 
 
@@ -74,10 +81,84 @@ def _min(a, axis=None, out=None, keepdims=False, **unsupported):
     return Tensor.amin(a, axis=axis, keepdims=keepdims)
 
 
+@implements(np.prod)
+def _prod(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "prod")
+    return Tensor.prod(a, axis=axis, keepdims=keepdims, dtype=dtype)
+
+
+@implements(np.var)
+def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **unsupported):
+    _refuse_out(out, "var")
+    return Tensor.var(a, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+@implements(np.std)
+def _std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **unsupported):
+    _refuse_out(out, "std")
+    return Tensor.std(a, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+@implements(np.ptp)
+def _ptp(a, axis=None, out=None, keepdims=False):
+    _refuse_out(out, "ptp")
+    return Tensor.amax(a, axis=axis, keepdims=keepdims) - Tensor.amin(a, axis=axis,
+                                                                       keepdims=keepdims)
+
+
+@implements(np.nansum)
+def _nansum(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "nansum")
+    return apply(reductions.nansum, a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.nanmean)
+def _nanmean(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
+    _refuse_out(out, "nanmean")
+    return apply(reductions.nanmean, a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.cumprod)
+def _cumprod(a, axis=None, dtype=None, out=None):
+    _refuse_out(out, "cumprod")
+    return Tensor.cumprod(a, axis=axis)
+
+
+@implements(np.diff)
+def _diff(a, n=1, axis=-1, prepend=None, append=None):
+    if prepend is not None or append is not None:
+        raise TapeError("np.diff(tensor, prepend=, append=) is not supported",
+                        "concatenate the values first")
+    return apply(reductions.diff, a, n=n, axis=axis)
+
+
 @implements(np.cumsum)
 def _cumsum(a, axis=None, dtype=None, out=None):
     _refuse_out(out, "cumsum")
     return Tensor.cumsum(a, axis)
+
+
+@implements(np.sinc)
+def _sinc(x):
+    return apply(elementwise.sinc, x)
+
+
+@implements(np.nan_to_num)
+def _nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    if not copy:
+        raise TapeError("np.nan_to_num(tensor, copy=False) cannot write into a tensor",
+                        "assign the result instead: x = np.nan_to_num(x)")
+    return apply(elementwise.nan_to_num, x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+@implements(np.real)
+def _real(val):
+    return Tensor.real.fget(val)
+
+
+@implements(np.imag)
+def _imag(val):
+    return Tensor.imag.fget(val)
 
 
 @implements(np.dot)

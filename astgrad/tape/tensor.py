@@ -422,6 +422,16 @@ class Tensor:
     atan = arctan = _unary(elementwise.arctan, "inverse tangent")
     sinh, cosh = _unary(elementwise.sinh, "sinh"), _unary(elementwise.cosh, "cosh")
     tanh = _unary(elementwise.tanh, "hyperbolic tangent")
+    asinh = arcsinh = _unary(elementwise.arcsinh, "inverse hyperbolic sine")
+    acosh = arccosh = _unary(elementwise.arccosh, "inverse hyperbolic cosine")
+    atanh = arctanh = _unary(elementwise.arctanh, "inverse hyperbolic tangent")
+    sinc = _unary(elementwise.sinc, "sin(pi x) / (pi x)")
+    deg2rad = _unary(elementwise.deg2rad, "degrees to radians")
+    rad2deg = _unary(elementwise.rad2deg, "radians to degrees")
+    conj = conjugate = _unary(elementwise.conjugate, "the conjugate (of a real tensor, a copy)")
+    # (a real tensor is its own real part, and its imaginary part is zeros, as in NumPy)
+    real = property(lambda self: self)
+    imag = property(_unary(elementwise.imag, "zeros (gradient zero)"))
     sigmoid = _unary(elementwise.sigmoid, "1 / (1 + e ** -x)")
     relu = _unary(elementwise.relu, "max(x, 0)")
     sign = _unary(elementwise.sign, "-1, 0 or 1 (gradient zero)")
@@ -457,6 +467,11 @@ class Tensor:
         without one)."""
         return apply(reductions.cumsum, self, axis=dim if axis is None else axis)
 
+    def cumprod(self, dim=None, *, axis=None) -> Tensor:
+        """Running products along `dim` (PyTorch) or `axis` (NumPy; of all elements in a row
+        without one)."""
+        return apply(reductions.cumprod, self, axis=dim if axis is None else axis)
+
     def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None) -> Tensor:
         """Largest element over `dim`; ties share the gradient evenly."""
         return self._reduce(reductions.amax, dim, keepdim, axis, keepdims)
@@ -479,6 +494,28 @@ class Tensor:
 
     def argmin(self, dim=None, keepdim=False) -> Tensor:
         return Tensor._wrap(np.asarray(np.argmin(self._value, axis=dim, keepdims=keepdim)))
+
+    def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None) -> Tensor:
+        """Product over `dim` (PyTorch) or `axis` (NumPy); all elements by default."""
+        return self._reduce(reductions.prod, dim, keepdim, axis, keepdims, dtype)
+
+    def var(self, dim=None, *, correction=None, keepdim=False, axis=None, ddof=None,
+            keepdims=None) -> Tensor:
+        """Variance over `dim`: PyTorch's (unbiased, correction=1, by default), or with
+        NumPy's `axis`, `ddof` or `keepdims`, NumPy's (ddof=0 by default)."""
+        return self._spread(reductions.var, dim, correction, keepdim, axis, ddof, keepdims)
+
+    def std(self, dim=None, *, correction=None, keepdim=False, axis=None, ddof=None,
+            keepdims=None) -> Tensor:
+        """Standard deviation over `dim`: as `var`, its square root."""
+        return self._spread(reductions.std, dim, correction, keepdim, axis, ddof, keepdims)
+
+    def _spread(self, primitive, dim, correction, keepdim, axis, ddof, keepdims) -> Tensor:
+        numpy = axis is not None or ddof is not None or keepdims is not None
+        if ddof is None:
+            ddof = correction if correction is not None else (0 if numpy else 1)
+        return apply(primitive, self, axis=dim if axis is None else axis, ddof=ddof,
+                     keepdims=bool(keepdim if keepdims is None else keepdims))
 
     def _reduce(self, primitive, dim, keepdim, axis, keepdims, dtype=None) -> Tensor:
         axis = dim if axis is None else axis

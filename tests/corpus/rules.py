@@ -154,6 +154,63 @@ def sinh(x, w):
     return np.sum(np.sinh(x) * w)
 
 
+def arcsinh(x, w):
+    return np.sum(np.arcsinh(x) * w)
+
+
+def arccosh(x, w):
+    return np.sum(np.arccosh(x) * w)
+
+
+def arctanh(x, w):
+    return np.sum(np.arctanh(x) * w)
+
+
+def sinc(x, w):
+    return np.sum(np.sinc(x) * w)
+
+
+def angles(x, w):
+    return np.sum((np.deg2rad(x) + np.radians(x) + np.rad2deg(x) + np.degrees(x)) * w)
+
+
+def cbrt(x, w):
+    return np.sum(np.cbrt(x) * w)
+
+
+def logaddexp(x, y, w):
+    return np.sum((np.logaddexp(x, y) + np.logaddexp2(x, y)) * w)
+
+
+def float_power(x, y, w):
+    return np.sum(np.float_power(x, y) * w)
+
+
+def copysign(x, y, w):
+    return np.sum(np.copysign(x, y) * w)
+
+
+def fmax(x, y, w):
+    return np.sum(np.fmax(x, y) * w)
+
+
+def fmin(x, y, w):
+    return np.sum(np.fmin(x, y) * w)
+
+
+def heaviside(x, y, w):
+    return np.sum((np.heaviside(x, y) + x * y) * w)
+
+
+def nan_to_num(x, w):
+    return np.sum(np.nan_to_num(x * 2.0, nan=0.5, posinf=2.0) * w)
+
+
+def real_parts(x, w):
+    return np.sum((np.real(x) + x.real * np.imag(x) + x.imag + np.conj(x) * x.conj()
+                   - x.conjugate()) * w)
+
+
 def cosh(x, w):
     return np.sum(np.cosh(x) * w)
 
@@ -194,7 +251,9 @@ def math_functions(x, w):
     b = math.tan(x) + math.atan(x) + math.sinh(x) + math.cosh(x) + math.tanh(x)
     c = math.log1p(x) + math.expm1(x) + math.log2(x) + math.log10(x) + math.fabs(-x)
     d = math.asin(x / 4) + math.acos(x / 4) + math.atan2(x, 2.0) + math.hypot(x, 3.0)
-    return (a + b + c + d + math.pow(x, 1.5)) * w
+    e = math.asinh(x) + math.acosh(x + 1) + math.atanh(x / 4) + math.degrees(x) / 90
+    f = math.radians(x) + math.copysign(x, -2.0)
+    return (a + b + c + d + e + f + math.pow(x, 1.5)) * w
 
 
 def builtins_functions(x, y, w):
@@ -254,6 +313,44 @@ def max_axis(x, w):
 
 def min_axis_keepdims(x, w):
     return np.sum(np.min(x, axis=1, keepdims=True) * w)
+
+
+def prod(x, w):
+    return np.prod(x) * w
+
+
+def cumprod(x, w):
+    return np.sum(np.cumprod(x, axis=0) * w) + np.sum(x.cumprod(axis=-1) * np.cumprod(x)[:1])
+
+
+def diff(x, w):
+    return np.sum(np.diff(x) * w) + np.sum(np.diff(x, n=2, axis=-1)) + np.sum(
+        np.diff(x, axis=0) ** 2)
+
+
+def prod_axis(x, w):
+    return np.sum(np.prod(x, axis=0) * w) + np.sum(x.prod(axis=-1, keepdims=True))
+
+
+def var(x, w):
+    return np.var(x) * w + np.std(x, ddof=1)
+
+
+def var_axis(x, w):
+    return np.sum(np.var(x, axis=0, ddof=1) * w) + np.sum(x.var(axis=-1, keepdims=True))
+
+
+def std_axis(x, w):
+    return np.sum(np.std(x, axis=1) * w) + np.sum(x.std(axis=0, ddof=1, keepdims=True))
+
+
+def ptp(x, w):
+    return np.sum(np.ptp(x, axis=0) * w) + np.ptp(x)
+
+
+def nan_reductions(x, w):
+    return np.sum(np.nansum(x, axis=0) * w) + np.nanmean(x) + np.sum(
+        np.nanmean(x, axis=-1, keepdims=True) * np.nansum(x))
 
 
 def dot(a, b, w):
@@ -396,7 +493,13 @@ CASES = [
     Case(reciprocal, kink="zero"), Case(sin), Case(cos), Case(tan, -1.2, 1.2),
     Case(arcsin, -0.9, 0.9), Case(arccos, -0.9, 0.9), Case(arctan),
     Case(arctan2, shapes=BINARY, kink="zero"), Case(hypot, shapes=BINARY, kink="zero"),
-    Case(sinh), Case(cosh), Case(tanh), Case(maximum, shapes=BINARY, kink="tie"),
+    Case(sinh), Case(cosh), Case(tanh), Case(arcsinh), Case(arccosh, 1.1, 3.0),
+    Case(arctanh, -0.9, 0.9), Case(sinc), Case(angles), Case(cbrt, kink="zero"),
+    Case(logaddexp, shapes=BINARY), Case(float_power, 0.5, 2.0, shapes=BINARY),
+    Case(copysign, shapes=BINARY, kink="zero"), Case(fmax, shapes=BINARY, kink="tie"),
+    Case(fmin, shapes=BINARY, kink="tie"), Case(heaviside, shapes=BINARY, kink="zero"),
+    Case(nan_to_num), Case(real_parts, shapes=((3,), (2, 3))),  # (a float has no .conj())
+    Case(maximum, shapes=BINARY, kink="tie"),
     Case(minimum, shapes=BINARY, kink="tie"), Case(where, shapes=BINARY, kink="where"),
     Case(clip, kink="bounds"), Case(clip_bounds, shapes=BINARY, kink="bounds"),
     Case(sign_floor_ceil_round, kink="integer"),
@@ -412,6 +515,11 @@ CASES = [
     Case(minimum_reduction, shapes=((3,), (2, 3)), kink="distinct"),
     Case(max_axis, shapes=MATRIX, kink="distinct"),
     Case(min_axis_keepdims, shapes=MATRIX, kink="distinct"),
+    Case(prod, shapes=((3,), (2, 3))), Case(prod_axis, shapes=MATRIX),
+    Case(cumprod, shapes=MATRIX), Case(diff, shapes=MATRIX),
+    Case(var, shapes=((3,), (2, 3)), kink="spread"), Case(var_axis, shapes=MATRIX),
+    Case(std_axis, shapes=MATRIX, kink="spread"), Case(ptp, shapes=MATRIX, kink="distinct"),
+    Case(nan_reductions, shapes=MATRIX),
     Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(dot_method, shapes=(((2, 3), (3,)),)), Case(outer, shapes=(((3,), (2,)),)),

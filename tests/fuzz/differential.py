@@ -250,7 +250,7 @@ def check_case(case: Case, folder: Path, jit: bool = True, float32: bool = False
 
 
 _UNIFY = re.compile(r"Cannot unify (array\((\w+), (\d)d, \w\)|\w+) and "
-                    r"(array\((\w+), (\d)d, \w\)|\w+) for '(\w+)'")
+                    r"(array\((\w+), (\d)d, \w\)|\w+) for '(\w+)[.\d]*'")
 
 
 def _values_change_type(message: str, float32: bool) -> bool:

@@ -120,6 +120,9 @@ REDUCTIONS = {shape: [(source, axis, keepdims) for source in SHAPES if source
                       and (axis is not None or not keepdims)]
               for shape in SHAPES}
 
+# np.diff's results among SHAPES: of which source, along which axis (None: the last)
+DIFFERENCES = {(2,): [((3,), None)], (1, 3): [((2, 3), 0)]}
+
 
 @dataclass
 class Scope:
@@ -735,7 +738,7 @@ class Builder:
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
-                 "cumsum": 1 if shape else 0,
+                 "cumsum": 1 if shape else 0, "diff": 1 if shape in DIFFERENCES else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
                  "newaxis": 2 if self.new_axis_sources(shape, scope) else 0,
                  "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
@@ -783,10 +786,12 @@ class Builder:
 
     def _function(self, shape, scope, depth):
         name = self.pick(["np.sin", "np.tanh", "np.exp", "np.cos", "np.log", "np.sqrt",
-                          "np.arctan", "np.abs"])
+                          "np.arctan", "np.abs", "np.arcsinh", "np.sinc", "np.deg2rad",
+                          "np.fabs", "np.cbrt"])
         if name in ("np.log", "np.sqrt"):
             return Call(name, (self.positive(shape, scope, depth),), shape)
-        kink = "abs" if name == "np.abs" else None
+        # (cbrt's slope is infinite at 0: finite differences need the same margin as abs's)
+        kink = {"np.abs": "abs", "np.fabs": "fabs", "np.cbrt": "cbrt"}.get(name)
         return Call(name, (self.expr(shape, scope, depth),), shape, kink=kink)
 
     def positive(self, shape, scope, depth) -> Expr:
@@ -818,22 +823,24 @@ class Builder:
         return Neg(self.expr(shape, scope, depth), shape)
 
     def _extremum(self, shape, scope, depth):
-        name = self.pick(["maximum", "minimum"])
+        name = self.pick(["maximum", "minimum", "fmax", "fmin", "logaddexp", "copysign"])
         return Call(f"np.{name}", (self.expr(shape, scope, depth),
                                    self.expr(self.part(shape, scope), scope, depth)),
-                    shape, kink=name)
+                    shape, kink=None if name == "logaddexp" else name)
 
     def _reduce(self, shape, scope, depth):
-        """np.sum, np.mean, np.max or np.min (or the method) of a larger array, to `shape`."""
+        """np.sum, np.mean, np.max, np.min (or the method), np.prod, np.var, np.std, np.ptp,
+        np.nansum or np.nanmean of a larger array, to `shape`."""
         source, axis, keepdims = self.pick(REDUCTIONS[shape])
-        function = self.pick(["sum", "mean", "max", "min"])
+        function = self.pick(["sum", "mean", "max", "min", "prod", "var", "std", "ptp",
+                              "nansum", "nanmean"])
         operand = self.expr(source, scope, depth)
         keywords = (("axis", axis),) if axis is not None else ()
         if keepdims:
             keywords += (("keepdims", True),)
         if function in ("sum", "mean") and self.coin(4):
             return Method(operand, function, shape, keywords)
-        kink = function if function in ("max", "min") else None
+        kink = function if function in ("max", "min", "ptp", "std") else None
         return Call(f"np.{function}", (operand,), shape, keywords, kink)
 
     def _matmul(self, shape, scope, depth):
@@ -862,14 +869,24 @@ class Builder:
         return Call("np.trace", (operand,), shape)
 
     def _cumsum(self, shape, scope, depth):
-        """np.cumsum (or the method) along an axis; or, for a row, of a (1, 3)'s elements."""
+        """np.cumsum or np.cumprod (or the method) along an axis; or, for a row, of a (1, 3)'s
+        elements."""
+        function = self.pick(["cumsum", "cumprod"])
         if shape == (3,) and self.coin():
-            return Call("np.cumsum", (self.expr((1, 3), scope, depth),), shape)
+            return Call(f"np.{function}", (self.expr((1, 3), scope, depth),), shape)
         keywords = (("axis", self.pick([*range(len(shape)), -1])),)
         operand = self.expr(shape, scope, depth)
         if self.coin(4):
-            return Method(operand, "cumsum", shape, keywords)
-        return Call("np.cumsum", (operand,), shape, keywords)
+            return Method(operand, function, shape, keywords)
+        return Call(f"np.{function}", (operand,), shape, keywords)
+
+    def _diff(self, shape, scope, depth):
+        """np.diff of an array one longer along an axis."""
+        source, axis = self.pick(DIFFERENCES[shape])
+        keywords = (("axis", axis),) if axis is not None else ()
+        if self.coin(3):
+            keywords = (("n", 1),) + keywords
+        return Call("np.diff", (self.expr(source, scope, depth),), shape, keywords)
 
     def _index(self, shape, scope, depth) -> Expr:
         return self.read(shape, scope) or self.leaf(shape, scope)

@@ -3,8 +3,8 @@
 Expressions know their shape (`()` for a float) and statements their block structure; both
 render to text twice over. The *clean* text is the program astgrad differentiates. The *traced*
 text computes the same values but reports to a `Trace` (tests/fuzz/trace.py, the module global
-`_trace`) each comparison and each kink (np.max, np.min, np.abs, np.maximum, np.minimum) with
-its margin, and the magnitude of every value assigned.
+`_trace`) each comparison and each kink (np.max, np.min, np.abs, np.maximum, np.cbrt, ...)
+with its margin, and the magnitude of every value assigned.
 """
 
 from __future__ import annotations

@@ -40,6 +40,13 @@ class Trace:
         self._decide(np.asarray(x) > 0, np.abs(x))
         return np.abs(x)
 
+    def fabs(self, x):
+        return self.abs(x)
+
+    def cbrt(self, x):
+        self._decide(np.asarray(x) > 0, np.abs(x))
+        return np.cbrt(x)
+
     def maximum(self, a, b):
         self._decide(np.greater(a, b), np.abs(np.subtract(a, b)))
         return np.maximum(a, b)
@@ -48,6 +55,18 @@ class Trace:
         self._decide(np.greater(a, b), np.abs(np.subtract(a, b)))
         return np.minimum(a, b)
 
+    def fmax(self, a, b):
+        return self.maximum(a, b)
+
+    def fmin(self, a, b):
+        return self.minimum(a, b)
+
+    def copysign(self, a, b):
+        """|a| with b's sign: its slope in a flips at a = 0, its value at b = 0."""
+        signs = (np.asarray(a) > 0) * 2 + (np.asarray(b) > 0)
+        self._decide(signs, np.minimum(np.abs(a), np.abs(b)))
+        return np.copysign(a, b)
+
     def max(self, a, axis=None, keepdims=False):
         self._extremum(np.asarray(a), axis)
         return np.max(a, axis=axis, keepdims=keepdims)
@@ -55,6 +74,17 @@ class Trace:
     def min(self, a, axis=None, keepdims=False):
         self._extremum(-np.asarray(a), axis)
         return np.min(a, axis=axis, keepdims=keepdims)
+
+    def ptp(self, a, axis=None, keepdims=False):
+        self._extremum(np.asarray(a), axis)
+        self._extremum(-np.asarray(a), axis)
+        return np.ptp(a, axis=axis, keepdims=keepdims)
+
+    def std(self, a, axis=None, keepdims=False):
+        """(its slope is infinite where it is 0: how far it is from 0 is the margin)"""
+        spread = np.std(a, axis=axis, keepdims=keepdims)
+        self._decide(np.asarray(spread) > 0, spread)
+        return spread
 
     def _extremum(self, a, axis) -> None:
         """The largest element's position, and its lead over the runner-up (a tie is a kink)."""

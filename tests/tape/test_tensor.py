@@ -149,9 +149,9 @@ def test_float_or_math_of_a_tensor_that_requires_grad_is_refused():
 
 def test_a_numpy_function_without_a_tape_rule_is_refused_when_it_would_lose_the_gradient():
     x = tape.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
-    with pytest.raises(TapeError, match="no derivative for numpy.cumprod"):
-        np.cumprod(x)
-    assert np.cumprod(x.detach()).tolist() == [1.0, 2.0, 6.0]
+    with pytest.raises(TapeError, match="no derivative for numpy.median"):
+        np.median(x)
+    assert np.median(x.detach()).item() == 2.0
     assert np.argmax(x).item() == 2 and np.all(x > 0).item()  # no float result: no gradient
 
 

@@ -5,6 +5,8 @@ undone by the tape. Formulas follow PyTorch's `derivatives.yaml` where it has a 
 one (ties of maximum and minimum share the gradient, pow's edge cases give zero).
 """
 
+import math
+
 import numpy as np
 
 from . import primitive
@@ -83,6 +85,44 @@ maximum = _pairwise_extremum("MaximumBackward0", np.maximum, np.less)
 minimum = _pairwise_extremum("MinimumBackward0", np.minimum, np.greater)
 
 
+def _nan_ignoring_extremum(name, function, wins):
+    @primitive(name)
+    def extremum(x, y):
+        def vjp(g):  # x's where it wins or ties, or y is NaN: no tie shared (PyTorch)
+            first = wins(x, y) | np.equal(x, y) | np.isnan(y)
+            return np.where(first, g, 0.0), np.where(first, 0.0, g)
+
+        return function(x, y), vjp
+
+    return extremum
+
+
+fmax = _nan_ignoring_extremum("FmaxBackward0", np.fmax, np.greater)
+fmin = _nan_ignoring_extremum("FminBackward0", np.fmin, np.less)
+
+
+@primitive("CopysignBackward0")
+def copysign(x, y):
+    out = np.copysign(x, y)
+
+    def vjp(g):  # +1 or -1: the ratio, NaN at an infinite x (PyTorch), 0 at x = 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = out / x
+        return g * np.where(np.equal(x, 0), 0.0, ratio), np.zeros_like(g)
+
+    return out, vjp
+
+
+@primitive("NanToNumBackward0")
+def nan_to_num(x, **replacements):
+    return np.nan_to_num(x, **replacements), lambda g: (np.where(np.isfinite(x), g, 0.0),)
+
+
+@primitive("ConjBackward0")
+def conjugate(x):
+    return np.conjugate(x), lambda g: (g,)
+
+
 # -- exponentials and logarithms ----------------------------------------------------------------
 
 
@@ -119,6 +159,18 @@ def log10(x):
     return np.log10(x), lambda g: (g / (x * LN10),)
 
 
+@primitive("LogAddExpBackward0")
+def logaddexp(x, y):
+    out = np.logaddexp(x, y)
+    return out, lambda g: (g / (1 + np.exp(y - x)), g / (1 + np.exp(x - y)))
+
+
+@primitive("LogAddExp2Backward0")
+def logaddexp2(x, y):
+    out = np.logaddexp2(x, y)
+    return out, lambda g: (g / (1 + np.exp2(y - x)), g / (1 + np.exp2(x - y)))
+
+
 @primitive("Log1PBackward0")
 def log1p(x):
     return np.log1p(x), lambda g: (g / (x + 1),)
@@ -128,6 +180,18 @@ def log1p(x):
 def sqrt(x):
     y = np.sqrt(x)
     return y, lambda g: (g / (2 * y),)
+
+
+@primitive("CbrtBackward0")
+def cbrt(x):
+    y = np.cbrt(x)
+    return y, lambda g: (g / (3 * y * y),)
+
+
+@primitive("FloatPowerBackward0")
+def float_power(x, y):
+    out, vjp = power.forward(np.asarray(x, np.float64), np.asarray(y, np.float64))
+    return out, vjp
 
 
 @primitive("PowBackward0")
@@ -192,6 +256,45 @@ def hypot(x, y):
     return out, lambda g: (g * x / out, g * y / out)
 
 
+@primitive("AsinhBackward0")
+def arcsinh(x):
+    return np.arcsinh(x), lambda g: (g / np.sqrt(x * x + 1),)
+
+
+@primitive("AcoshBackward0")
+def arccosh(x):
+    return np.arccosh(x), lambda g: (g / np.sqrt(x * x - 1),)
+
+
+@primitive("AtanhBackward0")
+def arctanh(x):
+    return np.arctanh(x), lambda g: (g / (1 - x * x),)
+
+
+@primitive("SincBackward0")
+def sinc(x):
+    def vjp(g):
+        angle = np.pi * x
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            slope = (angle * np.cos(angle) - np.sin(angle)) / (angle * x)
+        # near 0, where the difference cancels, the Taylor series of the slope (0 at 0)
+        terms = [(-1) ** k * 2 * k * np.pi ** (2 * k) * x ** (2 * k - 1) / math.factorial(
+            2 * k + 1) for k in range(1, 5)]
+        return (g * np.where(np.abs(x) < 0.01, sum(terms), slope),)
+
+    return np.sinc(x), vjp
+
+
+@primitive("Deg2RadBackward0")
+def deg2rad(x):
+    return np.deg2rad(x), lambda g: (g * (np.pi / 180),)
+
+
+@primitive("Rad2DegBackward0")
+def rad2deg(x):
+    return np.rad2deg(x), lambda g: (g * (180 / np.pi),)
+
+
 @primitive("SinhBackward0")
 def sinh(x):
     return np.sinh(x), lambda g: (g * np.cosh(x),)
@@ -236,10 +339,16 @@ def _zero_gradient(name, function):
 
 
 sign = _zero_gradient("SignBackward0", np.sign)
+imag = _zero_gradient("ImagBackward0", lambda x: np.zeros_like(x))  # of real numbers
 floor = _zero_gradient("FloorBackward0", np.floor)
 ceil = _zero_gradient("CeilBackward0", np.ceil)
 rint = _zero_gradient("RoundBackward0", np.rint)
 trunc = _zero_gradient("TruncBackward0", np.trunc)
+
+
+@primitive("HeavisideBackward0")
+def heaviside(x, y):
+    return np.heaviside(x, y), lambda g: (np.zeros_like(g), np.zeros_like(g))
 
 
 @primitive("FloorDivideBackward0")
