@@ -323,11 +323,11 @@ class Loops:
         return {n for n in active if n in exposed or n in useful_after}
 
     def carried_ending(self, name: str, loop, in_place: bool, rebound: set) -> list:
-        """Each trip ends as it starts: a carried adjoint has a value of its name's type (one
-        the trip rebinds is cast back: numba types `1 - t * t` of a float32 t as a float64,
-        and an adjoint whose type changes from one trip to the next changes the types of
-        what the trip computes from it, which numba then cannot compile), and an array of its
-        own if trips add into it in place."""
+        """Each trip ends as it starts: a carried adjoint of a number is a number of its
+        name's type (one the trip rebinds is cast back: numba types `1 - t * t` of a float32 t
+        as a float64, and an adjoint whose type changes from one trip to the next changes the
+        types of what the trip computes from it, which numba then cannot compile), and an
+        array of its own if trips add into it in place."""
         adjoint = self.names.adjoint(name)
         state = self.sweep.of(adjoint)
         self.sweep.set(adjoint, State.OWNED if in_place else state)
@@ -337,7 +337,7 @@ class Loops:
             return [tag(assign(adjoint, zero), loop.origin)]
         out = []
         if adjoint in rebound:
-            typed = self.ns.call("cast_like", load(adjoint), witness(load(name)))
+            typed = self.ns.call("retyped", load(adjoint), witness(load(name)))
             out.append(tag(assign(adjoint, typed), loop.origin))
         if state is State.SHARED and in_place:
             out.append(tag(assign(adjoint, self.ns.call("own", load(adjoint))), loop.origin))

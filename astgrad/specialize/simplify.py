@@ -29,20 +29,13 @@ class Simplify(ast.NodeTransformer):
 
     def visit_Assign(self, node: ast.Assign):
         """A loop's carried adjoint cast back to its name's type at the end of a trip
-        (`_dx = cast_like(_dx, x)`): nothing, in float64, where no operation widens it."""
+        (`_dx = retyped(_dx, x)`): nothing, in float64, where no operation widens it."""
         value, target = node.value, node.targets[0]
-        if self.shapes.callee(value) is runtime.cast_like and self.dtype == "float64" and (
+        if self.shapes.callee(value) is runtime.retyped and self.dtype == "float64" and (
                 isinstance(target, ast.Name) and isinstance(value.args[0], ast.Name)
-                and value.args[0].id == target.id and self._alike(*value.args)):
+                and value.args[0].id == target.id):
             return None
         return self.generic_visit(node)
-
-    def _alike(self, gradient: ast.expr, argument: ast.expr) -> bool:
-        """Whether the two are certainly of one shape."""
-        try:
-            return self.shapes.shape(gradient) == self.shapes.shape(argument)
-        except Unknown:
-            return False
 
     def visit_Expr(self, node: ast.Expr):
         call = node.value
