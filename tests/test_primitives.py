@@ -162,6 +162,18 @@ def differencing(draw):
 
 
 @st.composite
+def weighing(draw):
+    """np.average's operands: weights of the array's shape, 1-D along the axis, or none."""
+    (a,), kwargs = draw(reduction())
+    form = draw(st.sampled_from(["none", "whole", "along"] if kwargs["axis"] is not None
+                                else ["none", "whole"]))
+    if form != "none":
+        shape = a.shape if form == "whole" else (a.shape[kwargs["axis"]],)
+        kwargs["weights"] = draw(hnp.arrays(np.float64, shape, elements=st.floats(0.5, 1)))
+    return (a,), kwargs
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -181,6 +193,7 @@ EXAMPLES = {
     **dict.fromkeys([np.cumsum, Method("cumsum"), np.cumprod, Method("cumprod")],
                     cumulation()),
     np.diff: differencing(),
+    np.average: weighing(),
     np.transpose: transposition(),
     Method("transpose"): transposition(spread=True),
     np.reshape: reshaping(),

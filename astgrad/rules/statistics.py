@@ -1,6 +1,6 @@
 """Rules for the reductions beyond sums and extremes: np.prod, np.var and np.std (`ddof`),
-np.ptp, np.nansum and np.nanmean, each with `axis` (one int or None) and `keepdims`; and the
-scans np.cumprod (`axis`) and np.diff (`n`, `axis`).
+np.ptp, np.nansum, np.nanmean and np.average (`weights`), each with `axis` (one int or None)
+and `keepdims`; and the scans np.cumprod (`axis`) and np.diff (`n`, `axis`).
 
 Their adjoints are runtime helpers (astgrad/runtime/statistics.py) that see the operand as
 lines along the axis: prod's is the product of the other elements, multiplied out (exact with
@@ -12,6 +12,7 @@ import numpy as np
 
 from ..ir import Method
 from ..runtime import extremum_adjoint, reduce_max, reduce_min
+from ..runtime.averages import average, average_adjoint, weights_adjoint
 from ..runtime.scans import cumprod, cumprod_adjoint, diff, diff_adjoint
 from ..runtime.statistics import (
     nan_adjoint,
@@ -56,6 +57,18 @@ def ptp_(ans, a, axis=None, keepdims=False):
     smallest = reduce_min(a, axis, keepdims)
     d[a] = (extremum_adjoint(d[ans], a, largest, axis, keepdims)
             - extremum_adjoint(d[ans], a, smallest, axis, keepdims))
+
+
+def _averaged(a, axis=None, weights=None, keepdims=False, *_):
+    """The shape of np.average's result (weights before keepdims)."""
+    return reduced(a, axis, keepdims)
+
+
+@rule(np.average, forward=average, forward_always=True, allocates=True, number=True,
+      shape=_averaged)
+def average_(ans, a, axis=None, weights=None, keepdims=False):  # (returned=True: refused)
+    d[a] = average_adjoint(d[ans], a, weights, axis, keepdims)
+    d[weights] = weights_adjoint(d[ans], a, weights, ans, axis, keepdims)
 
 
 @rule(np.nansum, forward=nansum, allocates=True, number=True, shape=reduced)

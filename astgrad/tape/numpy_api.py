@@ -106,6 +106,21 @@ def _ptp(a, axis=None, out=None, keepdims=False):
                                                                        keepdims=keepdims)
 
 
+@implements(np.average)
+def _average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    if returned:
+        raise TapeError("np.average(tensor, returned=True) is not supported",
+                        "take the sum of the weights apart: np.sum(weights)")
+    if weights is None:
+        return np.mean(a, axis=axis, keepdims=keepdims)
+    if np.ndim(weights) != np.ndim(a):  # 1-D weights along the axis
+        shape = [1] * np.ndim(a)
+        shape[axis] = -1
+        weights = np.reshape(weights, shape)
+    total = np.sum(a * weights, axis=axis, keepdims=keepdims)
+    return total / np.sum(weights * np.ones_like(a), axis=axis, keepdims=keepdims)
+
+
 @implements(np.nansum)
 def _nansum(a, axis=None, dtype=None, out=None, keepdims=False, **unsupported):
     _refuse_out(out, "nansum")

@@ -344,6 +344,11 @@ def std_axis(x, w):
     return np.sum(np.std(x, axis=1) * w) + np.sum(x.std(axis=0, ddof=1, keepdims=True))
 
 
+def average(x, v, w):
+    return np.sum(np.average(x, axis=0, weights=v) * w) + np.average(x, weights=x * x) + np.sum(
+        np.average(x, axis=-1, keepdims=True))
+
+
 def ptp(x, w):
     return np.sum(np.ptp(x, axis=0) * w) + np.ptp(x)
 
@@ -518,7 +523,8 @@ CASES = [
     Case(prod, shapes=((3,), (2, 3))), Case(prod_axis, shapes=MATRIX),
     Case(cumprod, shapes=MATRIX), Case(diff, shapes=MATRIX),
     Case(var, shapes=((3,), (2, 3)), kink="spread"), Case(var_axis, shapes=MATRIX),
-    Case(std_axis, shapes=MATRIX, kink="spread"), Case(ptp, shapes=MATRIX, kink="distinct"),
+    Case(std_axis, shapes=MATRIX, kink="spread"),
+    Case(average, 0.5, 2.0, shapes=(((2, 3), (2,)),)), Case(ptp, shapes=MATRIX, kink="distinct"),
     Case(nan_reductions, shapes=MATRIX),
     Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),

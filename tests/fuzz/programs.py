@@ -830,10 +830,10 @@ class Builder:
 
     def _reduce(self, shape, scope, depth):
         """np.sum, np.mean, np.max, np.min (or the method), np.prod, np.var, np.std, np.ptp,
-        np.nansum or np.nanmean of a larger array, to `shape`."""
+        np.nansum, np.nanmean or np.average of a larger array, to `shape`."""
         source, axis, keepdims = self.pick(REDUCTIONS[shape])
         function = self.pick(["sum", "mean", "max", "min", "prod", "var", "std", "ptp",
-                              "nansum", "nanmean"])
+                              "nansum", "nanmean", "average"])
         operand = self.expr(source, scope, depth)
         keywords = (("axis", axis),) if axis is not None else ()
         if keepdims:
