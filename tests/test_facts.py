@@ -70,6 +70,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "average_adjoint": (a.sum(axis=0), a, a + 2.0, 0),
         "weights_adjoint": (a.sum(axis=0), a, a[:, 0] + 2.0, a.mean(axis=0), 0),
         "cumprod": (a,),
+        "flip": (a, 1),
         "cumprod_adjoint": (a, a, 0),
         "diff": (a, 1, 0),
         "diff_adjoint": (np.ones((rows, columns - 1)), a, 1, 1),

@@ -166,6 +166,10 @@ TWINS: dict[str, Callable] = {
         _running_products(x.T).T * _running_products(x.flatten())[:1]).sum(),
     "diff": lambda x, w: (T.diff(x) * w).sum() + T.diff(x, n=2, dim=-1).sum() + (
         T.diff(x, dim=0) ** 2).sum(),
+    "flips": lambda x, w: ((T.flip(x, (0, 1)) + T.flip(x, (-1,)) * x + T.flipud(x)
+                            + T.fliplr(x) ** 2) * w).sum(),
+    "moved_axes": lambda x, w: (T.swapaxes(x, 0, 1) * w).sum() + (T.movedim(x, 0, -1) ** 3).sum(),
+    "triangles": lambda x, w: ((T.tril(x) + T.triu(x, 1) * x + T.tril(x, -1) ** 2) * w).sum(),
     "prod": lambda x, w: _multiplied(x.flatten()) * w,
     "prod_axis": lambda x, w: (_multiplied(x) * w).sum() + _multiplied(x.T).sum(),
     "var_axis": lambda x, w: (x.var(0) * w).sum() + x.var(-1, correction=0, keepdim=True).sum(),

@@ -174,6 +174,19 @@ def weighing(draw):
 
 
 @st.composite
+def swapped(draw):
+    """An array and two of its axes (np.swapaxes, np.moveaxis)."""
+    a = array(draw)
+    axes = st.integers(-a.ndim, a.ndim - 1)
+    return (a, draw(axes), draw(axes)), {}
+
+
+@st.composite
+def triangle(draw):
+    return (array(draw, 2),), ({"k": draw(st.integers(-2, 2))} if draw(st.booleans()) else {})
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -194,6 +207,11 @@ EXAMPLES = {
                     cumulation()),
     np.diff: differencing(),
     np.average: weighing(),
+    np.flip: cumulation(),  # (an array, an axis or none)
+    **dict.fromkeys([np.flipud, np.fliplr], one_array(dims=2)),
+    np.swapaxes: swapped(),
+    np.moveaxis: swapped(),
+    **dict.fromkeys([np.tril, np.triu], triangle()),
     np.transpose: transposition(),
     Method("transpose"): transposition(spread=True),
     np.reshape: reshaping(),

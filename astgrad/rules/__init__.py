@@ -6,7 +6,9 @@
     elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip, angles, copysign,
                     fmax/fmin, nan_to_num, real/conj (math and NumPy)
     arrays.py       reductions, dot/matmul/outer/trace, reshape/transpose, indexing, creation
-    statistics.py   prod, var, std, ptp, nansum, nanmean (axis, keepdims, ddof)
+    statistics.py   prod, var, std, ptp, nansum, nanmean, average; cumprod, diff
+    layout.py       expand_dims, atleast_2d, broadcast_to, flip(ud/lr), swapaxes, moveaxis,
+                    tril, triu
 
 A new primitive is its declaration, its runtime helpers, its tape op and its tests; no stage
 keeps a list to add it to. np.cumsum, the worked example:
@@ -32,7 +34,13 @@ The specializer keeps a call it has no loop form for, and still knows its result
 the facts: what follows it is specialized (tests/test_specialize.py running_sums).
 """
 
-from . import arrays, elementwise, operators, statistics  # noqa: F401  (registering is importing)
+from . import (  # noqa: F401  (registering is importing)
+    arrays,
+    elementwise,
+    layout,
+    operators,
+    statistics,
+)
 from .registry import declare, declared, facts_of, lookup, rule, zero_derivative
 from .templates import d
 

@@ -171,6 +171,6 @@ zero_derivative(np.ndim, np.size, len, Attribute("ndim"), Attribute("size"), num
 zero_derivative(np.shape, range, Attribute("shape"), Attribute("dtype"))  # not arrays
 zero_derivative(stop_gradient, trip_count, loop_bound, not_shared, check_progress)  # helpers
 
-# Views without a derivative rule: writing into one writes into its operand.
-declare(np.squeeze, np.expand_dims, np.atleast_1d, np.atleast_2d, np.broadcast_to,
-        Method("squeeze"), Method("view"), view=True)
+# Views without a derivative rule: writing into one writes into its operand. (numba has no
+# np.squeeze, and np.atleast_1d of a number: their rules need helpers.)
+declare(np.squeeze, np.atleast_1d, Method("squeeze"), Method("view"), view=True)

@@ -1,4 +1,5 @@
-"""np.cumprod and np.diff with NumPy's `axis` (and diff's `n`), and their adjoints.
+"""np.cumprod and np.diff with NumPy's `axis` (and diff's `n`), their adjoints, and np.flip
+with its `axis`.
 
 numba's np.cumprod takes no `axis` and its np.diff differences the last axis only; generated
 code calls these. Compiled, each is loops over its operand seen as (before, along, after)
@@ -8,6 +9,7 @@ around the axis, as cumsum's (reductions.py).
 from __future__ import annotations
 
 import numpy as np
+from numba import types
 from numba.extending import overload, register_jitable
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
@@ -153,5 +155,26 @@ def _diff_adjoint(g, a, n=1, axis=-1):
                         wider[i, j, k] -= w[i, j, k]
             w = wider
         return w.reshape(a.shape)
+
+    return impl
+
+
+def flip(a, axis=None):
+    """np.flip(a, axis), compilable by numba (whose np.flip takes no `axis`)."""
+    return np.flip(a, axis=axis)
+
+
+@overload(flip)
+def _flip(a, axis=None):
+    if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
+        return lambda a, axis=None: np.flip(a)
+
+    def impl(a, axis=None):
+        v, out = _on_lines(a, axis)
+        for i in range(v.shape[0]):
+            for j in range(v.shape[1]):
+                for k in range(v.shape[2]):
+                    out[i, v.shape[1] - 1 - j, k] = v[i, j, k]
+        return out.reshape(a.shape)
 
     return impl

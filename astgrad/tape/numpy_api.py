@@ -223,6 +223,44 @@ def _expand_dims(a, axis):
     return Tensor.unsqueeze(a, axis)
 
 
+@implements(np.atleast_2d)
+def _atleast_2d(*arrays_):
+    if len(arrays_) != 1:
+        raise TapeError("np.atleast_2d of several tensors is not supported", "one at a time")
+    a = arrays_[0]
+    return a if np.ndim(a) >= 2 else apply(arrays.reshape, a, shape=(1, -1))
+
+
+@implements(np.flip)
+def _flip(m, axis=None):
+    return apply(arrays.flip, m, axis=axis)
+
+
+@implements(np.flipud)
+def _flipud(m):
+    return apply(arrays.flip, m, axis=0)
+
+
+@implements(np.fliplr)
+def _fliplr(m):
+    return apply(arrays.flip, m, axis=1)
+
+
+@implements(np.moveaxis)
+def _moveaxis(a, source, destination):
+    return apply(arrays.moveaxis, a, source=source, destination=destination)
+
+
+@implements(np.tril)
+def _tril(m, k=0):
+    return apply(arrays.tril, m, k=k)
+
+
+@implements(np.triu)
+def _triu(m, k=0):
+    return apply(arrays.triu, m, k=k)
+
+
 @implements(np.broadcast_to)
 def _broadcast_to(array, shape, subok=False):
     return apply(arrays.broadcast_to, array, shape=shape)

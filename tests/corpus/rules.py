@@ -406,6 +406,26 @@ def transpose_axes(a, w):
     return np.sum(np.transpose(a, (1, 0)) * w)
 
 
+def expand_dims(x, w):
+    return np.sum(np.expand_dims(x, 0) * w) + np.sum(np.atleast_2d(x) ** 2)
+
+
+def broadcast_to(x, w):
+    return np.sum(np.broadcast_to(x, (2, 3)) * w)
+
+
+def flips(x, w):
+    return np.sum((np.flip(x) + np.flip(x, -1) * x + np.flipud(x) + np.fliplr(x) ** 2) * w)
+
+
+def moved_axes(x, w):
+    return np.sum(np.swapaxes(x, 0, 1) * w) + np.sum(np.moveaxis(x, 0, -1) ** 3)
+
+
+def triangles(x, w):
+    return np.sum((np.tril(x) + np.triu(x, 1) * x + np.tril(x, -1) ** 2) * w)
+
+
 def transpose_method(a, w):
     return np.sum(a.transpose() * w)
 
@@ -533,7 +553,9 @@ CASES = [
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),
     Case(transpose_attribute, shapes=MATRIX), Case(transpose_axes, shapes=MATRIX),
-    Case(transpose_method, shapes=MATRIX), Case(reshape, shapes=MATRIX),
+    Case(transpose_method, shapes=MATRIX), Case(expand_dims, shapes=((3,), (2, 3))),
+    Case(broadcast_to), Case(flips, shapes=MATRIX), Case(moved_axes, shapes=MATRIX),
+    Case(triangles, shapes=((3, 3), (2, 3))), Case(reshape, shapes=MATRIX),
     Case(reshape_method, shapes=MATRIX), Case(ravel, shapes=MATRIX),
     Case(copy, shapes=((3,), (2, 3))),
     Case(index_int, shapes=((4,),)), Case(index_slice, shapes=((5,),)),

@@ -740,6 +740,7 @@ class Builder:
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
                  "cumsum": 1 if shape else 0, "diff": 1 if shape in DIFFERENCES else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
+                 "flip": 1 if shape else 0,
                  "newaxis": 2 if self.new_axis_sources(shape, scope) else 0,
                  "helper": 2 if any(h.returns == shape for h in self.helpers) else 0,
                  "item": 1 if any(shape in h.returns for h in self.helpers
@@ -962,6 +963,19 @@ class Builder:
         test = self.comparison(shape, scope)
         return Call("np.where", (test, self.expr(shape, scope, depth),
                                  self.expr(self.part(shape, scope), scope, depth)), shape)
+
+    def _flip(self, shape, scope, depth):
+        """np.flip (of every axis or one), np.flipud, np.fliplr; np.tril or np.triu of a
+        matrix."""
+        operand = self.expr(shape, scope, depth)
+        form = self.pick(["flip", "flip_axis", "flipud"] + (["fliplr"] if len(shape) > 1 else [])
+                         + (["tril", "triu"] if len(shape) == 2 else []))
+        if form == "flip_axis":
+            axis = self.pick([*range(len(shape)), -1])
+            return Call("np.flip", (operand,), shape, (("axis", axis),))
+        if form in ("tril", "triu") and self.coin():
+            return Call(f"np.{form}", (operand,), shape, (("k", self.pick([1, -1])),))
+        return Call(f"np.{form}", (operand,), shape)
 
     def _permute(self, shape, scope, depth):
         """`x.T`, `np.transpose(x, axes)` or `x.transpose(*axes)` of a value whose axes,

@@ -1,4 +1,5 @@
-"""Array primitives: shapes, indexing, selection, joining, copies and casts.
+"""Array primitives: shapes, indexing, selection, joining, copies and casts; flips, moved
+axes and the triangles of matrices.
 
 Writing into a tensor (`x[i] = v`) is `setitem`: a new array with the element replaced, whose
 gradient flows to the old array (except at `i`) and to `v`. The tensor then holds the new
@@ -116,3 +117,25 @@ def copy(x):
 @primitive("ToCopyBackward0")
 def astype(x, dtype):
     return np.asarray(x).astype(dtype), lambda g: (g,)  # the tape casts g back to x's dtype
+
+
+@primitive("FlipBackward0")
+def flip(x, axis=None):
+    return np.flip(x, axis), lambda g: (np.flip(g, axis),)
+
+
+@primitive("MovedimBackward0")
+def moveaxis(x, source, destination):
+    return np.moveaxis(x, source, destination), lambda g: (np.moveaxis(g, destination, source),)
+
+
+def _triangle(name, part):
+    @primitive(name)
+    def triangle(x, k=0):
+        return part(x, k), lambda g: (part(g, k),)  # the kept part's gradient, 0 elsewhere
+
+    return triangle
+
+
+tril = _triangle("TrilBackward0", np.tril)
+triu = _triangle("TriuBackward0", np.triu)
