@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
+from numba.np.numpy_support import as_dtype
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from ..shapes import of_second, of_third
@@ -100,8 +101,9 @@ def average_adjoint(g, a, weights=None, axis=None, keepdims=False):
 def _average_adjoint(g, a, weights=None, axis=None, keepdims=False):
     keep = bool(_static(keepdims, "keepdims"))
     if weights is None or isinstance(weights, (types.NoneType, types.Omitted)):
+        kind = as_dtype(a.dtype).type  # (a float32 share stays float32, as in NumPy)
         return lambda g, a, weights=None, axis=None, keepdims=False: unreduce(
-            g, a, axis, keep) * (np.size(g) / a.size)
+            g, a, axis, keep) * kind(np.size(g) / a.size)
     weigh, read_g = _weight_lines(weights, a), _per_line(g)
 
     def impl(g, a, weights=None, axis=None, keepdims=False):

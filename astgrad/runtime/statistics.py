@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 from numba.extending import overload, register_jitable
+from numba.np.numpy_support import as_dtype
 
 from ..shapes import of_second
 from .adjoints import _SCALAR
@@ -152,8 +153,13 @@ def _reduce_var(a, axis=None, ddof=0, keepdims=False):
     keep = bool(_static(keepdims, "keepdims"))
     if isinstance(a, _SCALAR):
         return lambda a, axis=None, ddof=0, keepdims=False: (a - a) / (1 - ddof)
-    return lambda a, axis=None, ddof=0, keepdims=False: _squares(a, axis, keep) / (
-        _count(a, axis) - ddof)
+    # in a's dtype: numba divides float32 by an int as float64, NumPy keeps float32
+    kind = as_dtype(a.dtype).type
+    if _static(axis, "axis") is None and not keep:
+        return lambda a, axis=None, ddof=0, keepdims=False: kind(_squares(a, axis, keep) / (
+            _count(a, axis) - ddof))
+    return lambda a, axis=None, ddof=0, keepdims=False: _squares(a, axis, keep) * kind(
+        1.0 / (_count(a, axis) - ddof))
 
 
 @overload(reduce_std, prefer_literal=True)
