@@ -30,6 +30,7 @@ from .errors import (
     NonScalarOutput,
     NonScalarOutputError,
     Origin,
+    ResidualShapeChanged,
     ShapeChanged,
     SharedArray,
 )
@@ -179,6 +180,10 @@ class GeneratedCode:
             return None
         try:
             self.python()(*args)
+        except ResidualShapeChanged:
+            # plain Python's signal that a helper's kept values change shape, which the
+            # compiled entry answers with its recomputing version: not the user's failure
+            return None
         except Exception as python_error:
             return python_error
         return None

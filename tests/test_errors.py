@@ -233,6 +233,10 @@ CALLED = [
     Bad(bad.numba_cannot_compile, astgrad.CompileError, "median", "jit=False",
         (np.arange(6.0).reshape(2, 3),),
         python_gradient=lambda x: 2.0 * np.broadcast_to(np.median(x, axis=0), x.shape)),
+    Bad(bad.numba_cannot_type_a_number_a_helper_loop_changes, astgrad.CompileError,
+        "Cannot unify", "jit=False", (np.array([0.3, -0.2, 0.5]),),
+        python_gradient=lambda x: 2 * np.sin(x[0] / 2) ** 2 + np.sin(x[1] / 2) ** 2 + np.sum(
+            x) * np.array([np.sin(x[0]), np.sin(x[1]) / 2, 0.0])),
 ]
 
 

@@ -169,6 +169,22 @@ def numba_cannot_compile(x):
     return np.sum(y * m)
 
 
+def _squared_sines(p):
+    r = np.sin(p * 0.5)
+    return np.sum(r * r)
+
+
+def numba_cannot_type_a_number_a_helper_loop_changes(x):
+    """Found by fuzzing: numba cannot compile the gradient (v is a float32 before the loop, a
+    float64 after a trip), and the helper's kept values change shape from trip to trip; the
+    error reported was that internal signal (ResidualShapeChanged) on the loop's line, which
+    plain Python raised when asked whether it fails too."""
+    v = np.float32(0.0)
+    for i in range(2):
+        v = v + _squared_sines(x[:i + 1])
+    return np.sum(x * (v * np.ones((3,), dtype=np.float32)))  # error
+
+
 def shapes_mismatch(x, y):
     z = x * 3.0
     w = z + y  # error
