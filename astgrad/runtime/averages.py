@@ -18,7 +18,7 @@ from ..shapes import of_second, of_third
 from .facts import helper
 from .reductions import _per_line, _static, reduce_mean, reduce_sum, unreduce
 from .scans import _with_length
-from .statistics import _on_lines
+from .statistics import _line_total, _on_lines
 
 
 def average(a, axis=None, weights=None, keepdims=False):
@@ -111,9 +111,7 @@ def _average_adjoint(g, a, weights=None, axis=None, keepdims=False):
         w, shares = weigh(weights, v, axis), read_g(g, v.shape[0], v.shape[2])
         for i in range(v.shape[0]):
             for k in range(v.shape[2]):
-                scale = 0.0
-                for j in range(v.shape[1]):
-                    scale += w[i, j, k]
+                scale = _line_total(w, i, k)
                 for j in range(v.shape[1]):
                     out[i, j, k] = shares[i, k] * w[i, j, k] / scale
         return out.reshape(a.shape)
@@ -144,9 +142,7 @@ def _weights_adjoint(g, a, weights, ans, axis=None, keepdims=False):
         shares, means = read_g(g, v.shape[0], v.shape[2]), read_ans(ans, v.shape[0], v.shape[2])
         for i in range(v.shape[0]):
             for k in range(v.shape[2]):
-                scale = 0.0
-                for j in range(v.shape[1]):
-                    scale += w[i, j, k]
+                scale = _line_total(w, i, k)
                 for j in range(v.shape[1]):
                     out[i, j, k] = shares[i, k] * (v[i, j, k] - means[i, k]) / scale
         if whole:

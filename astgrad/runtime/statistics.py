@@ -120,12 +120,18 @@ def _squares(a, axis=None, keepdims=False):
 
 
 @register_jitable
-def _line_mean(v, i, k):
-    """The mean of the line v[i, :, k]."""
+def _line_total(v, i, k):
+    """The sum of the line v[i, :, k]."""
     total = 0.0
     for j in range(v.shape[1]):
         total += v[i, j, k]
-    return total / v.shape[1]
+    return total
+
+
+@register_jitable
+def _line_mean(v, i, k):
+    """The mean of the line v[i, :, k]."""
+    return _line_total(v, i, k) / v.shape[1]
 
 
 def _squares_middle(v):
