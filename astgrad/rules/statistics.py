@@ -94,6 +94,7 @@ def cumprod_(ans, a, axis=None):
     d[a] = cumprod_adjoint(d[ans], a, axis)
 
 
-@rule(np.diff, forward=diff, view=True, shape=_differenced)  # (n=0: a itself)
+# (always diff: numba's np.diff reshapes its operand, which a view such as x[::-1] refuses)
+@rule(np.diff, forward=diff, forward_always=True, view=True, shape=_differenced)  # (n=0: a)
 def diff_(ans, a, n=1, axis=-1):
     d[a] = diff_adjoint(d[ans], a, n, axis)

@@ -920,6 +920,13 @@ def float32_root_after_a_sum_in_a_loop(x):
     return v + np.sum(a)
 
 
+def differences_of_a_reversed_row(x):
+    """np.diff of a view (x[0, ::-1]) compiled: numba's own np.diff reshapes its operand,
+    which a non-contiguous view refuses, and the gradient did not compile (found by the
+    fuzzer in CI); generated code now always calls astgrad's diff."""
+    return np.sum(np.diff(x[0, ::-1]) * x[1, 1:])
+
+
 FLOAT32 = [  # checked in float32 against the tape in float64 (finite differences of a
     # function that rounds to float32 are not precise enough)
     (float32_power_before_a_helper_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
@@ -929,6 +936,7 @@ FLOAT32 = [  # checked in float32 against the tape in float64 (finite difference
 
 
 CASES = [
+    (differences_of_a_reversed_row, [(np.array([[0.3, -1.2, 0.7], [0.5, 1.5, -0.4]]),)]),
     (adds_into_an_array_after_picking_a_number, [(np.array([0.5, 0.2]),)]),
     (zeros_what_a_branch_rebinds_in_a_loop, [(np.array([1.17, 0.57]),),
                                               (np.array([0.2, 0.9]),),
