@@ -53,8 +53,9 @@ def cumulated(a, axis=None) -> tuple:
     return shape_of(a) if axis is not None else flat(a)
 
 
-def same(a, *_) -> tuple:
-    """The first argument's shape (a copy, a cast, np.sort, x.argsort() along the last axis)."""
+def same(a, *_, **__) -> tuple:
+    """The first argument's shape (a copy, a cast, np.sort, x.argsort() along the last axis,
+    np.flip with `axis`, np.tril with `k`)."""
     return shape_of(a)
 
 

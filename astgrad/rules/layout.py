@@ -10,7 +10,7 @@ import numpy as np
 
 from ..runtime import reshape_like, unbroadcast
 from ..runtime.scans import flip
-from ..shapes import same, shape_of
+from ..shapes import same
 from .registry import rule
 from .templates import d
 
@@ -25,12 +25,7 @@ def broadcast_to(ans, a, shape):
     d[a] = unbroadcast(d[ans], a)
 
 
-def _kept(a, *_, **__):
-    """The operand's shape (np.flip with `axis`, np.tril with `k`)."""
-    return shape_of(a)
-
-
-@rule(np.flip, forward=flip, view=True, shape=_kept)
+@rule(np.flip, forward=flip, view=True, shape=same)
 def flip_(ans, a, axis=None):
     d[a] = flip(d[ans], axis)
 
@@ -55,11 +50,11 @@ def moveaxis(ans, a, source, destination):
     d[a] = np.moveaxis(d[ans], destination, source)
 
 
-@rule(np.tril, allocates=True, shape=_kept)
+@rule(np.tril, allocates=True, shape=same)
 def tril(ans, m, k=0):
     d[m] = np.tril(d[ans], k)
 
 
-@rule(np.triu, allocates=True, shape=_kept)
+@rule(np.triu, allocates=True, shape=same)
 def triu(ans, m, k=0):
     d[m] = np.triu(d[ans], k)
