@@ -353,7 +353,12 @@ class _Checker(ast.NodeVisitor):
             if keyword.arg is None:
                 self.fail(keyword, "**kwargs in a call is not supported",
                           "pass each keyword argument explicitly")
-        self.generic_visit(node)
+        # a string written as an argument is an option of the function (np.einsum's
+        # subscripts, a mode): the function's rule takes it or its call is refused
+        self.visit(node.func)
+        for value in [*node.args, *(k.value for k in node.keywords)]:
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                self.visit(value)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self.visit(node.value)

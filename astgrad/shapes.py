@@ -96,6 +96,15 @@ def outer(a, b) -> tuple:
     return (math.prod(shape_of(a)), math.prod(shape_of(b)))
 
 
+def einsum(subscripts, *operands) -> tuple:
+    """np.einsum: the output subscripts' sizes (astgrad/subscripts.py)."""
+    from .subscripts import letter_sizes, parse
+    shapes = [shape_of(op) for op in operands if op is not None]
+    terms, output = parse(subscripts, tuple(len(s) for s in shapes))
+    sizes = letter_sizes(terms, shapes)
+    return tuple(sizes[c] for c in output)
+
+
 def trace(a) -> tuple:
     """np.trace: the first two axes summed along their diagonal."""
     return shape_of(a)[2:]

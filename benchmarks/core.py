@@ -22,6 +22,11 @@ def layer(W, b, x):
     return np.sum(np.tanh(W @ x + b) ** 2)
 
 
+def layer_einsum(W, b, x):
+    """The layer with its product written as np.einsum (which numba cannot compile)."""
+    return np.sum(np.tanh(np.einsum("ij,j->i", W, x) + b) ** 2)
+
+
 @numba.njit(cache=True)
 def layer_gradient_by_hand(W, b, x):
     h = np.tanh(W @ x + b)

@@ -138,6 +138,10 @@ BUILT = [
     Bad(bad.math_gamma, astgrad.NoRuleError, "math.gamma", "@astgrad.rule(math.gamma)"),
     Bad(bad.builtin_sum, astgrad.NoRuleError, "sum", "@astgrad.rule"),
     Bad(bad.sorts, astgrad.NoRuleError, "np.sort", "@astgrad.rule"),
+    Bad(bad.einsum_of_five, astgrad.AstgradError, "np.einsum: too many positional arguments",
+        "(subscripts, a0"),
+    Bad(bad.einsum_optimized, astgrad.AstgradError, "unexpected keyword argument 'optimize'",
+        "(subscripts, a0"),
     Bad(bad.calls_a_numba_ufunc, astgrad.NoRuleError, "numba_ufunc", "@astgrad.rule"),
     Bad(bad.active_tuple, astgrad.NoRuleError, "tuple", "separate variables"),
     Bad(bad.sums_a_tuple, S, "returns a tuple, which is used here as one value",
@@ -212,6 +216,7 @@ CALLED = [
         (np.ones(3),)),
     Bad(bad.shapes_mismatch, RUN, "could not be broadcast together with shapes (3,) (4,)",
         None, (np.ones(3), np.ones(4))),
+    Bad(bad.einsum_of_a_misfit, RUN, "broadcast", None, (np.ones((2, 3)),)),
     # compiled, an index out of bounds raises as in Python, instead of reading past the end
     Bad(bad.writes_past_the_end, RUN, "index 3 is out of bounds for axis 0 with size 3", None,
         (2.0,)),

@@ -186,6 +186,28 @@ def triangle(draw):
     return (array(draw, 2),), ({"k": draw(st.integers(-2, 2))} if draw(st.booleans()) else {})
 
 
+EINSUMS = ["ij,jk->ik", "ij,jk", "ii->i", "ii", "iji->ij", "i,i", "i,j->ij", "ij->", "ji",
+           "...ij,...jk->...ik", "ijk,kj->i", "i,ij,j->"]
+
+
+@st.composite
+def contraction(draw):
+    """np.einsum's subscripts and operands of sizes that fit them (a 1 may broadcast)."""
+    subscripts = draw(st.sampled_from(EINSUMS))
+    sizes = {c: draw(st.integers(1, 3)) for c in "ijk"}
+    batch = draw(st.lists(st.integers(1, 2), max_size=2))
+    operands = []
+    for term in subscripts.split("->")[0].split(","):
+        shape = [sizes[c] if draw(st.integers(0, 4)) else 1 for c in term.replace("...", "")]
+        letters = term.replace("...", "")
+        for c in {c for c in letters if letters.count(c) > 1}:  # a diagonal: equal sizes
+            shape = [sizes[c] if d == c else n for d, n in zip(letters, shape)]
+        if "..." in term:
+            shape = batch[draw(st.integers(0, len(batch))):] + shape
+        operands.append(draw(hnp.arrays(np.float64, tuple(shape), elements=st.floats(-1, 1))))
+    return (subscripts, *operands), {}
+
+
 @st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
@@ -203,6 +225,7 @@ EXAMPLES = {
                                                       (1, 2)])),  # (of stacks: refused)
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
+    np.einsum: contraction(),
     **dict.fromkeys([np.cumsum, Method("cumsum"), np.cumprod, Method("cumprod")],
                     cumulation()),
     np.diff: differencing(),

@@ -38,10 +38,13 @@ def sharing(function: ir.Function, program=None) -> dict[str, list]:
         value = stmt.value
         if isinstance(value, ir.Name):
             pair(stmt.target, value.id, stmt)
-        elif isinstance(value, ir.Call) and facts_of(value.primitive).view and isinstance(
-                value.args[0], ir.Name):
-            for target in ir.writes(stmt):
-                pair(target, value.args[0].id, stmt)
+        elif isinstance(value, ir.Call) and facts_of(value.primitive).view:
+            # a view of its first argument, mostly; np.einsum's of an operand after the
+            # subscripts: every array argument may be the one seen
+            for argument in value.args:
+                if isinstance(argument, ir.Name):
+                    for target in ir.writes(stmt):
+                        pair(target, argument.id, stmt)
         elif isinstance(value, ir.Call) and isinstance(value.primitive, ir.UserFunction):
             helper = program.function_of(value.primitive)
             for position in _returned_arguments(helper, program):

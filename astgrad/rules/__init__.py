@@ -5,7 +5,8 @@
     operators.py    + - * / ** % // unary -, abs, comparisons
     elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip, angles, copysign,
                     fmax/fmin, nan_to_num, real/conj (math and NumPy)
-    arrays.py       reductions, dot/matmul/outer/trace, reshape/transpose, indexing, creation
+    arrays.py       reductions, cumsum, reshape/transpose, indexing, creation
+    products.py     matmul (@), dot, outer, trace, einsum
     statistics.py   prod, var, std, ptp, nansum, nanmean, average; cumprod, diff
     layout.py       expand_dims, atleast_2d, broadcast_to, flip(ud/lr), swapaxes, moveaxis,
                     tril, triu
@@ -39,6 +40,7 @@ from . import (  # noqa: F401  (registering is importing)
     elementwise,
     layout,
     operators,
+    products,
     statistics,
 )
 from .registry import declare, declared, facts_of, lookup, rule, zero_derivative

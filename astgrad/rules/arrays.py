@@ -1,4 +1,4 @@
-"""Rules for array operations: reductions, products, shape changes, indexing, array creation.
+"""Rules for array operations: reductions, shape changes, indexing, array creation.
 
 Each adjoint has the shape of its operand by construction (these rules do not broadcast), so
 most are one call to a runtime helper that knows the formula for each operand rank.
@@ -8,20 +8,13 @@ import operator
 
 import numpy as np
 
-from .. import shapes
 from ..ir import Attribute, Method
 from ..runtime import (
     astype_adjoint,
     check_progress,
     extremum_adjoint,
     loop_bound,
-    matmul_adjoint_a,
-    matmul_adjoint_b,
     not_shared,
-    outer_adjoint_a,
-    outer_adjoint_b,
-    promoted_dot,
-    promoted_matmul,
     reduce_max,
     reduce_mean,
     reduce_min,
@@ -29,8 +22,6 @@ from ..runtime import (
     reshape_like,
     size,
     stop_gradient,
-    trace,
-    trace_adjoint,
     transpose_adjoint,
     trip_count,
     unbroadcast,
@@ -66,31 +57,6 @@ def max_(ans, a, axis=None, keepdims=False):
       number=True, shape=reduced, loop="min")
 def min_(ans, a, axis=None, keepdims=False):
     d[a] = extremum_adjoint(d[ans], a, ans, axis, keepdims)
-
-
-@rule(np.matmul, operator.matmul, forward=promoted_matmul, forward_always=True,
-      allocates=True, shape=shapes.matmul, loop="product")
-def matmul(ans, a, b):
-    d[a] = matmul_adjoint_a(d[ans], a, b)
-    d[b] = matmul_adjoint_b(d[ans], a, b)
-
-
-@rule(np.dot, Method("dot"), forward=promoted_dot, forward_always=True,
-      allocates=True, shape=shapes.dot, loop="product")
-def dot(ans, a, b):
-    d[a] = matmul_adjoint_a(d[ans], a, b)
-    d[b] = matmul_adjoint_b(d[ans], a, b)
-
-
-@rule(np.outer, allocates=True, shape=shapes.outer)
-def outer(ans, a, b):
-    d[a] = outer_adjoint_a(d[ans], a, b)
-    d[b] = outer_adjoint_b(d[ans], a, b)
-
-
-@rule(np.trace, forward=trace, forward_always=True, allocates=True, shape=shapes.trace)
-def trace_(ans, a):
-    d[a] = trace_adjoint(d[ans], a)
 
 
 @rule(np.cumsum, Method("cumsum"), forward=cumsum, forward_always=True, allocates=True,

@@ -7,7 +7,8 @@ runs repeat, as PyTorch's do) and reseeded by `manual_seed`.
 import numpy as np
 
 from ..errors import TapeError
-from .ops import arrays, elementwise, linalg
+from ..subscripts import parse
+from .ops import arrays, elementwise, linalg, reductions
 from .tensor import Tensor, apply, unwrap
 
 float16, float32, float64 = np.float16, np.float32, np.float64
@@ -19,12 +20,12 @@ _generator = np.random.default_rng(0)
 __all__ = [
     "abs", "acos", "add", "amax", "amin", "arange", "argmax", "argmin", "asin", "atan", "atan2",
     "bool_", "cat", "ceil", "clamp", "clip", "cos", "cosh", "default_generator", "div", "dot",
-    "exp", "expm1", "eye", "flatten", "float16", "float32", "float64", "floor", "from_numpy",
-    "full", "hypot", "int32", "int64", "linspace", "log", "log1p", "log_softmax", "manual_seed",
-    "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mul", "ones", "ones_like",
-    "outer", "permute", "pow", "rand", "randn", "relu", "reshape", "round", "sigmoid", "sign",
-    "sin", "sinh", "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "t", "tan",
-    "tanh", "tensor", "trace", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "einsum", "exp", "expm1", "eye", "flatten", "float16", "float32", "float64", "floor",
+    "from_numpy", "full", "hypot", "int32", "int64", "linspace", "log", "log1p", "log_softmax",
+    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mul", "ones",
+    "ones_like", "outer", "permute", "pow", "rand", "randn", "relu", "reshape", "round", "sigmoid",
+    "sign", "sin", "sinh", "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "t",
+    "tan", "tanh", "tensor", "trace", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
 ]
 
 
@@ -165,3 +166,33 @@ def cat(tensors, dim: int = 0) -> Tensor:
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join tensors along a new dimension."""
     return apply(arrays.stack, *tensors, axis=dim)
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """`einsum("ij,jk->ik", a, b)` (or the operands in a list): recorded as what it is made of,
+    so that its gradient comes from other primitives' (the transformer's einsum helpers are
+    checked against it). Each operand's diagonal is taken by indexing with integer arrays,
+    its axes put in one order of all letters (a missing letter an axis of size 1), the
+    operands multiplied with broadcasting, the letters not in the output summed away."""
+    if len(operands) == 1 and isinstance(operands[0], list | tuple):
+        operands = tuple(operands[0])
+    terms, output = parse(equation, tuple(np.ndim(unwrap(op)) for op in operands))
+    letters = "".join(dict.fromkeys("".join(terms) + output))
+    product = None
+    for term, operand in zip(terms, operands):
+        unique = "".join(dict.fromkeys(term))
+        if unique != term:  # a diagonal: index every axis of a letter by the same range
+            sizes = dict(zip(term, np.shape(unwrap(operand))))
+            ranges = {c: np.arange(sizes[c]).reshape([-1 if u == c else 1 for u in unique])
+                      for c in unique}
+            operand = apply(arrays.getitem, operand, index=tuple(ranges[c] for c in term))
+        order = sorted(range(len(unique)), key=lambda i: letters.index(unique[i]))
+        aligned = apply(arrays.transpose, operand, axes=tuple(order))
+        shape = [np.shape(unwrap(operand))[unique.index(c)] if c in unique else 1
+                 for c in letters]
+        aligned = apply(arrays.reshape, aligned, tuple(shape))
+        product = aligned if product is None else apply(elementwise.multiply, product, aligned)
+    summed = tuple(i for i, c in enumerate(letters) if c not in output)
+    total = apply(reductions.sum, product, axis=summed) if summed else product
+    kept = [c for c in letters if c in output]
+    return apply(arrays.transpose, total, axes=tuple(kept.index(c) for c in output))

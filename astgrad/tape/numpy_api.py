@@ -10,6 +10,7 @@ tables still runs when no gradient is asked of it; with one, it is an error that
 import numpy as np
 
 from ..errors import TapeError
+from . import functions
 from .ops import arrays, elementwise, linalg, reductions
 from .tensor import FUNCTIONS, UFUNCS, Tensor, apply, unwrap
 
@@ -186,6 +187,12 @@ def _dot(a, b, out=None):
 def _outer(a, b, out=None):
     _refuse_out(out, "outer")
     return apply(linalg.outer, a, b)
+
+
+@implements(np.einsum)
+def _einsum(subscripts, *operands, out=None, optimize=False):
+    _refuse_out(out, "einsum")
+    return functions.einsum(subscripts, *operands)
 
 
 @implements(np.trace)

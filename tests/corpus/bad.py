@@ -367,6 +367,18 @@ def sums_a_generator(x):
     return sum(v * v for v in x)  # error
 
 
+def einsum_of_five(x):
+    return np.sum(np.einsum("i,i,i,i,i->i", x, x, x, x, x))  # error
+
+
+def einsum_optimized(x):
+    return np.einsum("ij->", x, optimize=True)  # error
+
+
+def einsum_of_a_misfit(x):
+    return np.sum(np.einsum("ij,jk->ik", x, x))  # error
+
+
 def formats_a_string(x):
     label = f"{x:.2f}"  # error
     return x

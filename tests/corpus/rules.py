@@ -382,6 +382,30 @@ def trace_stack(a, w):
     return np.sum(np.trace(a) * w)
 
 
+def einsum_matmul(a, b, w):
+    return np.sum(np.einsum("ij,jk->ik", a, b) * w)
+
+
+def einsum_batched(a, b, w):
+    return np.sum(np.einsum("kij,nkj->nki", a, b) * w)
+
+
+def einsum_diagonal(a, w):
+    return np.sum(np.einsum("ii->i", a) * w) + np.einsum("ii", a)
+
+
+def einsum_implicit(a, b, w):
+    return np.sum(np.einsum("ij,j", a, b) * w)  # the output is "i": broadcast a (2, 1)
+
+
+def einsum_ellipsis(a, b, w):
+    return np.sum(np.einsum("...ij,...jk->...ik", a, b) * w)
+
+
+def einsum_three(a, b, c, w):
+    return np.einsum("i,ij,j->", a, b, c) * w
+
+
 def cumsum(x, w):
     return np.sum(np.cumsum(x) * w)
 
@@ -549,6 +573,13 @@ CASES = [
     Case(dot, shapes=(((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(matmul, shapes=(((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)))),
     Case(dot_method, shapes=(((2, 3), (3,)),)), Case(outer, shapes=(((3,), (2,)),)),
+    Case(einsum_matmul, shapes=(((2, 3), (3, 4)), ((1, 3), (3, 2)))),
+    Case(einsum_batched, shapes=(((2, 3, 3), (4, 2, 3)),)),
+    Case(einsum_diagonal, shapes=((3, 3), (1, 1))),
+    Case(einsum_implicit, shapes=(((2, 3), (3,)), ((2, 1), (3,)))),
+    Case(einsum_ellipsis,
+         shapes=(((2, 2, 3), (3, 4)), ((3, 4), (4, 2)), ((2, 1, 2, 3), (2, 3, 4)))),
+    Case(einsum_three, shapes=(((2,), (2, 3), (3,)),)),
     Case(trace, shapes=((3, 3),)), Case(trace_stack, shapes=((3, 3, 2), (2, 3, 4))),
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),

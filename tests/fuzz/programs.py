@@ -123,6 +123,19 @@ REDUCTIONS = {shape: [(source, axis, keepdims) for source in SHAPES if source
 # np.diff's results among SHAPES: of which source, along which axis (None: the last)
 DIFFERENCES = {(2,): [((3,), None)], (1, 3): [((2, 3), 0)]}
 
+# np.einsum's results among SHAPES: subscripts and operand shapes ("square": a (3, 3, 2)
+# made as np.trace's, for a diagonal); contractions, sums, outer products, broadcast 1s
+EINSUMS = {
+    (): [("i,i", ((3,), (3,))), ("ij,ij->", ((1, 3), (2, 3))), ("ij->", ((2, 3),)),
+         ("ijk,ik->", ((2, 1, 3), (2, 3)))],
+    (2,): [("ij,j->i", ((2, 3), (3,))), ("ijk->i", ((2, 1, 3),)), ("iij->j", ("square",))],
+    (3,): [("i,ij", ((2,), (2, 3))), ("ij,ij->j", ((1, 3), (2, 3))), ("iij->i", ("square",))],
+    (2, 3): [("i,j->ij", ((2,), (3,))), ("...j,...j->...j", ((2, 3), (1, 3))),
+             ("ikj->ij", ((2, 1, 3),)), ("ij,j,i->ij", ((2, 3), (3,), (2,)))],
+    (1, 3): [("kij->ij", ((2, 1, 3),)), ("ij,ij->ij", ((1, 3), (1, 3)))],
+    (2, 1, 3): [("ijk,ik->ijk", ((2, 1, 3), (2, 3))), ("i,jk->ijk", ((2,), (1, 3)))],
+}
+
 
 @dataclass
 class Scope:
@@ -738,6 +751,7 @@ class Builder:
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
+                 "einsum": 1 if shape in EINSUMS else 0,
                  "cumsum": 1 if shape else 0, "diff": 1 if shape in DIFFERENCES else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
                  "flip": 1 if shape else 0,
@@ -864,10 +878,21 @@ class Builder:
         elif shape == (3,):
             operand = self.expr((2, 1, 3), scope, depth)
         else:
-            left = Transpose(self.expr((2, 1, 3), scope, depth), (3, 1, 2))
-            right = Transpose(self.expr((2, 3), scope, depth), (3, 2))
-            operand = BinOp("*", left, right, (3, 3, 2))
+            operand = self.square(scope, depth)
         return Call("np.trace", (operand,), shape)
+
+    def square(self, scope, depth) -> Expr:
+        """x.T * y.T of shape (3, 3, 2): square in its first two axes."""
+        left = Transpose(self.expr((2, 1, 3), scope, depth), (3, 1, 2))
+        right = Transpose(self.expr((2, 3), scope, depth), (3, 2))
+        return BinOp("*", left, right, (3, 3, 2))
+
+    def _einsum(self, shape, scope, depth):
+        """np.einsum with literal subscripts (EINSUMS)."""
+        subscripts, shapes = self.pick(EINSUMS[shape])
+        operands = [self.square(scope, depth) if s == "square" else self.expr(s, scope, depth)
+                    for s in shapes]
+        return Call("np.einsum", (repr(subscripts), *operands), shape)
 
     def _cumsum(self, shape, scope, depth):
         """np.cumsum or np.cumprod (or the method) along an axis; or, for a row, of a (1, 3)'s
