@@ -354,10 +354,15 @@ class _Checker(ast.NodeVisitor):
                 self.fail(keyword, "**kwargs in a call is not supported",
                           "pass each keyword argument explicitly")
         # a string written as an argument is an option of the function (np.einsum's
-        # subscripts, a mode): the function's rule takes it or its call is refused
+        # subscripts, a mode): the function's rule takes it or its call is refused; a list
+        # written as the first argument, the arrays np.concatenate joins (normalize refuses
+        # it for a function that does not take a sequence of operands)
         self.visit(node.func)
-        for value in [*node.args, *(k.value for k in node.keywords)]:
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        for position, value in enumerate([*node.args, *(k.value for k in node.keywords)]):
+            if isinstance(value, ast.List) and position == 0:
+                for element in value.elts:
+                    self.visit(element)
+            elif not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
                 self.visit(value)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:

@@ -105,6 +105,52 @@ def einsum(subscripts, *operands) -> tuple:
     return tuple(sizes[c] for c in output)
 
 
+def joined(arrays, axis=0, *_, **__) -> tuple:
+    """np.concatenate: the operands' sizes along `axis` added (None: all flattened)."""
+    shapes = [shape_of(a) for a in arrays]
+    if axis is None:
+        return (sum(math.prod(s) for s in shapes),)
+    first, at = shapes[0], axis % len(shapes[0])
+    return first[:at] + (sum(s[at] for s in shapes),) + first[at + 1:]
+
+
+def stacked(arrays, axis=0, *_, **__) -> tuple:
+    """np.stack: a new axis, as long as the operands are many."""
+    first = shape_of(arrays[0])
+    at = axis % (len(first) + 1)
+    return first[:at] + (len(arrays),) + first[at:]
+
+
+def _joined_as(arrays, promote, axis: int) -> tuple:
+    return joined([_Shaped(promote(shape_of(a))) for a in arrays], axis)
+
+
+class _Shaped:
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def vstacked(arrays) -> tuple:
+    """np.vstack: a vector is a row."""
+    return _joined_as(arrays, lambda s: (1, *s) if len(s) == 1 else s, 0)
+
+
+def hstacked(arrays) -> tuple:
+    """np.hstack: vectors end to end, else along the second axis."""
+    return joined(arrays, 0 if len(shape_of(arrays[0])) == 1 else 1)
+
+
+def column_stacked(arrays) -> tuple:
+    """np.column_stack: a vector is a column."""
+    return _joined_as(arrays, lambda s: (*s, 1) if len(s) == 1 else s, 1)
+
+
+def dstacked(arrays) -> tuple:
+    """np.dstack: a vector is (1, n, 1), a matrix (m, n, 1)."""
+    return _joined_as(arrays, lambda s: (1, *s, 1) if len(s) == 1 else (*s, 1) if len(s) == 2
+                      else s, 2)
+
+
 def trace(a) -> tuple:
     """np.trace: the first two axes summed along their diagonal."""
     return shape_of(a)[2:]

@@ -209,6 +209,26 @@ def contraction(draw):
 
 
 @st.composite
+def joining(draw, new_axis=False, axis=True):
+    """A tuple of one to three arrays of one shape but along the axis they join (along a new
+    axis: of one shape) and, where `axis`, the axis (np.concatenate's may be None)."""
+    rank = draw(st.integers(1, 3))
+    shape = draw(hnp.array_shapes(min_dims=rank, max_dims=rank, max_side=3))
+    at = draw(st.integers(-rank - new_axis, rank - 1 + new_axis))
+    arrays = []
+    for _ in range(draw(st.integers(1, 3))):
+        own = list(shape)
+        if not new_axis and axis:
+            own[at] = draw(st.integers(1, 3))
+        arrays.append(draw(hnp.arrays(np.float64, tuple(own), elements=st.floats(-1, 1))))
+    if not axis:
+        return (tuple(arrays),), {}
+    if not new_axis and draw(st.booleans()):
+        at = None
+    return (tuple(arrays),), ({"axis": at} if draw(st.integers(0, 3)) else {})
+
+
+@st.composite
 def cast(draw):
     return (array(draw), draw(st.sampled_from([np.float32, np.float64, np.int64]))), {}
 
@@ -226,6 +246,9 @@ EXAMPLES = {
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
     np.einsum: contraction(),
+    np.concatenate: joining(),
+    np.stack: joining(new_axis=True),
+    **dict.fromkeys([np.vstack, np.hstack, np.column_stack, np.dstack], joining(axis=False)),
     **dict.fromkeys([np.cumsum, Method("cumsum"), np.cumprod, Method("cumprod")],
                     cumulation()),
     np.diff: differencing(),
@@ -318,7 +341,9 @@ def test_every_primitive_has_an_example():
 
 
 def _arrays(values) -> list:
-    return [v for v in values if isinstance(v, np.ndarray)]
+    """The arrays among values, and in a tuple among them (np.concatenate's)."""
+    return [v for value in values for v in (value if isinstance(value, tuple) else (value,))
+            if isinstance(v, np.ndarray)]
 
 
 @pytest.mark.parametrize("primitive", [p for p in PRIMITIVES if p not in NOT_ARRAYS],
@@ -375,6 +400,8 @@ def test_the_tape_records_each_differentiable_primitive(primitive, data):
                       and np.asarray(a).dtype.kind == "f"]
     tensors = [tape.tensor(a, requires_grad=True) if k in differentiable else a
                for k, a in enumerate(args)]
+    if facts_of(primitive).sequence:  # the arrays it joins are its operands
+        tensors[0] = tuple(tape.tensor(a, requires_grad=True) for a in args[0])
     with np.errstate(all="ignore"):
         result = call(primitive, tensors, kwargs)
     assert isinstance(result, tape.Tensor), primitive

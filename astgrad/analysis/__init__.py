@@ -208,7 +208,8 @@ def _check_rules(block: list, result: Activity) -> None:
         if stmt.value.primitive is ir.TUPLE:
             raise NoRuleError(
                 "a differentiable value is put into a tuple, which astgrad cannot differentiate "
-                "through", where, "keep the values in separate variables")
+                "through", where, "keep the values in separate variables; the arrays "
+                "np.concatenate or np.stack joins, write in the call: np.concatenate((a, b))")
         found = callee(stmt.value, where, result.program)
         if found.rule is None and found.function is None:
             primitive = stmt.value.primitive

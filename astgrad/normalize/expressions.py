@@ -20,6 +20,7 @@ from ..errors import Origin, UnsupportedSyntaxError
 from ..ir import describe
 from ..names import Names
 from ..parse import MUTATING_METHODS, ParsedFunction, dotted
+from ..rules import facts_of
 
 _LITERAL = (bool, int, float, complex, type(None), np.number, np.bool_)
 # NumPy functions that write into an argument: astgrad would not see the change.
@@ -265,11 +266,23 @@ class ExpressionNormalizer:
             if any(primitive is f for f in _MUTATING_FUNCTIONS):
                 self.fail(node, f"{describe(primitive)} writes into its argument, which astgrad "
                                 "does not follow", "write into the array with a[index] = value")
-        args += [self.atom(a) for a in node.args]
+        args += [self.operand_of(primitive, a, position) for position, a in enumerate(node.args)]
         kwargs = tuple((k.arg, self.atom(k.value)) for k in node.keywords)
         if isinstance(primitive, ir.UserFunction):
             return self.program.call(primitive, tuple(args), kwargs, self.parsed.origin(node))
         return ir.Call(primitive, tuple(args), kwargs)
+
+    def operand_of(self, primitive, node: ast.expr, position: int):
+        """A call's argument as an atom; the sequence a function such as np.concatenate
+        takes first, written as a tuple or a list, as a tuple of atoms: each its operand."""
+        sequence = isinstance(node, ast.Tuple | ast.List) and position == 0 and not isinstance(
+            primitive, ir.UserFunction | ir.Method) and facts_of(primitive).sequence
+        if sequence:
+            return tuple(self.atom(element) for element in node.elts)
+        if isinstance(node, ast.List):
+            self.fail(node, "list values are not supported", "use a NumPy array (np.zeros(n) "
+                      "filled in a loop) or a tuple")
+        return self.atom(node)
 
     def is_global_path(self, node: ast.expr) -> bool:
         path = dotted(node)

@@ -52,6 +52,8 @@ class Spelling:
     def operand(self, operand, rename=None) -> ast.expr:
         if isinstance(operand, ir.Index):
             return self.index(operand, rename)
+        if isinstance(operand, tuple):  # a sequence of operands (np.concatenate's)
+            return ast.Tuple([self.atom(a, rename) for a in operand], ast.Load())
         return self.atom(operand, rename)
 
     def expr(self, value: ir.Expr) -> ast.expr:

@@ -383,6 +383,10 @@ class FunctionWriter:
         out = [tag(s, stmt.origin) for s in locals_]
         for contribution in contributions:
             value = found.bound[contribution.param]
+            if isinstance(value, tuple):  # a sequence of operands: a tuple of adjoints
+                out += self.adjoint_sequence(stmt, value, contribution.value, operands,
+                                             contribution.param)
+                continue
             broadcasts = contribution.unbroadcast and self.scalars.may_broadcast(
                 contribution.param, found.bound)
             picks_twice = not all(self.scalars.is_basic(found.bound[p])
@@ -391,6 +395,20 @@ class FunctionWriter:
                 out += self.adjoints.add(name, contribution.value, contribution.index, broadcasts,
                                        stmt, like=operands[contribution.param],
                                        picks_twice=picks_twice)
+        return out
+
+    def adjoint_sequence(self, stmt, sequence: tuple, value: ast.expr, operands: dict,
+                         param: str) -> list:
+        """`d[arrays] = parts` for a sequence of operands (np.concatenate((a, b))): the
+        tuple of parts computed once, operand k's adjoint getting part k."""
+        active = self.activity.active_operands(stmt)
+        parts = self.names.numbered("_g")
+        out = [tag(assign(parts, value), stmt.origin)]
+        for k, element in enumerate(sequence):
+            if isinstance(element, ir.Name) and element.id in active:
+                part = ast.Subscript(load(parts), ast.Constant(k), ast.Load())
+                out += self.adjoints.add(element.id, part, None, False, stmt,
+                                         like=operands[param].elts[k])
         return out
 
     def adjoint_user_call(self, stmt, found: analysis.Callee, incoming: list) -> list:

@@ -7,6 +7,7 @@
                     fmax/fmin, nan_to_num, real/conj (math and NumPy)
     arrays.py       reductions, cumsum, reshape/transpose, indexing, creation
     products.py     matmul (@), dot, outer, trace, einsum
+    joining.py      concatenate, stack, vstack, hstack, column_stack, dstack
     statistics.py   prod, var, std, ptp, nansum, nanmean, average; cumprod, diff
     layout.py       expand_dims, atleast_2d, broadcast_to, flip(ud/lr), swapaxes, moveaxis,
                     tril, triu
@@ -38,6 +39,7 @@ the facts: what follows it is specialized (tests/test_specialize.py running_sums
 from . import (  # noqa: F401  (registering is importing)
     arrays,
     elementwise,
+    joining,
     layout,
     operators,
     products,

@@ -53,6 +53,9 @@ class Facts:
     # that filling, float64 unless made like another); NumPy's elementwise ufuncs of floats
     # need none (they are called on numbers)
     loop: str | None = None
+    # its first argument is a sequence of arrays, written in the call as a tuple or a list,
+    # each of them an operand (np.concatenate((a, b)), np.stack([a, b, c]))
+    sequence: bool = False
 
     def result_shape(self, *args, **kwargs) -> tuple | None:
         """The shape of the primitive's result for these arguments (arrays given by anything

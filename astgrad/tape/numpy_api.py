@@ -302,7 +302,40 @@ def _round(a, decimals=0, out=None):
 @implements(np.concatenate)
 def _concatenate(arrays_, axis=0, out=None, **unsupported):
     _refuse_out(out, "concatenate")
+    if axis is None:  # each flattened first
+        return apply(arrays.concatenate, *(_reshaped(a, (-1,)) for a in arrays_), axis=0)
     return apply(arrays.concatenate, *arrays_, axis=axis)
+
+
+def _reshaped(a, shape):
+    return apply(arrays.reshape, a, shape)
+
+
+def _joined_as(arrays_, promote, axis: int):
+    """The arrays reshaped by `promote(shape)` where it adds axes, then concatenated."""
+    return apply(arrays.concatenate, *(_reshaped(a, promote(np.shape(unwrap(a))))
+                                       for a in arrays_), axis=axis)
+
+
+@implements(np.vstack)
+def _vstack(tup, **unsupported):
+    return _joined_as(tup, lambda s: (1, *s) if len(s) == 1 else s, 0)
+
+
+@implements(np.hstack)
+def _hstack(tup, **unsupported):
+    return _joined_as(tup, lambda s: s, 0 if np.ndim(unwrap(tup[0])) == 1 else 1)
+
+
+@implements(np.column_stack)
+def _column_stack(tup):
+    return _joined_as(tup, lambda s: (*s, 1) if len(s) == 1 else s, 1)
+
+
+@implements(np.dstack)
+def _dstack(tup):
+    return _joined_as(tup, lambda s: (1, *s, 1) if len(s) == 1 else (*s, 1) if len(s) == 2
+                      else s, 2)
 
 
 @implements(np.stack)

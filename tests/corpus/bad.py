@@ -379,6 +379,15 @@ def einsum_of_a_misfit(x):
     return np.sum(np.einsum("ij,jk->ik", x, x))  # error
 
 
+def concatenates_a_held_tuple(x):
+    parts = (x, x * 2.0)  # error
+    return np.sum(np.concatenate(parts))
+
+
+def sums_a_list(x):
+    return np.sum([x, x])  # error
+
+
 def formats_a_string(x):
     label = f"{x:.2f}"  # error
     return x

@@ -406,6 +406,36 @@ def einsum_three(a, b, c, w):
     return np.einsum("i,ij,j->", a, b, c) * w
 
 
+def concatenate(a, b, w):
+    return np.sum(np.concatenate((a, b * 2.0, a)) * w)
+
+
+def concatenate_axis(a, b, w):
+    return np.sum(np.concatenate([a, b], axis=1) * w)
+
+
+def concatenate_flat(a, b, w):
+    return np.sum(np.concatenate((a, b), axis=None) * w)
+
+
+def stack(a, b, w):
+    return np.sum(np.stack([a, b, a * b]) * w)
+
+
+def stack_axis(a, b, w):
+    return np.sum(np.stack((a, b), axis=-1) * w)
+
+
+def stacks(a, b, w):  # vectors: rows, end to end, columns, depth
+    return (np.sum(np.vstack((a, b)) * w) + np.sum(np.hstack([a, b, a]) ** 2)
+            + np.sum(np.column_stack((a, b)) ** 3) + np.sum(np.sin(np.dstack((a, b)))))
+
+
+def stacks_of_matrices(a, b, w):
+    return (np.sum(np.vstack((a, b)) ** 2) + np.sum(np.hstack([a, b]) * w)
+            + np.sum(np.column_stack((a, b)) ** 3) + np.sum(np.sin(np.dstack((a, b)))))
+
+
 def cumsum(x, w):
     return np.sum(np.cumsum(x) * w)
 
@@ -580,6 +610,13 @@ CASES = [
     Case(einsum_ellipsis,
          shapes=(((2, 2, 3), (3, 4)), ((3, 4), (4, 2)), ((2, 1, 2, 3), (2, 3, 4)))),
     Case(einsum_three, shapes=(((2,), (2, 3), (3,)),)),
+    Case(concatenate, shapes=(((3,), (2,)), ((2, 3), (1, 3)))),
+    Case(concatenate_axis, shapes=(((2, 3), (2, 1)),)),
+    Case(concatenate_flat, shapes=(((2, 3), (3,)), ((2,), (2, 2)))),
+    Case(stack, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
+    Case(stack_axis, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
+    Case(stacks, shapes=(((3,), (3,)),)),
+    Case(stacks_of_matrices, shapes=(((2, 2), (2, 2)),)),
     Case(trace, shapes=((3, 3),)), Case(trace_stack, shapes=((3, 3, 2), (2, 3, 4))),
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),

@@ -46,6 +46,7 @@ from .syntax import (
     Program,
     Return,
     Scalar,
+    Sequence,
     Store,
     Transpose,
     While,
@@ -122,6 +123,16 @@ REDUCTIONS = {shape: [(source, axis, keepdims) for source in SHAPES if source
 
 # np.diff's results among SHAPES: of which source, along which axis (None: the last)
 DIFFERENCES = {(2,): [((3,), None)], (1, 3): [((2, 3), 0)]}
+
+# Arrays joined into SHAPES: (function, axis keyword or None, the operands' shapes)
+JOINS = {
+    (2, 3): [("concatenate", 0, ((1, 3), (1, 3))), ("stack", 0, ((3,), (3,))),
+             ("stack", -1, ((2,), (2,), (2,))), ("vstack", None, ((3,), (1, 3))),
+             ("column_stack", None, ((2,), (2,), (2,)))],
+    (2, 1, 3): [("stack", 0, ((1, 3), (1, 3))), ("concatenate", 1, ((2, 1, 3),))],
+    (3,): [("hstack", None, ((3,),)), ("concatenate", None, ((1, 3),))],
+    (1, 3): [("vstack", None, ((3,),)), ("concatenate", -1, ((1, 3),))],
+}
 
 # np.einsum's results among SHAPES: subscripts and operand shapes ("square": a (3, 3, 2)
 # made as np.trace's, for a diagonal); contractions, sums, outer products, broadcast 1s
@@ -751,7 +762,7 @@ class Builder:
                  "reduce": 2 if REDUCTIONS.get(shape) else 0,
                  "matmul": 1 if shape in ((), (2,), (3,)) else 0,
                  "trace": 1 if shape in ((), (2,), (3,)) else 0,
-                 "einsum": 1 if shape in EINSUMS else 0,
+                 "einsum": 1 if shape in EINSUMS else 0, "join": 1 if shape in JOINS else 0,
                  "cumsum": 1 if shape else 0, "diff": 1 if shape in DIFFERENCES else 0,
                  "where": 1 if shape else 0, "permute": 1 if len(shape) > 1 else 0,
                  "flip": 1 if shape else 0,
@@ -886,6 +897,14 @@ class Builder:
         left = Transpose(self.expr((2, 1, 3), scope, depth), (3, 1, 2))
         right = Transpose(self.expr((2, 3), scope, depth), (3, 2))
         return BinOp("*", left, right, (3, 3, 2))
+
+    def _join(self, shape, scope, depth):
+        """np.concatenate, np.stack, np.vstack, np.hstack or np.column_stack of a tuple or a
+        list of values (JOINS)."""
+        function, axis, shapes = self.pick(JOINS[shape])
+        sequence = Sequence(tuple(self.expr(s, scope, depth) for s in shapes), self.coin())
+        keywords = () if axis is None else (("axis", axis),)
+        return Call(f"np.{function}", (sequence,), shape, keywords)
 
     def _einsum(self, shape, scope, depth):
         """np.einsum with literal subscripts (EINSUMS)."""

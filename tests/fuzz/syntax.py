@@ -121,6 +121,19 @@ class Call(Expr):
 
 
 @dataclass
+class Sequence(Expr):
+    """`(a, b)` or `[a, b]` written as the arrays np.concatenate joins (not a value)."""
+
+    items: tuple
+    listed: bool = False
+    shape = None
+
+    def render(self, traced=False):
+        parts = ", ".join(item.render(traced) for item in self.items)
+        return f"[{parts}]" if self.listed else f"({parts},)"
+
+
+@dataclass
 class Method(Expr):
     """`operand.method(keywords)`: the array methods x.sum(axis=0), x.mean()."""
 

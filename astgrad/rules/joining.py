@@ -1,0 +1,52 @@
+"""Rules for arrays joined into one: np.concatenate, np.stack, np.vstack, np.hstack,
+np.column_stack, np.dstack.
+
+Each takes a sequence of arrays, written in the call as a tuple or a list (`sequence=True`:
+each element is an operand of its own); the adjoint of the sequence is a tuple of parts of
+the result's adjoint, one for each operand (astgrad/runtime/joining.py).
+"""
+
+import numpy as np
+
+from .. import shapes
+from ..runtime.joining import (
+    column_stack_adjoint,
+    concatenate,
+    dstack_adjoint,
+    hstack_adjoint,
+    joined_adjoint,
+    stacked_adjoint,
+    vstack_adjoint,
+)
+from .registry import rule
+from .templates import d
+
+
+@rule(np.concatenate, forward=concatenate, sequence=True, allocates=True, shape=shapes.joined)
+def concatenate_(ans, arrays, axis=0):
+    d[arrays] = joined_adjoint(d[ans], arrays, axis)
+
+
+@rule(np.stack, sequence=True, allocates=True, shape=shapes.stacked)
+def stack(ans, arrays, axis=0):
+    d[arrays] = stacked_adjoint(d[ans], arrays, axis)
+
+
+@rule(np.vstack, sequence=True, allocates=True, shape=shapes.vstacked)
+def vstack(ans, arrays):
+    d[arrays] = vstack_adjoint(d[ans], arrays)
+
+
+@rule(np.hstack, sequence=True, allocates=True, shape=shapes.hstacked)
+def hstack(ans, arrays):
+    d[arrays] = hstack_adjoint(d[ans], arrays)
+
+
+@rule(np.column_stack, sequence=True, allocates=True, shape=shapes.column_stacked)
+def column_stack(ans, arrays):
+    d[arrays] = column_stack_adjoint(d[ans], arrays)
+
+
+@rule(np.dstack, sequence=True, allocates=True, shape=shapes.dstacked)
+def dstack(ans, arrays):
+    d[arrays] = dstack_adjoint(d[ans], arrays)
