@@ -77,6 +77,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         **dict.fromkeys(["to_int", "floor_int", "ceil_int", "round_int", "trunc_int"], (1.5,)),
         "cumsum": (a,),
         "cumsum_adjoint": (a, a),
+        "concatenate": ((a, a), 0),
         "einsum": ("ij,jk->ik", a, b),
         "einsum_adjoint": (np.ones((rows, 3)), 0, "ij,jk->ik", a, b),
         "trace": (np.stack([square] * columns, axis=-1) if columns > 1 else square,),
