@@ -17,6 +17,7 @@ import operator
 
 import numpy as np
 import pytest
+import scipy.special
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -214,7 +215,8 @@ def joining(draw, new_axis=False, axis=True):
     axis: of one shape) and, where `axis`, the axis (np.concatenate's may be None)."""
     rank = draw(st.integers(1, 3))
     shape = draw(hnp.array_shapes(min_dims=rank, max_dims=rank, max_side=3))
-    at = draw(st.integers(-rank - new_axis, rank - 1 + new_axis))
+    given = draw(st.integers(0, 3)) > 0  # else the default axis, 0
+    at = draw(st.integers(-rank - new_axis, rank - 1 + new_axis)) if given else 0
     arrays = []
     for _ in range(draw(st.integers(1, 3))):
         own = list(shape)
@@ -223,9 +225,26 @@ def joining(draw, new_axis=False, axis=True):
         arrays.append(draw(hnp.arrays(np.float64, tuple(own), elements=st.floats(-1, 1))))
     if not axis:
         return (tuple(arrays),), {}
-    if not new_axis and draw(st.booleans()):
+    if given and not new_axis and draw(st.booleans()):
         at = None
-    return (tuple(arrays),), ({"axis": at} if draw(st.integers(0, 3)) else {})
+    return (tuple(arrays),), ({"axis": at} if given else {})
+
+
+@st.composite
+def weighted_reduction(draw):
+    """scipy.special.logsumexp's operands: a reduction's, with weights b of a's shape or
+    none."""
+    (a,), kwargs = draw(reduction())
+    if draw(st.booleans()):
+        kwargs["b"] = draw(hnp.arrays(np.float64, a.shape, elements=st.floats(0.5, 1)))
+    return (a,), kwargs
+
+
+@st.composite
+def along(draw):
+    """An array and one of its axes or none (scipy.special.softmax)."""
+    a = array(draw)
+    return (a,), {"axis": draw(st.sampled_from([None, *range(a.ndim), -1]))}
 
 
 @st.composite
@@ -246,6 +265,8 @@ EXAMPLES = {
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
     np.einsum: contraction(),
+    scipy.special.logsumexp: weighted_reduction(),
+    **dict.fromkeys([scipy.special.softmax, scipy.special.log_softmax], along()),
     np.concatenate: joining(),
     np.stack: joining(new_axis=True),
     **dict.fromkeys([np.vstack, np.hstack, np.column_stack, np.dstack], joining(axis=False)),
@@ -386,6 +407,8 @@ NOT_IN_THE_TAPE = {
     **dict.fromkeys([np.asarray, np.array, np.float64, np.float32],
                     "NumPy makes an ndarray of its argument without asking it (no dispatch)"),
     np.full: "NumPy writes the fill value into a new array without asking it (no dispatch)",
+    **dict.fromkeys([scipy.special.logsumexp, scipy.special.softmax, scipy.special.log_softmax],
+                    "SciPy's Python function makes an array of its argument (no dispatch)"),
 }
 
 

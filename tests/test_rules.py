@@ -67,6 +67,34 @@ def test_float32_arrays_give_float32_gradients(case, jit):
     check()
 
 
+# SciPy's Python functions make a NumPy array of a tensor (no dispatch): their cases are
+# checked against twins written with the tape's methods
+SCIPY_TWINS = {
+    "logsumexp": lambda x, w: x.logsumexp() * w,
+    "logsumexp_axis": lambda x, w: (x.logsumexp(1, keepdim=True) * w).sum(),
+    "logsumexp_weights": lambda x, b, w: ((x + b.log()).logsumexp(0) * w).sum(),
+    "softmax": lambda x, w: (x.softmax(-1) * w).sum(),
+    "log_softmax": lambda x, w: ((x - x.logsumexp()) * w).sum(),
+}
+
+
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "python"])
+@pytest.mark.parametrize("name", sorted(SCIPY_TWINS))
+def test_scipy_functions_agree_with_their_twins_on_the_tape(name, jit):
+    case = next(c for c in CASES if c.name == name)
+
+    @given(case_inputs(case, jit=True))
+    def check(args):
+        wrt = tuple(range(_arity(case)))
+        gradients = astgrad.grad(case.function, wrt, jit=jit)(*args)
+        tensors = [tape.tensor(a, requires_grad=True) for a in args[:-1]]
+        SCIPY_TWINS[name](*tensors, args[-1]).backward()
+        for gradient, tensor in zip(gradients, tensors):
+            np.testing.assert_allclose(gradient, tensor.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+    check()
+
+
 def test_python_floats_give_python_floats():
     from .corpus.rules import mul
 

@@ -19,13 +19,14 @@ _generator = np.random.default_rng(0)
 
 __all__ = [
     "abs", "acos", "add", "amax", "amin", "arange", "argmax", "argmin", "asin", "atan", "atan2",
-    "bool_", "cat", "ceil", "clamp", "clip", "cos", "cosh", "default_generator", "div", "dot",
-    "einsum", "exp", "expm1", "eye", "flatten", "float16", "float32", "float64", "floor",
-    "from_numpy", "full", "hypot", "int32", "int64", "linspace", "log", "log1p", "log_softmax",
-    "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mul", "ones",
-    "ones_like", "outer", "permute", "pow", "rand", "randn", "relu", "reshape", "round", "sigmoid",
-    "sign", "sin", "sinh", "softmax", "sqrt", "square", "squeeze", "stack", "sub", "sum", "t",
-    "tan", "tanh", "tensor", "trace", "transpose", "unsqueeze", "where", "zeros", "zeros_like",
+    "bool_", "cat", "ceil", "clamp", "clip", "cos", "cosh", "default_generator", "digamma", "div",
+    "dot", "einsum", "erf", "erfc", "exp", "expm1", "eye", "flatten", "float16", "float32",
+    "float64", "floor", "from_numpy", "full", "hypot", "int32", "int64", "lgamma", "linspace",
+    "log", "log1p", "log_softmax", "logit", "logsumexp", "manual_seed", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "mm", "mul", "ones", "ones_like", "outer", "permute", "pow", "rand",
+    "randn", "relu", "reshape", "round", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt",
+    "square", "squeeze", "stack", "sub", "sum", "t", "tan", "tanh", "tensor", "trace", "transpose",
+    "unsqueeze", "where", "xlogy", "zeros", "zeros_like",
 ]
 
 
@@ -129,6 +130,9 @@ sigmoid, relu, softmax, log_softmax = (Tensor.sigmoid, Tensor.relu, Tensor.softm
 sum, mean, max, min, amax, amin = (Tensor.sum, Tensor.mean, Tensor.max,  # noqa: A001
                                    Tensor.min, Tensor.amax, Tensor.amin)
 argmax, argmin, trace = Tensor.argmax, Tensor.argmin, Tensor.trace
+erf, erfc, lgamma, digamma, logit, xlogy, logsumexp = (
+    Tensor.erf, Tensor.erfc, Tensor.lgamma, Tensor.digamma, Tensor.logit, Tensor.xlogy,
+    Tensor.logsumexp)
 reshape, flatten, squeeze, unsqueeze = (Tensor.reshape, Tensor.flatten, Tensor.squeeze,
                                         Tensor.unsqueeze)
 transpose, permute, t, clamp, clip = (Tensor.transpose, Tensor.permute, Tensor.t,

@@ -8,10 +8,11 @@ tables still runs when no gradient is asked of it; with one, it is an error that
 """
 
 import numpy as np
+import scipy.special
 
 from ..errors import TapeError
 from . import functions
-from .ops import arrays, elementwise, linalg, reductions
+from .ops import arrays, elementwise, linalg, reductions, special
 from .tensor import FUNCTIONS, UFUNCS, Tensor, apply, unwrap
 
 UFUNCS.update({
@@ -39,6 +40,11 @@ UFUNCS.update({
     np.rad2deg: elementwise.rad2deg, np.degrees: elementwise.rad2deg,
     np.fmax: elementwise.fmax, np.fmin: elementwise.fmin, np.copysign: elementwise.copysign,
     np.conjugate: elementwise.conjugate, np.heaviside: elementwise.heaviside,
+    # SciPy's special functions that are ufuncs (logsumexp, softmax are not: no dispatch)
+    scipy.special.erf: special.erf, scipy.special.erfc: special.erfc,
+    scipy.special.gammaln: special.lgamma, scipy.special.digamma: special.digamma,
+    scipy.special.expit: elementwise.sigmoid, scipy.special.logit: special.logit,
+    scipy.special.xlogy: special.xlogy, scipy.special.xlog1py: special.xlog1py,
 })
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import TapeError
 from .format import tensor_repr
 from .graph import Leaf, Node, backward, is_grad_enabled
-from .ops import Primitive, arrays, elementwise, linalg, reductions
+from .ops import Primitive, arrays, elementwise, linalg, reductions, special
 
 UFUNCS: dict = {}  # NumPy ufunc -> Primitive, filled by numpy_api
 FUNCTIONS: dict = {}  # NumPy function -> its implementation on tensors, filled by numpy_api
@@ -451,6 +451,20 @@ class Tensor:
 
     def log_softmax(self, dim: int = -1) -> Tensor:
         return apply(reductions.log_softmax, self, axis=dim)
+
+    erf = _unary(special.erf, "the error function")
+    erfc = _unary(special.erfc, "1 - erf(x)")
+    lgamma = _unary(special.lgamma, "log |Γ(x)|")
+    digamma = _unary(special.digamma, "d/dx log Γ(x)")
+    logit = _unary(special.logit, "log(x / (1 - x))")
+
+    def xlogy(self, other) -> Tensor:
+        """x log(other), 0 where x is 0."""
+        return apply(special.xlogy, self, other)
+
+    def logsumexp(self, dim=None, keepdim: bool = False) -> Tensor:
+        """log(sum(exp(x))) over `dim` (one, or all), without overflow."""
+        return apply(special.logsumexp, self, axis=dim, keepdims=keepdim)
 
     # -- reductions ---------------------------------------------------------------------------
 

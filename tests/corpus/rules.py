@@ -11,6 +11,7 @@ import operator
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.special
 
 # -- operators --------------------------------------------------------------------------
 
@@ -436,6 +437,47 @@ def stacks_of_matrices(a, b, w):
             + np.sum(np.column_stack((a, b)) ** 3) + np.sum(np.sin(np.dstack((a, b)))))
 
 
+def error_functions(x, w):
+    return np.sum((scipy.special.erf(x) + 0.5 * scipy.special.erfc(x)
+                   + scipy.special.expit(x)) * w)
+
+
+def gamma_functions(x, w):
+    return np.sum((scipy.special.gammaln(x) + scipy.special.digamma(x)) * w)
+
+
+def math_special(x, w):
+    return (math.erf(x) + math.erfc(x) + math.lgamma(x)) * w
+
+
+def logit(x, w):
+    return np.sum(scipy.special.logit(x) * w)
+
+
+def xlogy(x, y, w):
+    return np.sum((scipy.special.xlogy(x, y) + scipy.special.xlog1py(x, y)) * w)
+
+
+def logsumexp(x, w):
+    return scipy.special.logsumexp(x) * w
+
+
+def logsumexp_axis(x, w):
+    return np.sum(scipy.special.logsumexp(x, axis=1, keepdims=True) * w)
+
+
+def logsumexp_weights(x, b, w):
+    return np.sum(scipy.special.logsumexp(x, axis=0, b=b) * w)
+
+
+def softmax(x, w):
+    return np.sum(scipy.special.softmax(x, axis=-1) * w)
+
+
+def log_softmax(x, w):
+    return np.sum(scipy.special.log_softmax(x) * w)
+
+
 def cumsum(x, w):
     return np.sum(np.cumsum(x) * w)
 
@@ -617,6 +659,12 @@ CASES = [
     Case(stack_axis, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
     Case(stacks, shapes=(((3,), (3,)),)),
     Case(stacks_of_matrices, shapes=(((2, 2), (2, 2)),)),
+    Case(error_functions), Case(gamma_functions, 0.2, 3.0), Case(logit, 0.05, 0.95),
+    Case(math_special, 0.3, 3.0, shapes=((),), scalar_only=True),
+    Case(xlogy, 0.2, 2.0, shapes=BINARY), Case(logsumexp, shapes=((3,), (2, 3))),
+    Case(logsumexp_axis, shapes=MATRIX),
+    Case(logsumexp_weights, 0.2, 2.0, shapes=(((2, 3), (2, 3)), ((2, 3), (3,)))),
+    Case(softmax, shapes=((3,), (2, 3))), Case(log_softmax, shapes=((3,), (2, 3))),
     Case(trace, shapes=((3, 3),)), Case(trace_stack, shapes=((3, 3, 2), (2, 3, 4))),
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),

@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 
 import numpy as np
+import scipy.special
 from hypothesis import assume, event, note
 
 import astgrad
@@ -72,9 +73,37 @@ def _tape_numpy() -> types.ModuleType:
 TAPE_NUMPY = _tape_numpy()
 
 
+def _tape_scipy() -> types.SimpleNamespace:
+    """scipy, with special.logsumexp, softmax and log_softmax as a PyTorch port calls them:
+    SciPy's Python functions make arrays of tensors (no dispatch)."""
+    def along(method, x, axis):
+        if not isinstance(x, tape.Tensor):
+            return getattr(scipy.special, method.__name__)(x, axis=axis)
+        if axis is None:  # all of it: along the one axis of its elements in a row
+            return method(x.reshape(-1), 0).reshape(x.shape)
+        return method(x, axis)
+
+    def logsumexp(a, axis=None, keepdims=False):
+        if not isinstance(a, tape.Tensor):
+            return scipy.special.logsumexp(a, axis=axis, keepdims=keepdims)
+        if axis is None:
+            total = a.reshape(-1).logsumexp(0)
+            return total.reshape((1,) * a.ndim) if keepdims else total
+        return a.logsumexp(axis, keepdim=keepdims)
+
+    special = types.SimpleNamespace(**vars(scipy.special))
+    special.logsumexp = logsumexp
+    special.softmax = lambda x, axis=None: along(tape.Tensor.softmax, x, axis)
+    special.log_softmax = lambda x, axis=None: along(tape.Tensor.log_softmax, x, axis)
+    return types.SimpleNamespace(special=special)
+
+
+TAPE_SCIPY = _tape_scipy()
+
+
 def for_the_tape(function: types.FunctionType) -> types.FunctionType:
     """`function`, and the functions of its module it calls, seeing TAPE_NUMPY as `np`."""
-    namespace = dict(function.__globals__, np=TAPE_NUMPY)
+    namespace = dict(function.__globals__, np=TAPE_NUMPY, scipy=TAPE_SCIPY)
     for name, value in list(namespace.items()):
         if isinstance(value, types.FunctionType) and value.__globals__ is function.__globals__:
             namespace[name] = types.FunctionType(value.__code__, namespace, value.__name__,

@@ -813,8 +813,14 @@ class Builder:
     def _function(self, shape, scope, depth):
         name = self.pick(["np.sin", "np.tanh", "np.exp", "np.cos", "np.log", "np.sqrt",
                           "np.arctan", "np.abs", "np.arcsinh", "np.sinc", "np.deg2rad",
-                          "np.fabs", "np.cbrt"])
-        if name in ("np.log", "np.sqrt"):
+                          "np.fabs", "np.cbrt", "scipy.special.erf", "scipy.special.expit",
+                          "scipy.special.gammaln"])
+        if shape and self.coin(6):  # along an axis, or all of it
+            axis = self.pick([None, *range(len(shape)), -1])
+            return Call(f"scipy.special.{self.pick(['softmax', 'log_softmax'])}",
+                        (self.expr(shape, scope, depth),), shape,
+                        (("axis", axis),) if axis is not None else ())
+        if name in ("np.log", "np.sqrt", "scipy.special.gammaln"):
             return Call(name, (self.positive(shape, scope, depth),), shape)
         # (cbrt's slope is infinite at 0: finite differences need the same margin as abs's)
         kink = {"np.abs": "abs", "np.fabs": "fabs", "np.cbrt": "cbrt"}.get(name)
@@ -859,7 +865,7 @@ class Builder:
         np.nansum, np.nanmean or np.average of a larger array, to `shape`."""
         source, axis, keepdims = self.pick(REDUCTIONS[shape])
         function = self.pick(["sum", "mean", "max", "min", "prod", "var", "std", "ptp",
-                              "nansum", "nanmean", "average"])
+                              "nansum", "nanmean", "average", "logsumexp"])
         operand = self.expr(source, scope, depth)
         keywords = (("axis", axis),) if axis is not None else ()
         if keepdims:
@@ -867,7 +873,8 @@ class Builder:
         if function in ("sum", "mean") and self.coin(4):
             return Method(operand, function, shape, keywords)
         kink = function if function in ("max", "min", "ptp", "std") else None
-        return Call(f"np.{function}", (operand,), shape, keywords, kink)
+        module = "scipy.special" if function == "logsumexp" else "np"
+        return Call(f"{module}.{function}", (operand,), shape, keywords, kink)
 
     def _matmul(self, shape, scope, depth):
         options = {(): [((3,), (3,)), ((2,), (2,))], (2,): [((2, 3), (3,))],

@@ -443,7 +443,8 @@ class Program:
     main: Function
 
     def source(self, traced: bool = False) -> str:
-        lines = ['"""A program drawn by tests/fuzz/programs.py."""', "", "import numpy as np"]
+        lines = ['"""A program drawn by tests/fuzz/programs.py."""', "", "import numpy as np",
+                 "import scipy.special"]
         globals_ = [f"{name} = {_constant_text(value)}" for name, value in self.constants.items()]
         if traced:
             globals_.append("_trace = None  # a Trace, set by the caller")

@@ -29,6 +29,10 @@ INEXPRESSIBLE = {
     "math_functions": FLOAT_OF_TENSOR, "builtins_functions": FLOAT_OF_TENSOR,
     "floor_ceil": FLOAT_OF_TENSOR, "aliases": "np.asarray of a tensor",
     "full_active": "np.full(3, x) copies x into a NumPy array",
+    "math_special": FLOAT_OF_TENSOR,
+    **dict.fromkeys(["logsumexp", "logsumexp_axis", "logsumexp_weights", "softmax",
+                     "log_softmax"], "SciPy's Python functions make a NumPy array of a tensor "
+                    "(no dispatch): tests/tape/test_torch_ops.py checks their twins"),
     # control flow
     "stepped_range": FLOAT_OF_TENSOR, "clipped_walk": FLOAT_OF_TENSOR,
     "fixed_point_cos": FLOAT_OF_TENSOR, "norm_by_loop": FLOAT_OF_TENSOR,
