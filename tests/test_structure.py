@@ -77,3 +77,25 @@ def test_a_circle_is_found():
 
 def test_no_module_imports_one_that_imports_it_back():
     assert _cycle(import_graph()) is None
+
+
+def test_scipy_is_imported_by_the_program_not_by_astgrad(tmp_path):
+    """`import astgrad` leaves SciPy out (a tenth of a second); a program that imports it
+    after astgrad still gets its rules (rules/registry.py registers them on the first look)."""
+    import subprocess
+    import sys
+
+    script = ("import sys, astgrad; before = 'scipy.special' in sys.modules\n"
+              "import scipy.special\n"
+              "def f(x):\n"
+              "    return scipy.special.erf(x) * scipy.special.expit(x)\n"
+              "print(before, round(astgrad.grad(f, jit=False)(0.5), 12))")
+    program = tmp_path / "program.py"  # (astgrad reads the function's source)
+    program.write_text(script)
+    out = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    import math
+    sigmoid = 1 / (1 + math.exp(-0.5))
+    expected = (2 / math.sqrt(math.pi) * math.exp(-0.25) * sigmoid
+                + math.erf(0.5) * sigmoid * (1 - sigmoid))
+    assert out == ["False", str(round(expected, 12))]

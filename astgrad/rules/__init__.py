@@ -9,7 +9,8 @@
     products.py     matmul (@), dot, outer, trace, einsum
     joining.py      concatenate, stack, vstack, hstack, column_stack, dstack
     special.py      scipy.special: erf, erfc, gammaln, digamma, expit, logit, xlogy,
-                    xlog1py, logsumexp, softmax, log_softmax
+                    xlog1py, logsumexp, softmax, log_softmax (registered once SciPy is
+                    imported: registry.py)
     statistics.py   prod, var, std, ptp, nansum, nanmean, average; cumprod, diff
     layout.py       expand_dims, atleast_2d, broadcast_to, flip(ud/lr), swapaxes, moveaxis,
                     tril, triu
@@ -45,7 +46,6 @@ from . import (  # noqa: F401  (registering is importing)
     layout,
     operators,
     products,
-    special,
     statistics,
 )
 from .registry import declare, declared, facts_of, lookup, rule, zero_derivative

@@ -22,6 +22,7 @@ from ..runtime import (
     to_int,
     trunc_int,
 )
+from ..runtime.special import digamma
 from .registry import rule, zero_derivative
 from .templates import d
 
@@ -145,6 +146,21 @@ def sinh(ans, x):
 @rule(np.cosh, math.cosh)
 def cosh(ans, x):
     return np.sinh(x)
+
+
+@rule(math.erf)  # (scipy.special.erf's rule: special.py)
+def math_erf(ans, x):
+    return 1.1283791670955126 * np.exp(-x * x)  # 2 / sqrt(pi) exp(-x²)
+
+
+@rule(math.erfc)
+def math_erfc(ans, x):
+    return -1.1283791670955126 * np.exp(-x * x)
+
+
+@rule(math.lgamma)
+def math_lgamma(ans, x):
+    return digamma(x)
 
 
 @rule(np.tanh, math.tanh)

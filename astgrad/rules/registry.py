@@ -21,6 +21,9 @@ will be declared here too.)
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 from ..runtime.facts import NOTHING_KNOWN, Facts
 from ..runtime.facts import facts_of as helper_facts
 from .templates import Rule, parse_template
@@ -39,9 +42,25 @@ def _key(primitive: object) -> object:
         return ("id", id(primitive))
 
 
+# The rules of a library astgrad does not import itself, registered the first time the registry
+# is asked after the program imported the library: importing scipy.special takes a tenth of a
+# second that `import astgrad` does not pay. (library module, the module of its rules)
+_LATER = [("scipy.special", "astgrad.rules.special")]
+
+
+def _register_later() -> None:
+    for library, rules in _LATER:
+        if library in sys.modules and rules not in sys.modules:
+            importlib.import_module(rules)
+
+
 def lookup(primitive: object) -> Rule | None:
     """The rule of a primitive, a zero rule, or None when astgrad knows nothing about it."""
-    return _RULES.get(_key(primitive))
+    found = _RULES.get(_key(primitive))
+    if found is None:
+        _register_later()
+        found = _RULES.get(_key(primitive))
+    return found
 
 
 def facts_of(obj: object) -> Facts:
@@ -49,11 +68,14 @@ def facts_of(obj: object) -> Facts:
     the helper, with the primitive's rule, or by `declare`; nothing for anything else."""
     if hasattr(obj, "astgrad_facts"):
         return helper_facts(obj)
+    if _key(obj) not in _FACTS and _key(obj) not in _FORWARDS:
+        _register_later()
     return _FACTS.get(_key(obj)) or _FORWARDS.get(_key(obj), NOTHING_KNOWN)
 
 
 def declared() -> dict[object, Facts]:
     """Every primitive the registry knows, with its facts."""
+    _register_later()
     return dict(_FACTS)
 
 

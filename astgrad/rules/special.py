@@ -1,13 +1,14 @@
-"""Rules for SciPy's special functions (scipy.special) and their math twins: erf, erfc,
-gammaln (math.lgamma), digamma, expit, logit, xlogy, xlog1py; logsumexp (one axis or all,
-weights b), softmax and log_softmax.
+"""Rules for SciPy's special functions (scipy.special): erf, erfc, gammaln, digamma, expit,
+logit, xlogy, xlog1py; logsumexp (one axis or all, weights b), softmax and log_softmax. (Their
+math twins, math.erf, math.erfc and math.lgamma, are in elementwise.py.)
+
+The registry imports this module the first time it looks a function up after SciPy is
+imported (registry.py), so that `import astgrad` does not import SciPy.
 
 numba compiles none of scipy.special: generated code calls astgrad's versions
 (astgrad/runtime/special.py). At the kinks PyTorch's conventions hold: xlogy's derivative in
 x is 0 where x is 0 (as its value is), xlog1py's is log1p(y) there too.
 """
-
-import math
 
 import numpy as np
 import scipy.special
@@ -35,17 +36,17 @@ from .registry import rule
 from .templates import d
 
 
-@rule(scipy.special.erf, math.erf, forward=erf, forward_always=True)
+@rule(scipy.special.erf, forward=erf, forward_always=True)
 def erf_(ans, x):
     return 1.1283791670955126 * np.exp(-x * x)  # 2 / sqrt(pi) exp(-x²)
 
 
-@rule(scipy.special.erfc, math.erfc, forward=erfc, forward_always=True)
+@rule(scipy.special.erfc, forward=erfc, forward_always=True)
 def erfc_(ans, x):
     return -1.1283791670955126 * np.exp(-x * x)
 
 
-@rule(scipy.special.gammaln, math.lgamma, forward=gammaln, forward_always=True)
+@rule(scipy.special.gammaln, forward=gammaln, forward_always=True)
 def gammaln_(ans, x):
     return digamma(x)
 

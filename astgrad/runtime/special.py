@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.special
 from numba import njit, types
 from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
@@ -23,6 +22,14 @@ from ..shapes import of_second, same
 from .elementwise import compiled_binary, compiled_unary
 from .facts import helper
 from .reductions import _reduction, unreduce
+
+
+def _scipy():
+    """scipy.special, imported when a helper first runs as Python: `import astgrad` does not
+    pay the tenth of a second it takes."""
+    import scipy.special
+    return scipy.special
+
 
 # -- scalar kernels ----------------------------------------------------------------------------
 
@@ -104,55 +111,55 @@ def _xlog1py(x, y):
 @helper(elementwise=True)
 def erf(x):
     """scipy.special.erf(x), compilable by numba."""
-    return scipy.special.erf(x)
+    return _scipy().erf(x)
 
 
 @helper(elementwise=True)
 def erfc(x):
     """scipy.special.erfc(x), compilable by numba."""
-    return scipy.special.erfc(x)
+    return _scipy().erfc(x)
 
 
 @helper(elementwise=True)
 def gammaln(x):
     """scipy.special.gammaln(x): log |Γ(x)|, compilable by numba."""
-    return scipy.special.gammaln(x)
+    return _scipy().gammaln(x)
 
 
 @helper(elementwise=True)
 def digamma(x):
     """scipy.special.digamma(x), compilable by numba."""
-    return scipy.special.digamma(x)
+    return _scipy().digamma(x)
 
 
 @helper(elementwise=True)
 def trigamma(x):
     """scipy.special.polygamma(1, x): the derivative of digamma, compilable by numba."""
-    return scipy.special.polygamma(1, x)
+    return _scipy().polygamma(1, x)
 
 
 @helper(elementwise=True)
 def expit(x):
     """scipy.special.expit(x): 1 / (1 + exp(-x)), compilable by numba."""
-    return scipy.special.expit(x)
+    return _scipy().expit(x)
 
 
 @helper(elementwise=True)
 def logit(x):
     """scipy.special.logit(x): log(x / (1 - x)), compilable by numba."""
-    return scipy.special.logit(x)
+    return _scipy().logit(x)
 
 
 @helper(elementwise=True)
 def xlogy(x, y):
     """scipy.special.xlogy(x, y): x log(y), 0 where x is 0, compilable by numba."""
-    return scipy.special.xlogy(x, y)
+    return _scipy().xlogy(x, y)
 
 
 @helper(elementwise=True)
 def xlog1py(x, y):
     """scipy.special.xlog1py(x, y): x log(1 + y), 0 where x is 0, compilable by numba."""
-    return scipy.special.xlog1py(x, y)
+    return _scipy().xlog1py(x, y)
 
 
 compiled_unary(erf, register_jitable(lambda x: math.erf(x)))
@@ -191,7 +198,7 @@ def _along(v):
 
 
 def _reduce_logsumexp(a, axis=None, keepdims=False):
-    return scipy.special.logsumexp(a, axis=axis, keepdims=keepdims)
+    return _scipy().logsumexp(a, axis=axis, keepdims=keepdims)
 
 
 overload(_reduce_logsumexp, prefer_literal=True)(_reduction(njit(_whole), njit(_along)))
@@ -206,7 +213,7 @@ def _reduced_shape(a, axis=None, b=None, keepdims=False, *_):
 def logsumexp(a, axis=None, b=None, keepdims=False):
     """scipy.special.logsumexp(a, axis, b, keepdims) (one axis or None), compilable by
     numba: with weights b, of a + log(b)."""
-    return scipy.special.logsumexp(a, axis=axis, b=b, keepdims=keepdims)
+    return _scipy().logsumexp(a, axis=axis, b=b, keepdims=keepdims)
 
 
 @overload(logsumexp, prefer_literal=True)
@@ -246,7 +253,7 @@ def _weighted(share, b):
 @helper(allocates=True, shape=same)
 def softmax(x, axis=None):
     """scipy.special.softmax(x, axis), compilable by numba."""
-    return scipy.special.softmax(x, axis=axis)
+    return _scipy().softmax(x, axis=axis)
 
 
 @overload(softmax, prefer_literal=True)
@@ -258,7 +265,7 @@ def _softmax(x, axis=None):
 @helper(allocates=True, shape=same)
 def log_softmax(x, axis=None):
     """scipy.special.log_softmax(x, axis), compilable by numba."""
-    return scipy.special.log_softmax(x, axis=axis)
+    return _scipy().log_softmax(x, axis=axis)
 
 
 @overload(log_softmax, prefer_literal=True)
