@@ -121,6 +121,14 @@ def stacked(arrays, axis=0, *_, **__) -> tuple:
     return first[:at] + (len(arrays),) + first[at:]
 
 
+def arrayed(a, *_, **__) -> tuple:
+    """np.array: of a sequence, its length and then its elements' shape; of an array, its
+    shape."""
+    if isinstance(a, tuple | list):
+        return (len(a), *shape_of(a[0]))
+    return shape_of(a)
+
+
 def _joined_as(arrays, promote, axis: int) -> tuple:
     return joined([_Shaped(promote(shape_of(a))) for a in arrays], axis)
 

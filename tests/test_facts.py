@@ -78,6 +78,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "cumsum": (a,),
         "cumsum_adjoint": (a, a),
         "concatenate": ((a, a), 0),
+        "array": ((a, a),),
         **dict.fromkeys(["erf", "erfc", "expit"], (a,)),
         **dict.fromkeys(["gammaln", "digamma", "trigamma"], (np.abs(a) + 0.5,)),
         "logit": (0.4 * a + 0.5,),

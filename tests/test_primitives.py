@@ -231,6 +231,20 @@ def joining(draw, new_axis=False, axis=True):
 
 
 @st.composite
+def arraying(draw):
+    """np.array's operand: an array, or a tuple of numbers or of arrays of one shape."""
+    form = draw(st.sampled_from(["array", "numbers", "arrays"]))
+    if form == "array":
+        return (array(draw),), {}
+    if form == "numbers":
+        return (tuple(draw(st.lists(st.floats(-1, 1), min_size=1, max_size=4))),), {}
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, max_side=3))
+    count = draw(st.integers(1, 3))
+    return (tuple(draw(hnp.arrays(np.float64, shape, elements=st.floats(-1, 1)))
+                  for _ in range(count)),), {}
+
+
+@st.composite
 def weighted_reduction(draw):
     """scipy.special.logsumexp's operands: a reduction's, with weights b of a's shape or
     none."""
@@ -265,6 +279,7 @@ EXAMPLES = {
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
     np.einsum: contraction(),
+    np.array: arraying(),
     scipy.special.logsumexp: weighted_reduction(),
     **dict.fromkeys([scipy.special.softmax, scipy.special.log_softmax], along()),
     np.concatenate: joining(),
@@ -284,7 +299,7 @@ EXAMPLES = {
     np.reshape: reshaping(),
     Method("reshape"): reshaping(spread=True),
     **dict.fromkeys([Attribute("T"), np.ravel, Method("ravel"), Method("flatten"), np.asarray,
-                     np.copy, np.array, Method("copy"), np.zeros_like, np.ones_like,
+                     np.copy, Method("copy"), np.zeros_like, np.ones_like,
                      np.empty_like, np.argsort, Method("argsort"), np.ndim, np.size, len,
                      Attribute("ndim"), Attribute("size"), runtime.stop_gradient, np.squeeze,
                      np.atleast_1d, np.atleast_2d, Method("squeeze"), Method("view")],

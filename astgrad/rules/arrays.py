@@ -95,7 +95,7 @@ def asarray(ans, a):
     d[a] = d[ans]
 
 
-@rule(np.copy, np.array, Method("copy"), allocates=True, shape=same)
+@rule(np.copy, Method("copy"), allocates=True, shape=same)
 def copy(ans, a):
     d[a] = d[ans]
 

@@ -1,5 +1,5 @@
 """Rules for arrays joined into one: np.concatenate, np.stack, np.vstack, np.hstack,
-np.column_stack, np.dstack.
+np.column_stack, np.dstack, and np.array of numbers or arrays.
 
 Each takes a sequence of arrays, written in the call as a tuple or a list (`sequence=True`:
 each element is an operand of its own); the adjoint of the sequence is a tuple of parts of
@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import shapes
 from ..runtime.joining import (
+    array,
     column_stack_adjoint,
     concatenate,
     dstack_adjoint,
@@ -50,3 +51,11 @@ def column_stack(ans, arrays):
 @rule(np.dstack, sequence=True, allocates=True, shape=shapes.dstacked)
 def dstack(ans, arrays):
     d[arrays] = dstack_adjoint(d[ans], arrays)
+
+
+# np.array(x) copies an array; np.array((a, b, c)) of numbers or of arrays of one shape stacks
+# them: the adjoint of element k is row k of the result's.
+@rule(np.array, forward=array, forward_always=True, sequence=True, allocates=True,
+      shape=shapes.arrayed)
+def array_(ans, a):
+    d[a] = d[ans]

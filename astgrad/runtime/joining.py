@@ -15,6 +15,7 @@ import numpy as np
 from numba import literally, types
 from numba.core.errors import TypingError
 from numba.extending import overload
+from numba.np.numpy_support import as_dtype
 
 from .facts import helper
 
@@ -34,6 +35,30 @@ def _concatenate(arrays, axis=0):
     namespace = {"np": np}
     exec(f"def flattened(arrays, axis=0):\n    return np.concatenate(({flat},))", namespace)
     return namespace["flattened"]
+
+
+def array(a):
+    """np.array(a), compilable by numba for a tuple of numbers (of any float or int types)
+    or of arrays of one shape (stacked), as for an array (a copy)."""
+    return np.array(a)
+
+
+@overload(array)
+def _array(a):
+    if isinstance(a, types.Array):
+        return lambda a: a.copy()
+    if not isinstance(a, types.BaseTuple):
+        return lambda a: np.array(a)
+    if all(isinstance(t, types.Array) for t in a):
+        return lambda a: np.stack(a)
+    if not all(isinstance(t, types.Number) for t in a):
+        raise TypingError(f"astgrad: np.array of {a}: numbers, or arrays of one shape")
+    kind = np.result_type(*(as_dtype(t) for t in a)).type
+    fills = "".join(f"    out[{k}] = a[{k}]\n" for k in range(len(a)))
+    namespace = {"np": np, "KIND": kind}
+    exec(f"def filled(a):\n    out = np.empty({len(a)}, KIND)\n{fills}    return out",
+         namespace)
+    return namespace["filled"]
 
 
 def _lengths(arrays, axis: int, rank: int) -> list[int]:

@@ -67,6 +67,9 @@ def _tape_numpy() -> types.ModuleType:
     shim.empty_like = lambda a: tape.zeros_like(a, dtype=np.float64)
     shim.copy = lambda a: np.copy(a) if isinstance(a, tape.Tensor) else tape.tensor(
         a, dtype=np.float64)
+    # (np.array of values stacks them, as torch.stack does)
+    shim.array = lambda a: tape.stack([tape.tensor(v, dtype=np.float64) if not isinstance(
+        v, tape.Tensor) else v for v in a]) if isinstance(a, tuple | list) else np.copy(a)
     return shim
 
 

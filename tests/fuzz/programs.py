@@ -128,9 +128,11 @@ DIFFERENCES = {(2,): [((3,), None)], (1, 3): [((2, 3), 0)]}
 JOINS = {
     (2, 3): [("concatenate", 0, ((1, 3), (1, 3))), ("stack", 0, ((3,), (3,))),
              ("stack", -1, ((2,), (2,), (2,))), ("vstack", None, ((3,), (1, 3))),
-             ("column_stack", None, ((2,), (2,), (2,)))],
+             ("column_stack", None, ((2,), (2,), (2,))), ("array", None, ((3,), (3,)))],
     (2, 1, 3): [("stack", 0, ((1, 3), (1, 3))), ("concatenate", 1, ((2, 1, 3),))],
-    (3,): [("hstack", None, ((3,),)), ("concatenate", None, ((1, 3),))],
+    (3,): [("hstack", None, ((3,),)), ("concatenate", None, ((1, 3),)),
+           ("array", None, ((), (), ()))],
+    (2,): [("array", None, ((), ()))],
     (1, 3): [("vstack", None, ((3,),)), ("concatenate", -1, ((1, 3),))],
 }
 

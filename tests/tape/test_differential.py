@@ -30,6 +30,7 @@ INEXPRESSIBLE = {
     "floor_ceil": FLOAT_OF_TENSOR, "aliases": "np.asarray of a tensor",
     "full_active": "np.full(3, x) copies x into a NumPy array",
     "math_special": FLOAT_OF_TENSOR,
+    "array_of_values": "np.array makes a NumPy array of tensors (no dispatch)",
     **dict.fromkeys(["logsumexp", "logsumexp_axis", "logsumexp_weights", "softmax",
                      "log_softmax"], "SciPy's Python functions make a NumPy array of a tensor "
                     "(no dispatch): tests/tape/test_torch_ops.py checks their twins"),
