@@ -159,6 +159,18 @@ def dstacked(arrays) -> tuple:
                       else s, 2)
 
 
+def inner(a, b) -> tuple:
+    """np.inner: the last axes of both summed."""
+    from .subscripts import inner_subscripts
+    return einsum(inner_subscripts((len(shape_of(a)), len(shape_of(b)))), a, b)
+
+
+def tensordot(a, b, axes=2) -> tuple:
+    """np.tensordot with a number of axes: a's last `axes` summed with b's first."""
+    from .subscripts import tensordot_subscripts
+    return einsum(tensordot_subscripts((len(shape_of(a)), len(shape_of(b))), axes), a, b)
+
+
 def trace(a) -> tuple:
     """np.trace: the first two axes summed along their diagonal."""
     return shape_of(a)[2:]

@@ -74,3 +74,25 @@ def letter_sizes(terms: tuple[str, ...], shapes: list[tuple]) -> dict[str, int]:
                                  f"'{letter}'")
             sizes[letter] = n if known == 1 else known
     return sizes
+
+
+def inner_subscripts(ranks: tuple[int, int], _=None) -> str:
+    """np.inner's einsum: the last axes of both summed (a number scales the other)."""
+    left, right = ranks
+    a, b = "".join(LETTERS[:left]), "".join(LETTERS[left:left + right])
+    if left and right:
+        b = b[:-1] + a[-1]
+        return f"{a},{b}->{a[:-1]}{b[:-1]}"
+    return f"{a},{b}->{a}{b}"
+
+
+def tensordot_subscripts(ranks: tuple[int, int], axes=2) -> str:
+    """np.tensordot's einsum for an integer `axes`: the last `axes` axes of a summed with the
+    first of b."""
+    left, right = ranks
+    if not isinstance(axes, int) or not 0 <= axes <= min(left, right):
+        raise ValueError(f"tensordot: axes={axes!r}: astgrad takes a number of axes, at most "
+                         "both ranks (pairs of axis lists: transpose the operands first)")
+    a = LETTERS[:left]
+    b = a[left - axes:] + LETTERS[left:left + right - axes]
+    return f"{a},{b}->{a[:left - axes]}{b[axes:]}"

@@ -79,6 +79,8 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "cumsum_adjoint": (a, a),
         "concatenate": ((a, a), 0),
         "array": ((a, a),),
+        "inner": (a, a),
+        "tensordot": (a, b, 1),
         **dict.fromkeys(["erf", "erfc", "expit"], (a,)),
         **dict.fromkeys(["gammaln", "digamma", "trigamma"], (np.abs(a) + 0.5,)),
         "logit": (0.4 * a + 0.5,),

@@ -231,6 +231,31 @@ def joining(draw, new_axis=False, axis=True):
 
 
 @st.composite
+def last_axes(draw):
+    """np.inner's operands: of one size along their last axes (or a number and an array)."""
+    size = draw(st.integers(1, 3))
+    shapes = [draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)) for _ in range(2)]
+    if draw(st.integers(0, 4)):
+        shapes = [s + (size,) for s in shapes]
+    else:  # a number scales the other
+        shapes[draw(st.integers(0, 1))] = ()
+    return tuple(draw(hnp.arrays(np.float64, s, elements=st.floats(-1, 1)))
+                 for s in shapes), {}
+
+
+@st.composite
+def summed_axes(draw):
+    """np.tensordot's operands: a's last `axes` axes of the sizes of b's first."""
+    axes = draw(st.integers(0, 2))
+    summed = draw(hnp.array_shapes(min_dims=axes, max_dims=axes, max_side=3)) if axes else ()
+    kept_a = draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+    kept_b = draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+    a = draw(hnp.arrays(np.float64, kept_a + summed, elements=st.floats(-1, 1)))
+    b = draw(hnp.arrays(np.float64, summed + kept_b, elements=st.floats(-1, 1)))
+    return (a, b), ({"axes": axes} if axes != 2 or draw(st.booleans()) else {})
+
+
+@st.composite
 def arraying(draw):
     """np.array's operand: an array, or a tuple of numbers or of arrays of one shape."""
     form = draw(st.sampled_from(["array", "numbers", "arrays"]))
@@ -279,6 +304,8 @@ EXAMPLES = {
     np.outer: product([(1, 1), (2, 2), (2, 1)]),
     np.trace: stack(),
     np.einsum: contraction(),
+    np.inner: last_axes(),
+    np.tensordot: summed_axes(),
     np.array: arraying(),
     scipy.special.logsumexp: weighted_reduction(),
     **dict.fromkeys([scipy.special.softmax, scipy.special.log_softmax], along()),

@@ -6,7 +6,7 @@
     elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip, angles, copysign,
                     fmax/fmin, nan_to_num, real/conj (math and NumPy)
     arrays.py       reductions, cumsum, reshape/transpose, indexing, creation
-    products.py     matmul (@), dot, outer, trace, einsum
+    products.py     matmul (@), dot, outer, trace, einsum, inner, tensordot
     joining.py      concatenate, stack, vstack, hstack, column_stack, dstack
     special.py      scipy.special: erf, erfc, gammaln, digamma, expit, logit, xlogy,
                     xlog1py, logsumexp, softmax, log_softmax (registered once SciPy is

@@ -1,4 +1,4 @@
-"""Rules for products of arrays: matmul (`@`), dot, outer, trace, einsum.
+"""Rules for products of arrays: matmul (`@`), dot, outer, trace, einsum, inner, tensordot.
 
 Each adjoint has the shape of its operand by construction (these rules do not broadcast), so
 each is one call to a runtime helper that knows the formula for each operand rank
@@ -22,7 +22,14 @@ from ..runtime import (
     trace,
     trace_adjoint,
 )
-from ..runtime.einsum import einsum, einsum_adjoint
+from ..runtime.einsum import (
+    einsum,
+    einsum_adjoint,
+    inner,
+    inner_adjoint,
+    tensordot,
+    tensordot_adjoint,
+)
 from .registry import rule
 from .templates import d
 
@@ -61,3 +68,18 @@ def einsum_(ans, subscripts, a0, a1=None, a2=None, a3=None):
     d[a1] = einsum_adjoint(d[ans], 1, subscripts, a0, a1, a2, a3)
     d[a2] = einsum_adjoint(d[ans], 2, subscripts, a0, a1, a2, a3)
     d[a3] = einsum_adjoint(d[ans], 3, subscripts, a0, a1, a2, a3)
+
+
+# np.inner and np.tensordot (with a number of axes) are the einsums their operands' ranks
+# denote (astgrad/subscripts.py), compiled as einsum is.
+@rule(np.inner, forward=inner, forward_always=True, allocates=True, shape=shapes.inner)
+def inner_(ans, a, b):
+    d[a] = inner_adjoint(d[ans], 0, a, b)
+    d[b] = inner_adjoint(d[ans], 1, a, b)
+
+
+@rule(np.tensordot, forward=tensordot, forward_always=True, allocates=True,
+      shape=shapes.tensordot)
+def tensordot_(ans, a, b, axes=2):
+    d[a] = tensordot_adjoint(d[ans], 0, a, b, axes)
+    d[b] = tensordot_adjoint(d[ans], 1, a, b, axes)

@@ -22,7 +22,7 @@ from numba.extending import overload, register_jitable
 from numba.np.numpy_support import as_dtype
 
 from ..shapes import einsum as einsum_shape
-from ..subscripts import letter_sizes, parse
+from ..subscripts import inner_subscripts, letter_sizes, parse, tensordot_subscripts
 from .adjoints import unbroadcast
 from .facts import helper
 
@@ -47,6 +47,8 @@ def einsum_adjoint(g, k, subscripts, *operands):
     kept = "".join(c for c in unique if c in present)
     spec = ",".join([output] + [terms[j] for j in others]) + "->" + kept
     summed = np.einsum(spec, g, *(operands[j] for j in others))
+    if not target:  # a number: everything summed
+        return summed
     sizes = letter_sizes((target, kept), [np.shape(x), np.shape(summed)])
     full = np.zeros(tuple(sizes[c] for c in target), np.result_type(summed, x))
     spread = np.expand_dims(summed, tuple(i for i, c in enumerate(unique) if c not in kept))
@@ -195,3 +197,57 @@ def _letter_size(dims):
             size = n
     return size
 
+
+
+# -- products that are einsums of their operands' ranks: np.inner, np.tensordot -------------
+
+
+def _contraction(subscripts_of, name: str):
+    """The helpers of a product that is an einsum: `product(a, b, axes)` and
+    `product_adjoint(g, k, a, b, axes)`, their subscripts from the operands' ranks (and
+    tensordot's axes), which numba knows when it types the call."""
+    def product(a, b, axes=2):
+        return np.einsum(subscripts_of((np.ndim(a), np.ndim(b)), axes), a, b)
+
+    def adjoint(g, k, a, b, axes=2):
+        return einsum_adjoint(g, k, subscripts_of((np.ndim(a), np.ndim(b)), axes), a, b)
+
+    def static(axes):
+        return axes.literal_value if isinstance(axes, types.Literal) else (
+            axes.value if isinstance(axes, types.Omitted) else axes)
+
+    def typing(a, b, axes=2):
+        if not isinstance(static(axes), int):
+            return lambda a, b, axes=2: literally(axes)
+        subscripts = subscripts_of((_rank(a), _rank(b)), static(axes))
+        return _calling(f"def {name}(a, b, axes=2):\n"
+                        f"    return einsum({subscripts!r}, a, b)")
+
+    def adjoint_typing(g, k, a, b, axes=2):
+        if not isinstance(k, types.IntegerLiteral):
+            return lambda g, k, a, b, axes=2: literally(k)
+        if not isinstance(static(axes), int):
+            return lambda g, k, a, b, axes=2: literally(axes)
+        subscripts = subscripts_of((_rank(a), _rank(b)), static(axes))
+        return _calling(f"def {name}_adjoint(g, k, a, b, axes=2):\n"
+                        f"    return einsum_adjoint(g, {k.literal_value}, {subscripts!r}, a, b)")
+
+    product.__name__, adjoint.__name__ = name, f"{name}_adjoint"
+    product.__qualname__, adjoint.__qualname__ = name, f"{name}_adjoint"
+    overload(product, prefer_literal=True)(typing)
+    overload(adjoint, prefer_literal=True)(adjoint_typing)
+    return product, adjoint
+
+
+def _rank(t) -> int:
+    return t.ndim if isinstance(t, types.Array) else 0
+
+
+def _calling(source: str):
+    namespace = {"einsum": einsum, "einsum_adjoint": einsum_adjoint}
+    exec(source, namespace)  # noqa: S102 - a call with its subscripts written out
+    return namespace[source.split("(")[0][4:]]
+
+
+inner, inner_adjoint = _contraction(inner_subscripts, "inner")
+tensordot, tensordot_adjoint = _contraction(tensordot_subscripts, "tensordot")

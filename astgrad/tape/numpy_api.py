@@ -201,6 +201,32 @@ def _einsum(subscripts, *operands, out=None, optimize=False):
     return functions.einsum(subscripts, *operands)
 
 
+@implements(np.inner)
+def _inner(a, b):
+    """The last axes summed: the rows of a and of b, flattened, multiplied as matrices."""
+    left, right = np.shape(unwrap(a)), np.shape(unwrap(b))
+    if not left or not right:
+        return apply(elementwise.multiply, a, b)
+    rows = _reshaped(a, (-1, left[-1]))
+    columns = apply(arrays.transpose, _reshaped(b, (-1, right[-1])))
+    return _reshaped(apply(linalg.matmul, rows, columns), left[:-1] + right[:-1])
+
+
+@implements(np.tensordot)
+def _tensordot(a, b, axes=2):
+    """a's last `axes` axes summed with b's first, as a product of matrices."""
+    left, right = np.shape(unwrap(a)), np.shape(unwrap(b))
+    if not isinstance(axes, int):
+        raise TapeError("np.tensordot with pairs of axes is not supported",
+                        "transpose the operands so that the summed axes come last in a and "
+                        "first in b, and pass their number")
+    kept_a, kept_b = left[:len(left) - axes], right[axes:]
+    summed = int(np.prod(right[:axes]))
+    product = apply(linalg.matmul, _reshaped(a, (int(np.prod(kept_a)), summed)),
+                    _reshaped(b, (summed, int(np.prod(kept_b)))))
+    return _reshaped(product, kept_a + kept_b)
+
+
 @implements(np.trace)
 def _trace(a):
     return apply(linalg.trace, a)

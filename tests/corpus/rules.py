@@ -482,6 +482,14 @@ def array_of_values(x, y, w):  # of numbers, a vector; of vectors, a matrix
     return np.sum(np.array([x * y, x, y + 1.0]) * w)
 
 
+def inner(a, b, w):
+    return np.sum(np.inner(a, b) * w)
+
+
+def tensordot(a, b, w):
+    return np.sum(np.tensordot(a, b, axes=1) * w) + np.tensordot(a, a)
+
+
 def cumsum(x, w):
     return np.sum(np.cumsum(x) * w)
 
@@ -670,6 +678,8 @@ CASES = [
     Case(logsumexp_weights, 0.2, 2.0, shapes=(((2, 3), (2, 3)), ((2, 3), (3,)))),
     Case(softmax, shapes=((3,), (2, 3))), Case(log_softmax, shapes=((3,), (2, 3))),
     Case(array_of_values, shapes=(((), ()), ((3,), (3,)))),
+    Case(inner, shapes=(((3,), (3,)), ((2, 3), (4, 3)), ((), (2, 3)))),
+    Case(tensordot, shapes=(((2, 3), (3,)), ((2, 3), (3, 4)))),
     Case(trace, shapes=((3, 3),)), Case(trace_stack, shapes=((3, 3, 2), (2, 3, 4))),
     Case(cumsum, shapes=((), (3,), (2, 3))), Case(cumsum_axis, shapes=((2, 3), (2, 3, 2))),
     Case(cumsum_method, shapes=((3,), (2, 3))), Case(transpose, shapes=MATRIX),

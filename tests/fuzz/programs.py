@@ -886,6 +886,10 @@ class Builder:
             m = self.expr((2, 3), scope, 0)
             return BinOp("@", Transpose(m, (3, 2)), self.expr(right, scope, depth), shape)
         a, b = self.expr(left, scope, depth), self.expr(right, scope, depth)
+        if len(right) == 1 and self.coin(4):  # the last axes summed: np.inner, np.tensordot
+            if self.coin():
+                return Call("np.inner", (a, b), shape)
+            return Call("np.tensordot", (a, b), shape, (("axes", 1),))
         if self.coin(3):
             return Call("np.dot", (a, b), shape)
         return BinOp("@", a, b, shape)
