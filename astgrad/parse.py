@@ -218,7 +218,8 @@ _UNSUPPORTED: dict[type, tuple[str, str | None]] = {
     ast.Dict: ("dict values are not supported", "use NumPy arrays or tuples"),
     ast.Set: ("set values are not supported", "use NumPy arrays or tuples"),
     ast.List: ("list values are not supported",
-               "use a NumPy array (np.zeros(n) filled in a loop) or a tuple"),
+               "make it a NumPy array where it is written: np.array([a, b]) (or fill "
+               "np.zeros(n) in a loop); a tuple, for values not differentiated"),
 }
 _UNSUPPORTED[ast.Match] = ("match statements are not supported", "use if/elif/else")
 if hasattr(ast, "TryStar"):  # Python 3.11

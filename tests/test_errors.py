@@ -146,7 +146,7 @@ BUILT = [
     Bad(bad.active_tuple, astgrad.NoRuleError, "tuple", "separate variables"),
     Bad(bad.concatenates_a_held_tuple, astgrad.NoRuleError, "tuple",
         "np.concatenate((a, b))"),
-    Bad(bad.sums_a_list, S, "list values", "a tuple"),
+    Bad(bad.sums_a_list, S, "list values", "np.array([a, b])"),
     Bad(bad.sums_a_tuple, S, "returns a tuple, which is used here as one value",
         "value_and_double(...)[0]"),
     Bad(bad.indexes_a_tuple_past_its_end, S, "returns 2 values", "a, b = value_and_double"),

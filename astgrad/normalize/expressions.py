@@ -280,8 +280,9 @@ class ExpressionNormalizer:
         if sequence:
             return tuple(self.atom(element) for element in node.elts)
         if isinstance(node, ast.List):
-            self.fail(node, "list values are not supported", "use a NumPy array (np.zeros(n) "
-                      "filled in a loop) or a tuple")
+            self.fail(node, "list values are not supported", "make it a NumPy array where "
+                      "it is written: np.array([a, b]) (or fill np.zeros(n) in a loop); a "
+                      "tuple, for values not differentiated")
         return self.atom(node)
 
     def is_global_path(self, node: ast.expr) -> bool:
