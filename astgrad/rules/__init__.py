@@ -4,10 +4,11 @@
     templates.py    a rule's template parsed into a `Rule`, and instantiated for a call
     operators.py    + - * / ** % // unary -, abs, comparisons
     elementwise.py  exp, log, trigonometry, maximum/minimum, where, clip, angles, copysign,
-                    fmax/fmin, nan_to_num, real/conj (math and NumPy)
+                    fmax/fmin, nan_to_num, real/conj (math and NumPy); math.erf/erfc/lgamma
     arrays.py       reductions, cumsum, reshape/transpose, indexing, creation
     products.py     matmul (@), dot, outer, trace, einsum, inner, tensordot
-    joining.py      concatenate, stack, vstack, hstack, column_stack, dstack
+    joining.py      concatenate, stack, vstack, hstack, column_stack, dstack, array of a
+                    sequence (each element an operand: `sequence=True`)
     special.py      scipy.special: erf, erfc, gammaln, digamma, expit, logit, xlogy,
                     xlog1py, logsumexp, softmax, log_softmax (registered once SciPy is
                     imported: registry.py)
