@@ -98,6 +98,7 @@ class Tensor:
     """
 
     __array_priority__ = 1000  # NumPy hands `array * tensor` to Tensor.__rmul__
+    _shares_value = False  # a `.data` of another tensor: changed in place, it changes that one
     __hash__ = object.__hash__  # `==` is elementwise; tensors are keys by identity
 
     def __init__(self, data, requires_grad: bool = False):
@@ -189,6 +190,9 @@ class Tensor:
     # -- in-place operations: the tensor takes the new value (and its history) -----------------
 
     def _assign(self, result: Tensor) -> Tensor:
+        if self._shares_value:  # `w.data -= ...`: into the array w holds
+            np.copyto(self._value, result._value, casting="unsafe")
+            return self
         if isinstance(self._node, Leaf) and is_grad_enabled():
             raise TapeError("a leaf tensor that requires grad is changed in place",
                             "change parameters inside `with no_grad():`, as optimizers do, or "
@@ -220,10 +224,17 @@ class Tensor:
     # -- conversions --------------------------------------------------------------------------
 
     @property
-    def data(self):
-        raise TapeError("astgrad.tape tensors have no .data",
-                        "use .detach() for the value without history, .numpy() for the array, "
-                        "and `with no_grad(): p -= lr * p.grad` to change a parameter")
+    def data(self) -> Tensor:
+        """The value without history, sharing this tensor's array (PyTorch's `.data`): changed
+        in place, `w.data -= lr * w.grad` or `w.grad.data.zero_()`, it changes this tensor,
+        outside of any graph (a value a graph saved from it changes too, as in PyTorch)."""
+        shared = Tensor._wrap(self._value)
+        shared._shares_value = True
+        return shared
+
+    @data.setter
+    def data(self, value) -> None:
+        self._value = np.array(unwrap(value), dtype=self._value.dtype)
 
     def numpy(self) -> np.ndarray:
         """The value as a NumPy array (of a tensor that does not require grad)."""
@@ -253,7 +264,13 @@ class Tensor:
             self._value if dtype is None else self._value.astype(dtype))
 
     def __float__(self) -> float:
-        return float(self.__array__())
+        """The number a one-element tensor of any rank holds (refused where it would drop a
+        gradient: math.* of a tensor does this)."""
+        value = self.__array__()
+        if value.size != 1:
+            raise TapeError(f"float() of a tensor with {value.size} elements",
+                            "index one element first")
+        return float(value.item())
 
     def __int__(self) -> int:
         return int(self._value)
@@ -559,8 +576,18 @@ class Tensor:
         """The value as `dtype` (NumPy's spelling); the gradient is cast back."""
         return apply(arrays.astype, self, dtype=np.dtype(dtype))
 
-    def to(self, dtype) -> Tensor:
-        return self if np.dtype(dtype) == self.dtype else self.astype(dtype)
+    def to(self, target=None, dtype=None, device=None) -> Tensor:
+        """This tensor as `dtype` (`x.to(float64)`), on a device (`x.to('cpu')`: the tape has
+        only the CPU), or both."""
+        if isinstance(target, str) and target.split(":")[0] in ("cpu", "cuda", "mps"):
+            target, device = None, target
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise TapeError(f".to({device!r}): astgrad.tape computes on the CPU only",
+                            "leave the device out, or pass 'cpu'")
+        dtype = target if dtype is None else dtype
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        return self.astype(dtype)
 
     def double(self) -> Tensor:
         return self.to(np.float64)

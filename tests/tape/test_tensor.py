@@ -147,6 +147,40 @@ def test_float_or_math_of_a_tensor_that_requires_grad_is_refused():
     assert float(x.detach()) == 2.0 and math.exp(tape.tensor(0.0)) == 1.0
 
 
+def test_float_and_item_of_one_element_of_any_rank():
+    x = tape.tensor(np.array([[1.5]]))
+    assert float(x) == 1.5 and type(float(x)) is float
+    assert tape.tensor(np.array([[[2.0]]]), requires_grad=True).item() == 2.0
+    with pytest.raises(TapeError, match="2 elements"):
+        float(tape.zeros(2))
+
+
+def test_data_changes_a_parameter_in_place_as_tutorials_write_it():
+    """`w.data -= lr * w.grad` and `w.grad.data.zero_()`, PyTorch's idioms before no_grad."""
+    w = tape.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    before = w
+    (w * w).sum().backward()
+    w.data -= 0.25 * w.grad
+    assert w is before and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.detach().numpy(), [0.5, 1.0])
+    w.grad.data.zero_()
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 0.0])
+    (w * w).sum().backward()  # the next gradient, into the zeroed one
+    np.testing.assert_allclose(w.grad.numpy(), [1.0, 2.0])
+    w.data = tape.tensor(np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(w.detach().numpy(), [3.0, 4.0])
+    assert not w.data.requires_grad
+
+
+def test_to_a_dtype_or_the_cpu():
+    x = tape.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert x.to("cpu") is x and x.to(device="cpu") is x and x.to(np.float64) is x
+    assert x.to(np.float32).dtype == np.float32
+    assert x.to("cpu", dtype=np.float32).dtype == np.float32
+    with pytest.raises(TapeError, match="CPU only"):
+        x.to("cuda")
+
+
 def test_a_numpy_function_without_a_tape_rule_is_refused_when_it_would_lose_the_gradient():
     x = tape.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
     with pytest.raises(TapeError, match="no derivative for numpy.median"):
