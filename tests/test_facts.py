@@ -79,6 +79,7 @@ def _arguments(name: str, rows: int, columns: int) -> tuple:
         "cumsum_adjoint": (a, a),
         "concatenate": ((a, a), 0),
         "array": ((a, a),),
+        **dict.fromkeys(["vstack", "hstack", "column_stack", "dstack"], ((a, a),)),
         "inner": (a, a),
         "tensordot": (a, b, 1),
         **dict.fromkeys(["erf", "erfc", "expit"], (a,)),

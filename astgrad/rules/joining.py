@@ -11,12 +11,16 @@ import numpy as np
 from .. import shapes
 from ..runtime.joining import (
     array,
+    column_stack,
     column_stack_adjoint,
     concatenate,
+    dstack,
     dstack_adjoint,
+    hstack,
     hstack_adjoint,
     joined_adjoint,
     stacked_adjoint,
+    vstack,
     vstack_adjoint,
 )
 from .registry import rule
@@ -33,22 +37,26 @@ def stack(ans, arrays, axis=0):
     d[arrays] = stacked_adjoint(d[ans], arrays, axis)
 
 
-@rule(np.vstack, sequence=True, allocates=True, shape=shapes.vstacked)
+@rule(np.vstack, forward=vstack, forward_always=True, sequence=True, allocates=True,
+      shape=shapes.vstacked)
 def vstack(ans, arrays):
     d[arrays] = vstack_adjoint(d[ans], arrays)
 
 
-@rule(np.hstack, sequence=True, allocates=True, shape=shapes.hstacked)
+@rule(np.hstack, forward=hstack, forward_always=True, sequence=True, allocates=True,
+      shape=shapes.hstacked)
 def hstack(ans, arrays):
     d[arrays] = hstack_adjoint(d[ans], arrays)
 
 
-@rule(np.column_stack, sequence=True, allocates=True, shape=shapes.column_stacked)
+@rule(np.column_stack, forward=column_stack, forward_always=True, sequence=True,
+      allocates=True, shape=shapes.column_stacked)
 def column_stack(ans, arrays):
     d[arrays] = column_stack_adjoint(d[ans], arrays)
 
 
-@rule(np.dstack, sequence=True, allocates=True, shape=shapes.dstacked)
+@rule(np.dstack, forward=dstack, forward_always=True, sequence=True, allocates=True,
+      shape=shapes.dstacked)
 def dstack(ans, arrays):
     d[arrays] = dstack_adjoint(d[ans], arrays)
 

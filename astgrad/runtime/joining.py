@@ -129,7 +129,56 @@ def _flattened_source(count: int) -> str:
 
 
 # np.vstack, np.hstack, np.column_stack and np.dstack join along an axis their operands'
-# ranks decide: their adjoints are joined_adjoint's along it.
+# ranks decide, an operand of fewer axes taking the ones NumPy gives it (numba's own versions
+# take operands of one rank only): each is np.concatenate of the promoted operands, and its
+# adjoint joined_adjoint's along that axis.
+
+def _promoting(function, promote, axis_of_rank):
+    """Compiled, `function(arrays)` is np.concatenate along `axis_of_rank(rank)` of the
+    operands, each reshaped to `promote(rank)` where that gives a shape: a template of the
+    operand `{a}` (the result's rank is the largest operand's, promoted)."""
+    def typing(arrays):
+        _tuple_of_arrays(arrays, function.__name__)
+        parts, rank = [], 0
+        for k, a in enumerate(arrays):
+            shape = promote(a.ndim)
+            operand = f"arrays[{k}]"
+            parts.append(operand if shape is None else
+                         f"np.ascontiguousarray({operand}).reshape({shape.format(a=operand)})")
+            rank = max(rank, a.ndim if shape is None else shape.count(",") + (
+                0 if shape.endswith(",)") else 1))
+        return _compiled(f"def adjoint(arrays):\n    return np.concatenate(({', '.join(parts)},), "
+                         f"axis={axis_of_rank(rank)})")
+
+    overload(function)(typing)
+
+
+def vstack(arrays):
+    """np.vstack(arrays), compilable by numba: a vector is a row."""
+    return np.vstack(arrays)
+
+
+def hstack(arrays):
+    """np.hstack(arrays), compilable by numba."""
+    return np.hstack(arrays)
+
+
+def column_stack(arrays):
+    """np.column_stack(arrays), compilable by numba: a vector is a column."""
+    return np.column_stack(arrays)
+
+
+def dstack(arrays):
+    """np.dstack(arrays), compilable by numba: a vector is (1, n, 1), a matrix (m, n, 1)."""
+    return np.dstack(arrays)
+
+
+_promoting(vstack, lambda rank: "(1, {a}.shape[0])" if rank == 1 else None, lambda rank: 0)
+_promoting(hstack, lambda rank: None, lambda rank: 0 if rank == 1 else 1)
+_promoting(column_stack, lambda rank: "({a}.shape[0], 1)" if rank == 1 else None,
+           lambda rank: 1)
+_promoting(dstack, lambda rank: {1: "(1, {a}.shape[0], 1)", 2: "({a}.shape[0], {a}.shape[1], 1)"
+                                 }.get(rank), lambda rank: 2)
 
 @helper()
 def vstack_adjoint(g, arrays):

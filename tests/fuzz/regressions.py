@@ -927,6 +927,13 @@ def differences_of_a_reversed_row(x):
     return np.sum(np.diff(x[0, ::-1]) * x[1, 1:])
 
 
+def stacks_a_row_on_a_vector(x, y):
+    """np.vstack of a vector and a (1, n) matrix: numba's vstack takes operands of one rank
+    only, so the gradient did not compile (CI's fuzzer, 2026-12-08)."""
+    z = np.vstack((x[::-1], y[0, ::2, ::-1]))
+    return np.sum(z / np.exp(np.full((2, 1), 3.0)))
+
+
 FLOAT32 = [  # checked in float32 against the tape in float64 (finite differences of a
     # function that rounds to float32 are not precise enough)
     (float32_power_before_a_helper_loop, (np.array([0.3, -0.2, 0.5], np.float32),)),
@@ -1042,4 +1049,6 @@ CASES = [
     (rebinds_the_adjoint_a_loop_stores_into, [(np.zeros(3),)]),
     (flag_of_a_while_loop_writing_into_an_array, [(0.3, np.array([[0.1, -0.4, 0.7]])),
                                                   (-2.0, np.array([[0.1, -0.4, 0.7]]))]),
+    (stacks_a_row_on_a_vector, [(np.array([0.3, -0.2, 0.9]),
+                                 np.linspace(-1.0, 1.0, 6).reshape(2, 1, 3))]),
 ]
