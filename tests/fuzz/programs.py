@@ -124,13 +124,14 @@ REDUCTIONS = {shape: [(source, axis, keepdims) for source in SHAPES if source
 # np.diff's results among SHAPES: of which source, along which axis (None: the last)
 DIFFERENCES = {(2,): [((3,), None)], (1, 3): [((2, 3), 0)]}
 
-# Arrays joined into SHAPES: (function, axis keyword or None, the operands' shapes)
+# Arrays joined into SHAPES: (function, axis keyword or None for none ("flat": axis=None),
+# the operands' shapes)
 JOINS = {
     (2, 3): [("concatenate", 0, ((1, 3), (1, 3))), ("stack", 0, ((3,), (3,))),
              ("stack", -1, ((2,), (2,), (2,))), ("vstack", None, ((3,), (1, 3))),
              ("column_stack", None, ((2,), (2,), (2,))), ("array", None, ((3,), (3,)))],
     (2, 1, 3): [("stack", 0, ((1, 3), (1, 3))), ("concatenate", 1, ((2, 1, 3),))],
-    (3,): [("hstack", None, ((3,),)), ("concatenate", None, ((1, 3),)),
+    (3,): [("hstack", None, ((3,),)), ("concatenate", "flat", ((1, 3),)),
            ("array", None, ((), (), ()))],
     (2,): [("array", None, ((), ()))],
     (1, 3): [("vstack", None, ((3,),)), ("concatenate", -1, ((1, 3),))],
@@ -916,7 +917,7 @@ class Builder:
         list of values (JOINS)."""
         function, axis, shapes = self.pick(JOINS[shape])
         sequence = Sequence(tuple(self.expr(s, scope, depth) for s in shapes), self.coin())
-        keywords = () if axis is None else (("axis", axis),)
+        keywords = () if axis is None else (("axis", None if axis == "flat" else axis),)
         return Call(f"np.{function}", (sequence,), shape, keywords)
 
     def _einsum(self, shape, scope, depth):
