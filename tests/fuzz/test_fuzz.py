@@ -43,11 +43,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from .differential import check_case
-from .programs import FULL, SMALL, STRAIGHT, cases
+from .programs import EINSUMS, FULL, JOINS, SMALL, STRAIGHT, cases
 
 LONG = int(os.environ.get("ASTGRAD_FUZZ_EXAMPLES", "0"))
 SEED = int(os.environ.get("ASTGRAD_FUZZ_SEED") or random.SystemRandom().getrandbits(32))
@@ -126,3 +127,17 @@ def test_random_programs_have_one_gradient(shard, folder):
             path.write_text(report)
             failures.append(f"fuzz seed {draws} (report in {path}):\n{report}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_tables_of_drawn_calls_give_the_shapes_they_claim():
+    """A table entry whose call gives another shape than its key makes programs whose runs fail
+    on the fuzzer's own expectations (np.concatenate without axis=None did)."""
+    for shape, entries in JOINS.items():
+        for function, axis, shapes in entries:
+            keywords = {} if axis is None else {"axis": None if axis == "flat" else axis}
+            result = getattr(np, function)([np.ones(s) for s in shapes], **keywords)
+            assert result.shape == shape, (function, axis, shapes)
+    for shape, entries in EINSUMS.items():
+        for subscripts, shapes in entries:
+            operands = [np.ones((3, 3, 2) if s == "square" else s) for s in shapes]
+            assert np.einsum(subscripts, *operands).shape == shape, subscripts
