@@ -47,6 +47,11 @@ def reduced(a, axis=None, keepdims=False, *_) -> tuple:
     return tuple(n for k, n in enumerate(shape) if k not in gone)
 
 
+def weighted_reduced(a, axis=None, b=None, keepdims=False, *_) -> tuple:
+    """scipy.special.logsumexp's: a reduction's, with weights b before keepdims."""
+    return reduced(a, axis, keepdims)
+
+
 def cumulated(a, axis=None) -> tuple:
     """A running sum's or product's (np.cumsum, np.cumprod): a's shape along an axis, else
     all its elements in a row."""

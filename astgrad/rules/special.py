@@ -76,12 +76,8 @@ def xlog1py_(ans, x, y):
     return np.log1p(y), x / (1 + y)  # (PyTorch's: unlike xlogy's, not 0 where x is 0)
 
 
-def _reduced(a, axis=None, b=None, keepdims=False):
-    return shapes.reduced(a, axis, keepdims)
-
-
 @rule(scipy.special.logsumexp, forward=logsumexp, forward_always=True, allocates=True,
-      number=True, shape=_reduced)
+      number=True, shape=shapes.weighted_reduced)
 def logsumexp_(ans, a, axis=None, b=None, keepdims=False):
     share = exp_share(d[ans], a, ans, axis, keepdims)  # g exp(a - ans), along the axis
     d[a] = weighted(share, b)

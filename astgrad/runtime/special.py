@@ -18,7 +18,7 @@ from numba import njit, types
 from numba.core.errors import TypingError
 from numba.extending import overload, register_jitable
 
-from ..shapes import of_second, same
+from ..shapes import of_second, same, weighted_reduced
 from .elementwise import compiled_binary, compiled_unary
 from .facts import helper
 from .reductions import _reduction, unreduce
@@ -204,12 +204,7 @@ def _reduce_logsumexp(a, axis=None, keepdims=False):
 overload(_reduce_logsumexp, prefer_literal=True)(_reduction(njit(_whole), njit(_along)))
 
 
-def _reduced_shape(a, axis=None, b=None, keepdims=False, *_):
-    from ..shapes import reduced
-    return reduced(a, axis, keepdims)
-
-
-@helper(allocates=True, number=True, shape=_reduced_shape)
+@helper(allocates=True, number=True, shape=weighted_reduced)
 def logsumexp(a, axis=None, b=None, keepdims=False):
     """scipy.special.logsumexp(a, axis, b, keepdims) (one axis or None), compilable by
     numba: with weights b, of a + log(b)."""
