@@ -145,9 +145,8 @@ def _promoting(function, promote, axis_of_rank):
             operand = f"arrays[{k}]"
             parts.append(operand if shape is None else
                          f"np.ascontiguousarray({operand}).reshape({shape.format(a=operand)})")
-            rank = max(rank, a.ndim if shape is None else shape.count(",") + (
-                0 if shape.endswith(",)") else 1))
-        return _compiled(f"def adjoint(arrays):\n    return np.concatenate(({', '.join(parts)},), "
+            rank = max(rank, a.ndim if shape is None else shape.count(",") + 1)
+        return _compiled(f"def joined(arrays):\n    return np.concatenate(({', '.join(parts)},), "
                          f"axis={axis_of_rank(rank)})")
 
     overload(function)(typing)
@@ -224,6 +223,8 @@ def _stacked_adjoint(g, arrays, axis=0):
 
 
 def _compiled(source: str):
+    """The one function `source` defines (the slices or reshapes this call's operands
+    denote)."""
     namespace = {"np": np}
-    exec(source, namespace)  # noqa: S102 - the slices this call's operands denote
-    return namespace["adjoint"]
+    exec(source, namespace)  # noqa: S102
+    return next(v for k, v in namespace.items() if k not in ("np", "__builtins__"))
